@@ -1,0 +1,43 @@
+"""risk-service: job-automation risk from the rule-basedness of a role's own tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from risk_service import config as settings
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Flask application factory.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Overrides of :data:`risk_service.config.DEFAULTS` (tests pass ``MODELS_DIR`` here).
+        Environment variables prefixed ``RISK_`` (e.g. ``RISK_MODELS_DIR``) are read too.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_prefixed_env("RISK")
+    if config is not None:
+        app.config.from_mapping(config)
+    app.json.sort_keys = False
+
+    from risk_service import problems
+    from risk_service.api import init_app as init_api
+    from risk_service.live_model import LiveModel
+    from risk_service.registry import Registry
+
+    problems.init_app(app)
+    live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
+    app.extensions["risk_model"] = live
+    try:
+        live.reload()
+    except Exception as exc:  # noqa: BLE001 - readiness reports it; the app still starts
+        app.logger.error("no model loaded at start: %s", exc)
+    init_api(app)
+    return app

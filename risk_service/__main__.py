@@ -1,0 +1,3 @@
+from risk_service.cli import main
+
+main()

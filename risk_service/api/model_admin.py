@@ -1,0 +1,53 @@
+"""Model card and authenticated reload."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, request
+
+from risk_service.api import live_model, require_model
+from risk_service.problems import Problem
+from risk_service.registry import RegistryError
+
+bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
+
+
+def require_admin() -> None:
+    """Bearer token check in constant time; no token configured means admin is disabled."""
+    expected = current_app.config.get("ADMIN_TOKEN")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if (
+        not expected
+        or scheme.lower() != "bearer"
+        or not hmac.compare_digest(given.strip().encode(), expected.encode())
+    ):
+        raise Problem(401, "unauthorized", "Unauthorized", "a valid admin bearer token is required")
+
+
+@bp.get("")
+def model_card():
+    meta = require_model().meta
+    return {
+        "version": meta.get("version"),
+        "trained_at": meta.get("created"),
+        "data_hash": meta.get("data_hash"),
+        "metrics": meta.get("metrics", {}),
+        "libraries": meta.get("libraries", {}),
+        "corpus": meta.get("corpus", {}),
+    }
+
+
+@bp.post("/reload")
+def reload_model():
+    require_admin()
+    live = live_model()
+    previous = live.version
+    try:
+        version = live.reload()
+    except RegistryError as exc:
+        raise Problem(
+            409, "model-refused", "Model refused", f"{exc}; still serving {previous}"
+        ) from None
+    return {"version": version, "previous": previous}

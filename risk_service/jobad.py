@@ -1,0 +1,322 @@
+"""Job ad → sections → duty statements.
+
+A role description can be a task list, a paragraph or a whole job ad in HTML or Markdown.
+Only duties are tasks: requirements, benefits and company blurbs are set aside (and reported),
+because scoring "30 Tage Urlaub" as a task would move the score for no reason.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+SECTION_KINDS = ("duties", "requirements", "benefits", "company", "other")
+
+# Heading cues per section kind, both languages. Matched against short heading-like lines.
+_HEADING_CUES: dict[str, tuple[str, ...]] = {
+    "duties": (
+        "aufgaben",
+        "deine aufgaben",
+        "ihre aufgaben",
+        "tätigkeiten",
+        "ihr aufgabengebiet",
+        "was dich erwartet",
+        "was sie erwartet",
+        "das erwartet",
+        "verantwortlichkeiten",
+        "dein job",
+        "ihre rolle",
+        "deine rolle",
+        "aufgabenbereich",
+        "stellenbeschreibung",
+        "responsibilities",
+        "your tasks",
+        "duties",
+        "what you will do",
+        "what you'll do",
+        "the role",
+        "your role",
+        "key responsibilities",
+        "tasks",
+        "job description",
+        "in this role",
+        "your job",
+        "day to day",
+        "day-to-day",
+    ),
+    "requirements": (
+        "profil",
+        "ihr profil",
+        "dein profil",
+        "das bringen sie mit",
+        "das bringst du mit",
+        "anforderungen",
+        "qualifikation",
+        "voraussetzungen",
+        "was du mitbringst",
+        "was sie mitbringen",
+        "wen wir suchen",
+        "requirements",
+        "what you bring",
+        "qualifications",
+        "your profile",
+        "who you are",
+        "skills",
+        "must have",
+        "nice to have",
+        "what we are looking for",
+        "what we're looking for",
+        "about you",
+        "you have",
+        "you bring",
+    ),
+    "benefits": (
+        "wir bieten",
+        "was wir bieten",
+        "unser angebot",
+        "benefits",
+        "deine vorteile",
+        "ihre vorteile",
+        "was wir dir bieten",
+        "what we offer",
+        "we offer",
+        "perks",
+        "why join",
+        "why us",
+        "das bieten wir",
+        "vergütung",
+        "compensation",
+    ),
+    "company": (
+        "über uns",
+        "wer wir sind",
+        "unternehmen",
+        "about us",
+        "who we are",
+        "the company",
+        "our company",
+        "about the company",
+        "unser unternehmen",
+        "kontakt",
+        "contact",
+        "bewerbung",
+        "how to apply",
+        "ansprechpartner",
+        "interessiert",
+    ),
+}
+
+# Sentence-level cues for ads without headings. A line is a duty unless it reads as one of these.
+_LINE_CUES: dict[str, re.Pattern[str]] = {
+    "requirements": re.compile(
+        r"\b(abgeschlossene|ausbildung als|studium|berufserfahrung|erfahrung (in|im|mit)|"
+        r"kenntnisse|sprachkenntnisse|führerschein|sie bringen|du bringst|sie verfügen|"
+        r"du verfügst|sie haben|du hast|wünschenswert|von vorteil|idealerweise|"
+        r"you have|you bring|you are|experience (in|with|of)|years of|degree in|"
+        r"knowledge of|proficien|fluent|fluency|familiar with|background in|"
+        r"qualification|certified|a plus|nice to have|bachelor|master's|must have)",
+        re.IGNORECASE,
+    ),
+    "benefits": re.compile(
+        r"\b(wir bieten|bieten (dir|ihnen)|urlaubstage|tage urlaub|urlaub|gehalt|vergütung|"
+        r"weihnachtsgeld|jobrad|dienstwagen|betriebliche altersvorsorge|homeoffice|home-office|"
+        r"flexible arbeitszeit|gleitzeit|obstkorb|teamevents|zuschuss|"
+        r"we offer|salary|bonus|pension|paid leave|holiday|vacation|remote|hybrid|"
+        r"flexible (working|hours)|gym|benefits|wellbeing|parental leave|stock options)",
+        re.IGNORECASE,
+    ),
+    "company": re.compile(
+        r"\b(wir sind|unser unternehmen|unsere firma|gegründet|mitarbeitende an|"
+        r"marktführer|familienunternehmen|standorte|bewerbung|bewirb dich|ansprechpartner|"
+        r"we are a|we're a|founded|our company|headquartered|market leader|employees in|"
+        r"apply now|send your|equal opportunity|diversity)",
+        re.IGNORECASE,
+    ),
+}
+
+
+class _TextExtractor(HTMLParser):
+    """HTML → text with one line per block element and a bullet per list item."""
+
+    _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "tr", "section"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCK or tag == "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags (keeping list structure) and Markdown emphasis, links and headings."""
+    if _HTML_TAG.search(text):
+        parser = _TextExtractor()
+        parser.feed(text)
+        parser.close()
+        text = "".join(parser.parts)
+    text = html.unescape(text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) → label
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)  # **bold**
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)  # # Heading
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = text.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔➤→◦o]\s+|\(?\d{1,2}[.)]\s+|[a-z][.)]\s+)")
+_ABBREVIATIONS = (
+    "z.B.",
+    "z. B.",
+    "u.a.",
+    "u. a.",
+    "bzw.",
+    "ggf.",
+    "inkl.",
+    "evtl.",
+    "ca.",
+    "d.h.",
+    "d. h.",
+    "usw.",
+    "etc.",
+    "e.g.",
+    "i.e.",
+    "vs.",
+    "Dr.",
+    "Nr.",
+    "Str.",
+    "bspw.",
+    "sog.",
+    "insb.",
+    "max.",
+    "min.",
+    "mind.",
+    "Abt.",
+    "allg.",
+    "e.V.",
+    "GmbH & Co.",
+    "Co.",
+    "Inc.",
+    "Ltd.",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„(])")
+_HEADING_LINE = re.compile(r"^[^.!?;]{2,60}:?$")
+
+
+@dataclass
+class ParsedAd:
+    """Duties to score plus what was set aside, by section kind."""
+
+    duties: list[str] = field(default_factory=list)
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    had_headings: bool = False
+
+
+def _heading_kind(line: str) -> str | None:
+    """Section kind if ``line`` looks like a heading, else None."""
+    stripped = line.strip().strip("*_#:").strip()
+    if not _HEADING_LINE.match(line.strip()) or len(stripped.split()) > 7:
+        return None
+    lowered = stripped.lower().rstrip(":").strip()
+    ends_colon = line.strip().endswith(":")
+    for kind, cues in _HEADING_CUES.items():
+        for cue in cues:
+            if lowered == cue:
+                return kind
+            # "Ihre Aufgaben bei uns", "Das bieten wir dir:" — a multi-word cue opening a short
+            # line, or any cue inside a line that ends with a colon.
+            if (" " in cue and lowered.startswith(cue) and len(lowered.split()) <= 5) or (
+                ends_colon and cue in lowered
+            ):
+                return kind
+    return None
+
+
+def _protect_abbreviations(text: str) -> str:
+    for abbr in _ABBREVIATIONS:
+        text = text.replace(abbr, abbr.replace(".", "\u2024"))
+    return text
+
+
+def split_statements(text: str) -> list[str]:
+    """Split one block of text into task-sized statements.
+
+    Bullets, numbered items, line breaks, semicolons and sentence ends all separate tasks.
+    """
+    out: list[str] = []
+    for raw_line in text.split("\n"):
+        line = _BULLET.sub("", raw_line).strip()
+        if not line:
+            continue
+        line = _protect_abbreviations(line)
+        for chunk in re.split(r"\s*;\s*|\s+[•·]\s+", line):
+            for sentence in _SENTENCE_END.split(chunk):
+                cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
+                if _is_statement(cleaned):
+                    out.append(cleaned)
+    return out
+
+
+def _is_statement(text: str) -> bool:
+    """At least one word of three letters: drops stray bullets, numbers and punctuation."""
+    return bool(re.search(r"[A-Za-zÄÖÜäöüß]{3,}", text))
+
+
+def _line_kind(line: str) -> str:
+    for kind in ("benefits", "company", "requirements"):
+        if _LINE_CUES[kind].search(line):
+            return kind
+    return "duties"
+
+
+def parse_job_ad(text: str) -> ParsedAd:
+    """Parse free text or a whole job ad into duties and ignored statements.
+
+    With headings, each line belongs to the section of the last heading (text before the first
+    heading is classified line by line). Without headings, each statement is classified by cue
+    words; duties are the default.
+    """
+    result = ParsedAd()
+    current: str | None = None
+    for raw_line in strip_markup(text).split("\n"):
+        if not raw_line.strip():
+            continue
+        kind = _heading_kind(_BULLET.sub("", raw_line))
+        if kind is not None:
+            current = kind
+            result.had_headings = True
+            continue
+        for statement in split_statements(raw_line):
+            # Under a duties heading trust the heading; elsewhere let cues decide.
+            if current == "duties":
+                section = "duties"
+            elif current is not None:
+                section = current
+            else:
+                section = _line_kind(statement)
+            if section == "duties":
+                result.duties.append(statement)
+            else:
+                result.ignored.setdefault(section, []).append(statement)
+    return result

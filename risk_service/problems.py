@@ -1,0 +1,128 @@
+"""RFC 9457 problem details for every error, and strict JSON request parsing."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from flask import Flask, Response, request
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE = "https://risk-service.example/problems/"
+T = TypeVar("T", bound=BaseModel)
+
+
+class Problem(Exception):
+    """Raise to answer with a problem+json document."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extra) -> None:
+        super().__init__(detail)
+        self.status, self.slug, self.title, self.detail, self.extra = (
+            status,
+            slug,
+            title,
+            detail,
+            extra,
+        )
+
+    def body(self) -> dict:
+        return {
+            "type": PROBLEM_TYPE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            **self.extra,
+        }
+
+
+def problem_response(problem: Problem) -> Response:
+    return Response(
+        json.dumps(problem.body(), ensure_ascii=False),
+        status=problem.status,
+        mimetype="application/problem+json",
+    )
+
+
+def validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[dict]:
+    """Pydantic errors as ``[{"loc": [...], "msg": ...}]`` without echoing the input."""
+    return [
+        {"loc": [*prefix, *err["loc"]], "msg": err["msg"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def unprocessable(errors: list[dict], detail: str | None = None, **extra) -> Problem:
+    fields = ", ".join(".".join(map(str, e["loc"])) or "body" for e in errors[:5])
+    return Problem(
+        422,
+        "validation",
+        "Unprocessable request",
+        detail or f"invalid field(s): {fields}",
+        errors=errors,
+        **extra,
+    )
+
+
+def parse_body(schema: type[T]) -> T:
+    """The request's JSON body validated against ``schema``, or a :class:`Problem`."""
+    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"send the body as application/json, not {request.mimetype or 'nothing'}",
+        )
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise Problem(400, "malformed-json", "Malformed JSON", "the request body is empty")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise Problem(
+            400, "malformed-json", "Malformed JSON", f"body is not UTF-8: {exc.reason}"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise Problem(
+            400,
+            "malformed-json",
+            "Malformed JSON",
+            f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+        ) from None
+    except RecursionError:
+        raise Problem(400, "malformed-json", "Malformed JSON", "JSON nested too deeply") from None
+    return validate(schema, data)
+
+
+def validate(schema: type[T], data: object, prefix: tuple = ("body",)) -> T:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise unprocessable(validation_errors(exc, prefix)) from None
+    except RecursionError:
+        raise Problem(400, "malformed-json", "Malformed JSON", "JSON nested too deeply") from None
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def _problem(exc: Problem):
+        return problem_response(exc)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        slug = (exc.name or "error").lower().replace(" ", "-")
+        detail = exc.description or exc.name
+        if exc.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            detail = f"the request body exceeds the limit of {limit} bytes"
+        response = problem_response(Problem(exc.code or 500, slug, exc.name, detail))
+        if exc.code == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return problem_response(
+            Problem(500, "internal", "Internal server error", "the error was logged")
+        )

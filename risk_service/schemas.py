@@ -1,0 +1,119 @@
+"""Request and response models: they validate input and generate the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from risk_service import config
+
+_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # tabs and newlines are fine, NUL & co. are not
+
+Title = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=config.MAX_TITLE_CHARS, pattern=_NO_CONTROL
+    ),
+]
+Description = Annotated[
+    str, StringConstraints(max_length=config.MAX_TEXT_CHARS, pattern=_NO_CONTROL)
+]
+TaskText = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=config.MAX_TASK_CHARS, pattern=_NO_CONTROL
+    ),
+]
+Language = Literal["de", "en"]
+
+
+class WeightedTask(BaseModel):
+    """A task with its share of working time (weights are normalised over the role)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: TaskText
+    weight: float = Field(gt=0, le=1_000)
+
+
+class Role(BaseModel):
+    """A role to assess: at least one of title, description, tasks."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Title | None = None
+    description: Description | None = None
+    tasks: list[TaskText | WeightedTask] | None = Field(default=None, max_length=config.MAX_TASKS)
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def _needs_content(self) -> Role:
+        if not (self.title or (self.description or "").strip() or self.tasks):
+            raise ValueError("give at least one of title, description or tasks")
+        return self
+
+
+class WorkforceRole(Role):
+    headcount: int = Field(ge=0, le=10_000_000)
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    roles: list[Role] = Field(min_length=1, max_length=config.MAX_BATCH)
+
+
+class WorkforceRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    roles: list[WorkforceRole] = Field(min_length=1, max_length=config.MAX_BATCH)
+
+
+class ScoredTask(BaseModel):
+    text: str
+    rule_based: float = Field(ge=0, le=1)
+    category: str
+    weight: float = Field(ge=0, le=1)
+
+
+class MatchedOccupation(BaseModel):
+    occupation_id: str
+    title: str
+    isco08: str
+    similarity: float = Field(ge=0, le=1)
+
+
+class Upskilling(BaseModel):
+    area: Literal["complex_problem_solving", "emotional_intelligence", "ai_process_interface"]
+    rank: int = Field(ge=1, le=3)
+    priority: float = Field(ge=0, le=1)
+    why: str
+    actions: list[str]
+
+
+class Assessment(BaseModel):
+    assessment_id: str
+    risk_score: float = Field(ge=0, le=100)
+    risk_band: Literal["low", "medium", "high"]
+    interval: tuple[float, float]
+    language: Language
+    matched_occupation: MatchedOccupation | None
+    tasks: list[ScoredTask]
+    ignored: dict[str, list[str]] = Field(
+        default_factory=dict, description="Statements of the description not scored, by section"
+    )
+    upskilling: list[Upskilling]
+    model_version: str
+
+
+class ProblemError(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemError] | None = None
+    suggestions: list[MatchedOccupation] | None = None

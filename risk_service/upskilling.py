@@ -1,0 +1,182 @@
+"""Role → the three upskilling areas, ranked, with actions naming the role's exposed tasks.
+
+Each task contributes its exposed work (weight × rule-based probability) to the areas that could
+absorb or protect it, by its category (``AFFINITY``) and by what it is about: tasks with people
+in them lean towards emotional intelligence, tasks on data and documents towards the AI
+interface. A smaller share of the protected work counts too: it is what a person builds on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
+
+#                            problem solving, empathy, AI interface
+AFFINITY: dict[str, tuple[float, float, float]] = {
+    "routine_cognitive": (0.30, 0.20, 0.50),
+    "routine_manual": (0.50, 0.10, 0.40),
+    "nonroutine_analytic": (0.60, 0.10, 0.30),
+    "nonroutine_interpersonal": (0.15, 0.70, 0.15),
+    "nonroutine_manual": (0.55, 0.25, 0.20),
+    "ai_process_interface": (0.25, 0.10, 0.65),
+}
+PROTECTED_WEIGHT = 0.25  # how much protected work counts next to exposed work
+
+_PEOPLE = re.compile(
+    r"\b(customer|client|patient|guest|caller|visitor|resident|pupil|student|parent|colleague|"
+    r"complaint|enquir|inquir|kund|mandant|patient|gast|gäst|anrufer|besucher|bewohner|schüler|"
+    r"eltern|kolleg|beschwerde|anfrage|reklamation|bürger)",
+    re.IGNORECASE,
+)
+_DATA = re.compile(
+    r"\b(data|report|invoice|document|record|spreadsheet|excel|database|statistic|text|"
+    r"daten|bericht|rechnung|beleg|dokument|tabelle|datenbank|statistik|auswertung|texte?)",
+    re.IGNORECASE,
+)
+
+_LABELS = {
+    "en": {
+        "complex_problem_solving": "complex problem solving and contextual thinking",
+        "emotional_intelligence": "emotional intelligence and empathy with customers and colleagues",
+        "ai_process_interface": "working at the interface between AI systems and business processes",
+    },
+    "de": {
+        "complex_problem_solving": "komplexe Problemlösung und kontextbezogenes Denken",
+        "emotional_intelligence": "emotionale Intelligenz und Empathie im Kunden- und Teamkontakt",
+        "ai_process_interface": "Schnittstellenkompetenz zwischen KI-Systemen und Geschäftsprozessen",
+    },
+}
+
+_WHY = {
+    "en": (
+        "{risk}% of this role's work is rule-based. Building {label} addresses {share}% of the "
+        "exposed work, above all: {tasks}."
+    ),
+    "de": (
+        "{risk} % der Tätigkeiten dieser Rolle sind regelbasiert. Der Ausbau von {label} setzt "
+        "bei {share} % der gefährdeten Arbeit an, vor allem bei: {tasks}."
+    ),
+}
+
+# Actions per area and language; "{task}" is one of the role's own exposed tasks.
+_ACTIONS = {
+    "en": {
+        "complex_problem_solving": (
+            'Take over the exceptions and unclear cases in "{task}" that fixed rules do not '
+            "cover, and document how you decide them.",
+            'Analyse the root causes of recurring problems around "{task}" and propose process '
+            "improvements to your team.",
+            "Join a cross-functional project where you solve a problem without a ready-made "
+            "procedure, and present the solution.",
+        ),
+        "emotional_intelligence": (
+            'Move time from "{task}" to personal contact: take the sensitive or escalated cases '
+            "that need empathy and judgement.",
+            'Practise active listening and de-escalation in conversations connected to "{task}" '
+            "and ask for feedback on them.",
+            "Mentor a new colleague or lead a team meeting to train giving and taking feedback.",
+        ),
+        "ai_process_interface": (
+            'Learn how AI tools can take over "{task}" and how to check, correct and approve '
+            "their output.",
+            'Write down the rules, test cases and quality checks an automation of "{task}" would '
+            "need, and agree them with IT.",
+            "Become the team's contact person for an AI tool: collect errors, improve prompts "
+            "and knowledge bases, train colleagues.",
+        ),
+    },
+    "de": {
+        "complex_problem_solving": (
+            "Übernehmen Sie bei „{task}“ die Sonder- und Zweifelsfälle, die feste Regeln nicht "
+            "abdecken, und dokumentieren Sie Ihre Entscheidungswege.",
+            "Analysieren Sie die Ursachen wiederkehrender Probleme rund um „{task}“ und schlagen "
+            "Sie Ihrem Team Prozessverbesserungen vor.",
+            "Arbeiten Sie in einem bereichsübergreifenden Projekt mit, in dem es keine fertige "
+            "Lösung gibt, und stellen Sie das Ergebnis vor.",
+        ),
+        "emotional_intelligence": (
+            "Verlagern Sie Zeit von „{task}“ in den persönlichen Kontakt: Übernehmen Sie sensible "
+            "oder eskalierte Fälle, die Einfühlungsvermögen brauchen.",
+            "Trainieren Sie aktives Zuhören und Deeskalation in Gesprächen rund um „{task}“ und "
+            "holen Sie sich Feedback dazu ein.",
+            "Begleiten Sie neue Kolleginnen und Kollegen als Pate oder moderieren Sie "
+            "Teambesprechungen, um Feedback geben und nehmen zu üben.",
+        ),
+        "ai_process_interface": (
+            "Lernen Sie, wie KI-Werkzeuge „{task}“ übernehmen können und wie Sie deren Ergebnisse "
+            "prüfen, korrigieren und freigeben.",
+            "Halten Sie die Regeln, Testfälle und Qualitätskontrollen fest, die eine "
+            "Automatisierung von „{task}“ bräuchte, und stimmen Sie sie mit der IT ab.",
+            "Werden Sie Ansprechperson Ihres Teams für ein KI-Werkzeug: Fehler sammeln, Prompts "
+            "und Wissensdatenbanken verbessern, Kolleginnen und Kollegen schulen.",
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class TaskView:
+    text: str
+    rule_based: float
+    category: str
+    weight: float
+
+
+def _affinities(task: TaskView) -> np.ndarray:
+    aff = np.array(AFFINITY.get(task.category, (1 / 3, 1 / 3, 1 / 3)), dtype=float)
+    if _PEOPLE.search(task.text):
+        aff[1] += 0.25
+    if _DATA.search(task.text):
+        aff[2] += 0.15
+    return aff / aff.sum()
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.strip().rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def recommend(tasks: list[TaskView], risk_score: float, language: str) -> list[dict]:
+    """All three areas, ranked by the share of the role's exposed work each one addresses."""
+    if not tasks:
+        raise ValueError("recommend() needs at least one task")
+    aff = np.array([_affinities(t) for t in tasks])  # (n_tasks, 3)
+    w = np.array([t.weight for t in tasks])
+    p = np.array([t.rule_based for t in tasks])
+    exposed = (w * p)[:, None] * aff
+    contribution = exposed + PROTECTED_WEIGHT * (w * (1 - p))[:, None] * aff
+    totals = contribution.sum(axis=0)
+    priority = totals / totals.sum()
+    exposed_share = exposed.sum(axis=0) / max(exposed.sum(), 1e-9)
+    # Stable order: ties fall back to the fixed area order.
+    order = sorted(range(3), key=lambda a: (-round(priority[a], 6), a))
+    lang = language if language in _ACTIONS else "en"
+    result = []
+    for rank, a in enumerate(order, start=1):
+        # Tasks this area addresses most, by exposed work; ties broken by text for determinism.
+        ranked = sorted(range(len(tasks)), key=lambda i: (-exposed[i, a], tasks[i].text))
+        names = [_short(tasks[i].text) for i in ranked[:2]]
+        templates = _ACTIONS[lang][AREAS[a]]
+        actions = [templates[0].format(task=names[0])]
+        actions.append(templates[1].format(task=names[1] if len(names) > 1 else names[0]))
+        actions.append(templates[2])
+        quote = "„{}“" if lang == "de" else '"{}"'
+        result.append(
+            {
+                "area": AREAS[a],
+                "rank": rank,
+                "priority": round(float(priority[a]), 3),
+                "why": _WHY[lang].format(
+                    risk=round(risk_score),
+                    label=_LABELS[lang][AREAS[a]],
+                    share=round(100 * float(exposed_share[a])),
+                    tasks=", ".join(quote.format(n) for n in names),
+                ),
+                "actions": actions,
+            }
+        )
+    return result

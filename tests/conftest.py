@@ -1,0 +1,42 @@
+"""Shared fixtures, flaskr style: ``app``, ``client``, ``runner``; one trained model per session."""
+
+from __future__ import annotations
+
+import pytest
+
+from risk_service import config, create_app
+from risk_service.registry import Registry
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+@pytest.fixture(scope="session")
+def registry_dir(tmp_path_factory):
+    """A registry holding one model fitted on the full corpus (no CV: keeps the suite fast)."""
+    from training.train import train
+
+    root = tmp_path_factory.mktemp("models")
+    train([config.DATA_DIR], root, seed=0, evaluate=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def model(registry_dir):
+    return Registry(registry_dir).load()
+
+
+@pytest.fixture
+def app(registry_dir):
+    return create_app(
+        {"TESTING": True, "MODELS_DIR": str(registry_dir), "ADMIN_TOKEN": ADMIN_TOKEN}
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

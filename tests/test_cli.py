@@ -1,0 +1,142 @@
+import json
+import subprocess
+import sys
+
+import pandas as pd
+from click.testing import CliRunner
+
+from risk_service.cli import main
+
+ROLES = [
+    ("Buchhalter/in", "Kontieren und Buchen von Belegen; Abgleich der Kontoauszüge"),
+    ("Pflegefachkraft", ""),
+    ("", "Answer customer calls. Update customer records in the CRM."),
+    ("Software Developer", ""),
+]
+
+
+def write_roles(path, n: int) -> pd.DataFrame:
+    rows = [
+        {"id": f"r{i:05d}", "title": ROLES[i % 4][0], "description": ROLES[i % 4][1]}
+        for i in range(n)
+    ]
+    frame = pd.DataFrame(rows)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_score_csv_keeps_all_rows_in_order(tmp_path, registry_dir):
+    source = write_roles(tmp_path / "roles.csv", 1000)
+    result = CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "roles.csv"),
+            "--output",
+            str(tmp_path / "out.csv"),
+            "--models-dir",
+            str(registry_dir),
+            "--chunk-size",
+            "300",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = pd.read_csv(tmp_path / "out.csv", dtype={"id": str})
+    assert len(out) == 1000
+    assert out["id"].tolist() == source["id"].tolist()
+    assert {"risk_score", "risk_band", "language", "top_area"} <= set(out.columns)
+    assert out["risk_score"].notna().all()
+    # the same role scores the same wherever it sits in the file
+    assert out.groupby(out.index % 4)["risk_score"].nunique().eq(1).all()
+
+
+def test_score_parquet_round_trip(tmp_path, registry_dir):
+    write_roles(tmp_path / "roles.csv", 10)
+    pd.read_csv(tmp_path / "roles.csv", keep_default_na=False).to_parquet(
+        tmp_path / "roles.parquet"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "roles.parquet"),
+            "--output",
+            str(tmp_path / "out.parquet"),
+            "--models-dir",
+            str(registry_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == 10
+
+
+def test_score_reports_missing_columns(tmp_path, registry_dir):
+    pd.DataFrame({"name": ["x"]}).to_csv(tmp_path / "bad.csv", index=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "bad.csv"),
+            "--output",
+            str(tmp_path / "o.csv"),
+            "--models-dir",
+            str(registry_dir),
+        ],
+    )
+    assert result.exit_code != 0 and "missing column 'id'" in result.output
+
+
+def test_rows_that_cannot_be_scored_carry_an_error(tmp_path, registry_dir):
+    pd.DataFrame(
+        {"id": ["a", "b"], "title": ["Qwxzz Blorf", "Koch"], "description": ["", ""]}
+    ).to_csv(tmp_path / "r.csv", index=False)
+    CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "r.csv"),
+            "--output",
+            str(tmp_path / "o.csv"),
+            "--models-dir",
+            str(registry_dir),
+        ],
+    )
+    out = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
+    assert out.loc[0, "error"].startswith("title:") and out.loc[0, "risk_score"] == ""
+    assert out.loc[1, "error"] == "" and float(out.loc[1, "risk_score"]) >= 0
+
+
+SCORE_SNIPPET = """
+import json, sys
+from risk_service.registry import Registry
+from risk_service.schemas import Role
+from risk_service.scoring import assess
+model = Registry(sys.argv[1]).load()
+roles = [Role(title="Buchhalter/in"), Role(tasks=["Answer customer calls", "Lead the team"])]
+keys = ("risk_score", "interval", "tasks")
+print(json.dumps([[assess(r, model)[k] for k in keys] for r in roles]))
+"""
+
+
+def test_train_save_load_in_a_new_process_gives_identical_scores(registry_dir, model):
+    from risk_service.schemas import Role
+    from risk_service.scoring import assess
+
+    roles = [Role(title="Buchhalter/in"), Role(tasks=["Answer customer calls", "Lead the team"])]
+    here = [[assess(r, model)[k] for k in ("risk_score", "interval", "tasks")] for r in roles]
+    there = subprocess.run(
+        [sys.executable, "-c", SCORE_SNIPPET, str(registry_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(there.stdout) == json.loads(json.dumps(here))
+
+
+def test_models_list_marks_current(registry_dir):
+    result = CliRunner().invoke(main, ["models", "list", "--models-dir", str(registry_dir)])
+    assert result.exit_code == 0 and result.output.startswith("*")

@@ -1,0 +1,44 @@
+import numpy as np
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from risk_service.features import LexiconFeatures, build_featurizer, task_frame
+
+
+@parametrize_with_checks(
+    [LexiconFeatures(), LexiconFeatures(lexicon={"pay": ("pay",)}, normalise=False)]
+)
+def test_lexicon_features_follow_the_estimator_contract(estimator, check):
+    check(estimator)
+
+
+def test_lexicon_families_fire_in_both_languages():
+    lex = LexiconFeatures().fit(np.array([["x"]]))
+    names = list(lex.get_feature_names_out())
+    rows = lex.transform(
+        np.array(
+            [
+                ["Erfassung der Rechnungen im ERP"],
+                ["Enter invoices into the ERP"],
+                ["Beratung von Kunden"],
+                ["Advise customers"],
+            ],
+            dtype=object,
+        )
+    )
+    record, people = names.index("record"), names.index("people")
+    assert rows[0, record] > 0 and rows[1, record] > 0
+    assert rows[2, people] > 0 and rows[3, people] > 0
+    assert rows[0, people] == 0
+
+
+def test_featurizer_output_is_identical_for_identical_text():
+    texts = [
+        "Buchhalter/in bucht Belege",
+        "Buchhalter*in bucht Belege",
+        "Answer calls",
+        "answer calls",
+    ]
+    featurizer = build_featurizer().fit(task_frame(texts * 2))
+    matrix = featurizer.transform(task_frame(texts)).toarray()
+    np.testing.assert_allclose(matrix[0], matrix[1])  # gender forms normalise away
+    np.testing.assert_allclose(matrix[2], matrix[3])  # case does not matter

@@ -1,0 +1,43 @@
+import pytest
+
+from risk_service import create_app
+from risk_service.registry import ARTIFACT, Registry, RegistryError
+from tests.conftest import ADMIN_TOKEN
+
+
+def test_tampered_artifact_is_refused_and_previous_model_keeps_serving(
+    registry_dir, tmp_path, model
+):
+    registry = Registry(tmp_path)
+    good = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
+    registry.promote(good)
+    bad = registry.save(model, metrics={"rule_auc_min": 0.95}, data_hash="x")
+    artifact = tmp_path / bad / ARTIFACT
+    data = bytearray(artifact.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte changed
+    artifact.write_bytes(bytes(data))
+
+    with pytest.raises(RegistryError, match="sha256"):
+        registry.load(bad)
+    with pytest.raises(RegistryError, match="sha256"):
+        registry.promote(bad)
+
+    app = create_app({"TESTING": True, "MODELS_DIR": str(tmp_path), "ADMIN_TOKEN": ADMIN_TOKEN})
+    client = app.test_client()
+    (tmp_path / "current").write_text(bad + "\n")  # someone points current at the bad file
+    response = client.post("/v1/model/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert response.status_code == 409 and "sha256" in response.get_json()["detail"]
+    assert client.get("/v1/model").get_json()["version"] == good
+    assert client.post("/v1/score", json={"tasks": ["Answer calls"]}).status_code == 200
+
+
+def test_promote_refuses_worse_model_and_rollback_restores(tmp_path, model):
+    registry = Registry(tmp_path)
+    first = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="a")
+    registry.promote(first)
+    worse = registry.save(model, metrics={"rule_auc_min": 0.8}, data_hash="b")
+    with pytest.raises(RegistryError, match="worse"):
+        registry.promote(worse)
+    assert registry.promote(worse, force=True) == worse
+    assert registry.rollback() == first
+    assert registry.current_version() == first

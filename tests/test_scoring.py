@@ -1,0 +1,119 @@
+"""Role-level behaviour a user would notice."""
+
+import numpy as np
+import pytest
+
+from risk_service.schemas import Role
+from risk_service.scoring import RoleError, assess, interval
+
+CALL_CENTRE_EN = [
+    "Answer incoming customer calls about orders and deliveries",
+    "Enter customer data and call notes into the CRM",
+    "Process address changes and cancellations",
+    "Send standard replies to customer e-mails",
+    "Escalate complex complaints to the team lead",
+]
+
+
+def score(model, **role) -> dict:
+    return assess(Role(**role), model)
+
+
+def test_bookkeeping_scores_above_care_and_management(model):
+    bookkeeping = score(
+        model,
+        tasks=[
+            "Kontierung und Buchung der Eingangsrechnungen",
+            "Abgleich der Bankkontoauszüge mit der Offene-Posten-Liste",
+            "Erstellung der Umsatzsteuervoranmeldung",
+            "Mahnwesen nach festgelegten Mahnstufen",
+        ],
+    )
+    care = score(
+        model,
+        tasks=[
+            "Begleitung von Menschen mit Demenz im Alltag",
+            "Gespräche mit Angehörigen über die Pflegesituation",
+            "Wundversorgung und Mobilisation der Bewohnerinnen und Bewohner",
+            "Einschätzung von Schmerzen und Anpassung der Pflege",
+        ],
+    )
+    leadership = score(
+        model,
+        tasks=[
+            "Lead and develop a team of 40 engineers",
+            "Negotiate strategic partnerships with key accounts",
+            "Set the product strategy with the executive board",
+        ],
+    )
+    assert bookkeeping["risk_score"] > care["risk_score"] + 20
+    assert bookkeeping["risk_score"] > leadership["risk_score"] + 20
+    assert bookkeeping["risk_band"] in ("medium", "high")
+    assert care["risk_band"] in ("low", "medium")
+
+
+def test_task_order_does_not_matter(model):
+    a = score(model, tasks=CALL_CENTRE_EN)
+    b = score(model, tasks=list(reversed(CALL_CENTRE_EN)))
+    assert a["risk_score"] == b["risk_score"]
+    assert a["interval"] == b["interval"]
+    assert [u["area"] for u in a["upskilling"]] == [u["area"] for u in b["upskilling"]]
+
+
+@pytest.mark.parametrize(
+    "title", ["Buchhalter", "Buchhalterin", "Buchhalter/in", "Buchhalter (m/w/d)", "Buchhalter*in"]
+)
+def test_gendered_titles_give_the_same_score(model, title):
+    reference = score(model, title="Buchhalter/in")
+    result = score(model, title=title)
+    assert result["risk_score"] == reference["risk_score"]
+    assert result["matched_occupation"] == reference["matched_occupation"]
+
+
+def test_benefits_and_company_sections_barely_move_the_score(model):
+    duties = "Ihre Aufgaben:\n" + "\n".join(
+        f"- {t}"
+        for t in [
+            "Bearbeitung von Kundenanfragen per Telefon und E-Mail",
+            "Pflege der Kundendaten im CRM",
+            "Erfassung von Aufträgen",
+            "Klärung von Reklamationen mit verärgerten Kunden",
+        ]
+    )
+    extra = (
+        "\nÜber uns:\nWir sind ein mittelständischer Versandhändler aus Bielefeld.\n"
+        "Wir bieten:\n- 30 Tage Urlaub\n- Jobrad\n- Flexible Arbeitszeiten"
+    )
+    plain = score(model, description=duties)
+    full = score(model, description=duties + extra)
+    assert abs(plain["risk_score"] - full["risk_score"]) <= 3
+    assert full["ignored"]["benefits"] and full["ignored"]["company"]
+
+
+def test_interval_narrows_with_more_tasks():
+    w3, w12 = np.full(3, 1 / 3), np.full(12, 1 / 12)
+    p3 = np.array([0.2, 0.5, 0.8])
+    lo3, hi3 = interval(p3, w3)
+    lo12, hi12 = interval(np.tile(p3, 4), w12)
+    assert hi3 - lo3 > hi12 - lo12 > 0
+
+
+def test_language_of_the_request_drives_actions(model):
+    de = score(model, tasks=["Beantwortung von Standardanfragen der Kunden per E-Mail"])
+    en = score(model, tasks=["Answer standard customer enquiries by e-mail"])
+    assert de["language"] == "de" and en["language"] == "en"
+    assert "„" in de["upskilling"][0]["actions"][0]
+    assert '"' in en["upskilling"][0]["actions"][0]
+
+
+def test_unknown_title_without_tasks_raises_with_suggestions(model):
+    with pytest.raises(RoleError) as info:
+        score(model, title="Qwxzz Blorf")
+    assert info.value.loc == ["title"]
+    assert info.value.suggestions
+
+
+def test_title_only_matches_english_and_german_synonyms(model):
+    en = score(model, title="Call centre agent")
+    de = score(model, title="Callcenter-Agent (m/w/d)")
+    assert en["matched_occupation"]["isco08"] == de["matched_occupation"]["isco08"]

@@ -1,0 +1,185 @@
+"""Fit the task model, evaluate it with folds grouped by occupation, register it.
+
+Grouping by occupation (never by row) is what tells us how the model does on occupations it has
+never seen; it also keeps each English statement in the same fold as its German counterpart.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
+from sklearn.model_selection import GroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from risk_service.features import build_featurizer, task_frame
+from risk_service.occupations import OccupationIndex
+from risk_service.registry import Registry
+from risk_service.taskmodel import TaskModel
+from training.corpus import Corpus, load_corpus
+
+N_SPLITS = 5
+# Role-level sanity order: occupations the article names as exposed must score above the
+# protected ones (ISCO-08 unit groups).
+EXPOSED_ISCO = {
+    "4222": "contact centre",
+    "4311": "bookkeeping",
+    "4132": "data entry",
+    "4313": "payroll",
+}
+PROTECTED_ISCO = {
+    "2221": "nursing",
+    "3221": "nursing associate",
+    "2264": "physiotherapy",
+    "2634": "psychology",
+    "1120": "managing directors",
+    "5321": "care assistance",
+}
+
+
+def _heads(seed: int) -> tuple[LogisticRegression, OneVsRestClassifier]:
+    # The dual liblinear solver suits many more features than samples: ~20x faster than lbfgs
+    # here at the same held-out AUC.
+    rule = LogisticRegression(
+        C=4.0, solver="liblinear", dual=True, max_iter=2000, random_state=seed
+    )
+    category = OneVsRestClassifier(
+        LogisticRegression(C=8.0, solver="liblinear", dual=True, max_iter=2000, random_state=seed)
+    )
+    return rule, category
+
+
+def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
+    """Fit featurizer and both heads on the whole corpus."""
+    data = corpus.labelled
+    featurizer = build_featurizer().fit(task_frame(data["text"]))
+    features = featurizer.transform(task_frame(data["text"]))
+    rule, category = _heads(seed)
+    rule.fit(features, data["rule_based"])
+    category.fit(features, data["category"])
+    return TaskModel(
+        rule_pipeline=Pipeline([("features", featurizer), ("clf", rule)]),
+        category_pipeline=Pipeline([("features", featurizer), ("clf", category)]),
+        occupations=OccupationIndex(corpus.occupations, corpus.tasks),
+    )
+
+
+@dataclass
+class Evaluation:
+    metrics: dict
+    predictions: pd.DataFrame  # out-of-fold predictions, one row per task
+
+
+def cross_validate(corpus: Corpus, seed: int = 0, n_splits: int = N_SPLITS) -> Evaluation:
+    """Out-of-fold predictions with folds grouped by occupation, and the metrics on them."""
+    data = corpus.labelled.reset_index(drop=True)
+    oof_p = np.zeros(len(data))
+    oof_cat = np.empty(len(data), dtype=object)
+    folds = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    for train_idx, test_idx in folds.split(data, groups=data["occupation_id"]):
+        train, test = data.iloc[train_idx], data.iloc[test_idx]
+        sub = Corpus(corpus.occupations, train[corpus.tasks.columns], "")
+        model = fit_model(sub, seed)
+        pred = model.predict(test["text"].tolist())
+        oof_p[test_idx] = pred.rule_based
+        oof_cat[test_idx] = pred.category
+    data["p_rule"] = oof_p
+    data["pred_category"] = oof_cat
+    return Evaluation(compute_metrics(data), data)
+
+
+def compute_metrics(data: pd.DataFrame) -> dict:
+    """Metrics per language, pair agreement and the role-level order check."""
+    metrics: dict = {
+        "n_tasks": int(len(data)),
+        "n_occupations": int(data["occupation_id"].nunique()),
+    }
+    for lang, part in data.groupby("lang"):
+        metrics[lang] = {
+            "n": int(len(part)),
+            "rule_auc": round(float(roc_auc_score(part["rule_based"], part["p_rule"])), 4),
+            "brier": round(float(brier_score_loss(part["rule_based"], part["p_rule"])), 4),
+            "degree_spearman": round(float(spearmanr(part["degree"], part["p_rule"]).statistic), 4),
+            "category_macro_f1": round(
+                float(f1_score(part["category"], part["pred_category"], average="macro")), 4
+            ),
+        }
+    langs = [k for k in ("de", "en") if k in metrics]
+    metrics["rule_auc_min"] = min(metrics[k]["rule_auc"] for k in langs)
+    metrics["category_macro_f1_min"] = min(metrics[k]["category_macro_f1"] for k in langs)
+
+    pairs = data.pivot_table(index="pair_id", columns="lang", values="p_rule", aggfunc="first")
+    cats = data.pivot_table(
+        index="pair_id", columns="lang", values="pred_category", aggfunc="first"
+    )
+    if {"de", "en"} <= set(pairs.columns):
+        both = pairs.dropna(subset=["de", "en"])
+        metrics["pair_mean_abs_diff"] = round(float((both["de"] - both["en"]).abs().mean()), 4)
+        cats = cats.loc[both.index]
+        metrics["pair_category_agreement"] = round(float((cats["de"] == cats["en"]).mean()), 4)
+        roles = data.groupby(["occupation_id", "lang"])["p_rule"].mean().unstack()
+        roles = roles.dropna()
+        metrics["role_de_en_mean_abs_diff_points"] = round(
+            float(100 * (roles["de"] - roles["en"]).abs().mean()), 2
+        )
+    metrics["role_order"] = role_order_check(data)
+    return metrics
+
+
+def role_order_check(data: pd.DataFrame) -> dict:
+    """Share of (exposed, protected) occupation pairs ordered correctly by held-out score."""
+    role_score = data.groupby(["occupation_id", "isco08"])["p_rule"].mean().mul(100).reset_index()
+    role_score = role_score.rename(columns={"isco08": "isco"})
+    exposed = role_score[role_score["isco"].isin(EXPOSED_ISCO)]
+    protected = role_score[role_score["isco"].isin(PROTECTED_ISCO)]
+    if exposed.empty or protected.empty:
+        return {"pairs": 0, "concordance": None}
+    wins = [e > p for e in exposed["p_rule"] for p in protected["p_rule"]]
+    return {
+        "pairs": len(wins),
+        "concordance": round(float(np.mean(wins)), 4),
+        "exposed_mean": round(float(exposed["p_rule"].mean()), 1),
+        "protected_mean": round(float(protected["p_rule"].mean()), 1),
+    }
+
+
+def train(
+    data_dirs: list[str | Path],
+    registry_root: str | Path,
+    seed: int = 0,
+    promote: bool = True,
+    evaluate: bool = True,
+) -> tuple[str, dict]:
+    """Load, evaluate, fit on everything, register (and promote). Returns (version, metrics)."""
+    started = time.perf_counter()
+    corpus = load_corpus(*data_dirs)
+    metrics: dict = {}
+    if evaluate:
+        evaluation = cross_validate(corpus, seed)
+        metrics = evaluation.metrics
+    model = fit_model(corpus, seed)
+    metrics["train_seconds"] = round(time.perf_counter() - started, 1)
+    registry = Registry(registry_root)
+    version = registry.save(
+        model,
+        metrics=metrics,
+        data_hash=corpus.data_hash,
+        extra={
+            "seed": seed,
+            "corpus": {
+                "occupations": int(len(corpus.occupations)),
+                "tasks": int(len(corpus.tasks)),
+                "by_language": corpus.tasks["lang"].value_counts().to_dict(),
+            },
+        },
+    )
+    if promote:
+        registry.promote(version, force=not evaluate)
+    return version, metrics

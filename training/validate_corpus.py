@@ -1,0 +1,172 @@
+"""Corpus check: schema, pairs, duplicates, coverage. ``make corpus-check`` runs it.
+
+Prints the counts per category, degree, language and ISCO major group, and exits non-zero on
+any violation:
+
+* schema and ISCO-08 codes (via :func:`training.corpus.load_corpus`);
+* pairs: every ``pair_id`` has exactly one English and one German statement of the same
+  occupation and category, degrees within ±1;
+* exact duplicates (after normalisation) and near-duplicates (character-trigram cosine ≥ 0.9)
+  within a language;
+* coverage: minimum occupations, statements, statements per occupation and per-class shares.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
+
+from risk_service import config
+from risk_service.taskmodel import CATEGORIES
+from risk_service.text import normalise_task
+from training.corpus import Corpus, CorpusError, load_corpus
+
+NEAR_DUPLICATE_COSINE = 0.9
+
+
+@dataclass(frozen=True)
+class Minimums:
+    occupations: int = 250
+    statements: int = 4000
+    per_occupation: int = 8  # pairs, i.e. statements per language
+    class_share: float = 0.05
+    major_groups: tuple[str, ...] = tuple("123456789")
+
+
+@dataclass
+class Report:
+    counts: dict = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def check_pairs(tasks: pd.DataFrame) -> list[str]:
+    problems = []
+    for pair_id, group in tasks.groupby("pair_id", sort=True):
+        langs = sorted(group["lang"])
+        if langs != ["de", "en"]:
+            problems.append(f"pair {pair_id}: languages {langs}, expected one 'de' and one 'en'")
+            continue
+        if group["occupation_id"].nunique() != 1:
+            problems.append(f"pair {pair_id}: statements belong to different occupations")
+        if group["category"].nunique() != 1:
+            problems.append(f"pair {pair_id}: categories differ {sorted(group['category'])}")
+        if group["degree"].max() - group["degree"].min() > 1:
+            problems.append(
+                f"pair {pair_id}: degrees {sorted(group['degree'])} differ by more than 1"
+            )
+    return problems
+
+
+def near_duplicates(tasks: pd.DataFrame, threshold: float = NEAR_DUPLICATE_COSINE) -> list[str]:
+    """Exact and near-duplicate statements within each language."""
+    problems = []
+    for lang, part in tasks.groupby("lang"):
+        texts = part["text"].map(normalise_task).tolist()
+        ids = part["task_id"].tolist()
+        matrix = normalize(
+            CountVectorizer(analyzer="char", ngram_range=(3, 3)).fit_transform(texts)
+        )
+        sim = (matrix @ matrix.T).tocoo()
+        mask = (sim.row < sim.col) & (sim.data >= threshold - 1e-9)
+        for i, j, s in zip(sim.row[mask], sim.col[mask], sim.data[mask], strict=True):
+            kind = "exact duplicate" if texts[i] == texts[j] else f"near-duplicate (cosine {s:.2f})"
+            problems.append(f"{lang}: {ids[i]} and {ids[j]} are an {kind}")
+    return problems
+
+
+def coverage(corpus: Corpus, minimums: Minimums) -> tuple[dict, list[str]]:
+    tasks = corpus.labelled
+    n = len(tasks)
+    counts = {
+        "occupations": int(len(corpus.occupations)),
+        "statements": int(n),
+        "pairs": int(tasks["pair_id"].nunique()),
+        "language": tasks["lang"].value_counts().sort_index().to_dict(),
+        "degree": tasks["degree"].value_counts().sort_index().to_dict(),
+        "category": tasks["category"].value_counts().reindex(CATEGORIES, fill_value=0).to_dict(),
+        "isco_major_group_occupations": corpus.occupations["isco08"]
+        .str[0]
+        .value_counts()
+        .sort_index()
+        .to_dict(),
+        "isco_major_group_statements": tasks["isco_major"].value_counts().sort_index().to_dict(),
+    }
+    problems = []
+    if counts["occupations"] < minimums.occupations:
+        problems.append(f"{counts['occupations']} occupations < {minimums.occupations}")
+    if n < minimums.statements:
+        problems.append(f"{n} statements < {minimums.statements}")
+    per_occ = tasks.groupby(["occupation_id", "lang"]).size()
+    thin = per_occ[per_occ < minimums.per_occupation]
+    for (occ, lang), k in thin.items():
+        problems.append(f"occupation {occ} has {k} {lang} statements < {minimums.per_occupation}")
+    without_tasks = set(corpus.occupations["occupation_id"]) - set(tasks["occupation_id"])
+    problems += [f"occupation {o} has no statements" for o in sorted(without_tasks)]
+    for label, column, classes in (
+        ("degree", "degree", range(5)),
+        ("category", "category", CATEGORIES),
+    ):
+        shares = tasks[column].value_counts(normalize=True)
+        for c in classes:
+            share = float(shares.get(c, 0.0))
+            if share < minimums.class_share:
+                problems.append(
+                    f"{label} {c}: {share:.1%} of statements < {minimums.class_share:.0%}"
+                )
+    missing_groups = sorted(
+        set(minimums.major_groups) - set(counts["isco_major_group_occupations"])
+    )
+    if missing_groups:
+        problems.append(f"ISCO major groups without occupations: {missing_groups}")
+    return counts, problems
+
+
+def validate(data_dir: str | Path = config.DATA_DIR, minimums: Minimums = Minimums()) -> Report:
+    report = Report()
+    try:
+        corpus = load_corpus(data_dir)
+    except CorpusError as exc:
+        report.violations.append(str(exc))
+        return report
+    report.counts, problems = coverage(corpus, minimums)
+    report.violations += problems
+    report.violations += check_pairs(corpus.tasks)
+    report.violations += near_duplicates(corpus.tasks)
+    return report
+
+
+def _print_counts(counts: dict) -> None:
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            total = sum(value.values())
+            cells = ", ".join(f"{k}: {v} ({v / total:.1%})" for k, v in value.items())
+            print(f"{key:30s} {cells}")
+        else:
+            print(f"{key:30s} {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    data_dir = argv[0] if argv else config.DATA_DIR
+    report = validate(data_dir)
+    _print_counts(report.counts)
+    if report.violations:
+        print(f"\n{len(report.violations)} violation(s):")
+        for v in report.violations[:200]:
+            print(f"  - {v}")
+        return 1
+    print("\ncorpus OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
