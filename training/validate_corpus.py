@@ -34,6 +34,7 @@ class Minimums:
     occupations: int = 250
     statements: int = 4000
     per_occupation: int = 8  # pairs, i.e. statements per language
+    synonyms: int = 2  # per language, so that titles are found in their usual variants
     class_share: float = 0.05
     major_groups: tuple[str, ...] = tuple("123456789")
 
@@ -109,6 +110,12 @@ def coverage(corpus: Corpus, minimums: Minimums) -> tuple[dict, list[str]]:
     thin = per_occ[per_occ < minimums.per_occupation]
     for (occ, lang), k in thin.items():
         problems.append(f"occupation {occ} has {k} {lang} statements < {minimums.per_occupation}")
+    for lang in ("en", "de"):
+        n_syn = corpus.occupations[f"synonyms_{lang}"].map(
+            lambda s: len([x for x in s.split("|") if x])
+        )
+        for occ in corpus.occupations.loc[n_syn < minimums.synonyms, "occupation_id"]:
+            problems.append(f"occupation {occ} has fewer than {minimums.synonyms} {lang} synonyms")
     without_tasks = set(corpus.occupations["occupation_id"]) - set(tasks["occupation_id"])
     problems += [f"occupation {o} has no statements" for o in sorted(without_tasks)]
     for label, column, classes in (
