@@ -26,7 +26,7 @@ MAX_TASK_CHARS = 1_000
 MAX_BATCH = 1_000
 
 # Below this title similarity a title-only query is answered 422 with suggestions.
-TITLE_SIMILARITY_FLOOR = 0.35
+TITLE_SIMILARITY_FLOOR = 0.55
 
 DEFAULTS = {
     "MODELS_DIR": str(MODELS_DIR),
@@ -34,6 +34,8 @@ DEFAULTS = {
     "MAX_BATCH": MAX_BATCH,
     "ADMIN_TOKEN": os.environ.get("RISK_ADMIN_TOKEN"),
     "DATABASE_URL": os.environ.get("DATABASE_URL"),
+    # Keep each role's text in the audit log (off: only its SHA-256 is kept).
+    "STORE_RAW_TEXT": False,
 }
 
 
