@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/risk-service
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test train corpus-check bench lint clean
+.PHONY: run serve test train corpus-check agreement bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(VENV)/.installed
 
 train: $(VENV)/.installed
 	$(CLI) train
+
+agreement: $(VENV)/.installed
+	$(PY) -m training.agreement
 
 corpus-check: $(VENV)/.installed
 	$(PY) -m training.validate_corpus

@@ -131,7 +131,8 @@ _LINE_CUES: dict[str, re.Pattern[str]] = {
         r"\b(wir sind|unser unternehmen|unsere firma|gegründet|mitarbeitende an|"
         r"marktführer|familienunternehmen|standorte|bewerbung|bewirb dich|ansprechpartner|"
         r"we are a|we're a|founded|our company|headquartered|market leader|employees in|"
-        r"apply now|send your|equal opportunity|diversity)",
+        r"apply now|send your|equal opportunity|diversity|bewerben sie sich|suchen wir|wir suchen|"
+        r"we are looking for|we're looking for|we are hiring|we're hiring|join our team)",
         re.IGNORECASE,
     ),
 }
@@ -220,7 +221,8 @@ _ABBREVIATIONS = (
     "Inc.",
     "Ltd.",
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„(])")
+# No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s+(?=[A-ZÄÖÜ\"„(])")
 _HEADING_LINE = re.compile(r"^[^.!?;]{2,60}:?$")
 
 
@@ -246,8 +248,11 @@ def _heading_kind(line: str) -> str | None:
                 return kind
             # "Ihre Aufgaben bei uns", "Das bieten wir dir:" — a multi-word cue opening a short
             # line, or any cue inside a line that ends with a colon.
-            if (" " in cue and lowered.startswith(cue) and len(lowered.split()) <= 5) or (
-                ends_colon and cue in lowered
+            if (
+                (" " in cue and lowered.startswith(cue) and len(lowered.split()) <= 5)
+                or (ends_colon and cue in lowered)
+                # "Your responsibilities", "Key responsibilities", "Ihre neuen Aufgaben"
+                or (lowered.endswith(" " + cue) and len(lowered.split()) <= 4)
             ):
                 return kind
     return None
@@ -283,7 +288,15 @@ def _is_statement(text: str) -> bool:
     return bool(re.search(r"[A-Za-zÄÖÜäöüß]{3,}", text))
 
 
+# The ad's own title line: "Buchhalter (m/w/d) – Vollzeit", "Data Analyst (all genders)".
+_TITLE_LINE = re.compile(
+    r"\((?:\s*[mwfdx]\s*[/|,]\s*){2}[mwfdx]\s*\)|\(all genders\)|\(gn\*?\)", re.IGNORECASE
+)
+
+
 def _line_kind(line: str) -> str:
+    if _TITLE_LINE.search(line):
+        return "other"
     for kind in ("benefits", "company", "requirements"):
         if _LINE_CUES[kind].search(line):
             return kind
@@ -310,7 +323,7 @@ def parse_job_ad(text: str) -> ParsedAd:
         for statement in split_statements(raw_line):
             # Under a duties heading trust the heading; elsewhere let cues decide.
             if current == "duties":
-                section = "duties"
+                section = "other" if _TITLE_LINE.search(statement) else "duties"
             elif current is not None:
                 section = current
             else:
