@@ -33,6 +33,15 @@ def create_app(config: Mapping | None = None) -> Flask:
     from risk_service.registry import Registry
 
     problems.init_app(app)
+
+    from risk_service import ratelimit, telemetry
+
+    telemetry.init_app(app)  # first: its request hooks time and log even rate-limited requests
+    ratelimit.init_app(app)
+
+    from risk_service import store
+
+    store.init_app(app)
     live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
     app.extensions["risk_model"] = live
     try:

@@ -56,6 +56,11 @@ def read_chunks(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
             yield batch.to_pandas().astype({c: str for c in batch.schema.names if c == "id"})
 
 
+def read_all(path: Path) -> pd.DataFrame:
+    """A whole (small) roles file, checked like the streamed ones."""
+    return pd.concat(list(read_chunks(path, 100_000)), ignore_index=True)
+
+
 def count_rows(path: Path) -> int | None:
     """Row count for the progress bar (cheap for Parquet; a line count for CSV)."""
     if _kind(path) == "parquet":

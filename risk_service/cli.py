@@ -46,6 +46,74 @@ def score(input_path: str, output_path: str, chunk_size: int, models_dir: str) -
 
 
 @main.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False),
+    help="JSON file for the roll-up (default: standard output).",
+)
+@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+def workforce(input_path: str, output_path: str | None, models_dir: str) -> None:
+    """Roll up a CSV/Parquet of roles with a ``headcount`` column (as POST /v1/workforce)."""
+    from pydantic import ValidationError
+
+    from risk_service import batchio
+    from risk_service.registry import Registry, RegistryError
+    from risk_service.scoring import RoleError, assess_many, role_from_row
+    from risk_service.workforce import rollup
+
+    try:
+        model = Registry(models_dir).load()
+        frame = batchio.read_all(Path(input_path))
+    except (RegistryError, batchio.InputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if "headcount" not in frame.columns:
+        raise click.ClickException(f"{input_path}: missing column 'headcount'")
+    roles, headcounts, errors = [], [], {}
+    for n, row in enumerate(frame.to_dict("records")):
+        try:
+            headcount = int(str(row["headcount"]).strip())
+            if headcount < 0:
+                raise ValueError
+        except ValueError:
+            raise click.ClickException(
+                f"{input_path}, row {n + 2}, column 'headcount': {row['headcount']!r} is not an "
+                "integer >= 0"
+            ) from None
+        try:
+            roles.append(role_from_row(row))
+        except ValidationError as exc:
+            errors[n] = str(exc.errors()[0]["msg"])
+            roles.append(None)
+        headcounts.append(headcount)
+    assessed = iter(assess_many([r for r in roles if r is not None], model))
+    results: list[dict | None] = []
+    per_role = []
+    for n, role in enumerate(roles):
+        result = next(assessed) if role is not None else None
+        if isinstance(result, RoleError):
+            errors[n], result = f"{'.'.join(map(str, result.loc))}: {result.msg}", None
+        results.append(result)
+        per_role.append(
+            {
+                "id": str(frame.iloc[n].get("id", n)),
+                "headcount": headcounts[n],
+                "risk_score": result["risk_score"] if result else None,
+                "risk_band": result["risk_band"] if result else None,
+                "top_area": result["upskilling"][0]["area"] if result else None,
+                "error": errors.get(n, ""),
+            }
+        )
+    summary = {**rollup(headcounts, results), "roles": per_role}
+    text = json.dumps(summary, indent=2, ensure_ascii=False)
+    if output_path:
+        Path(output_path).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command()
 @click.option(
     "--data",
     "data_dirs",
@@ -83,23 +151,146 @@ def train(
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=2, show_default=True)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API under gunicorn."""
+    """Serve the API under gunicorn.
+
+    Workers share metrics through a fresh PROMETHEUS_MULTIPROC_DIR; the app writes one JSON log
+    line per request itself (gunicorn's access log would print query strings, i.e. role text).
+    """
+    from risk_service.gunicorn_conf import fresh_metrics_dir
+
+    # Set before gunicorn imports prometheus_client, which picks its storage at import.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
     os.execv(
         sys.executable,
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "python:risk_service.gunicorn_conf",
             "--bind",
             f"{host}:{port}",
             "--workers",
             str(workers),
             "--preload",
-            "--access-logfile",
-            "-",
             "risk_service.wsgi:app",
         ],
     )
+
+
+@main.group("import")
+def import_() -> None:
+    """Turn O*NET / ESCO downloads into a --data directory (kept outside the repo)."""
+
+
+_output = click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for occupations.csv and tasks.csv; third-party data, keep it outside the repo.",
+)
+_force = click.option("--force", is_flag=True, help="Overwrite existing corpus files in --output.")
+
+
+def _echo_report(output: Path, report) -> None:
+    from dataclasses import asdict
+
+    click.echo(json.dumps({"output": str(output), **asdict(report)}, indent=2, ensure_ascii=False))
+
+
+@import_.command("onet")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@_output
+@click.option(
+    "--crosswalk",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV with columns onet_soc,isco08; occupations without an ISCO-08 code are skipped.",
+)
+@_force
+def import_onet(source: str, output: str, crosswalk: str | None, force: bool) -> None:
+    """O*NET text release (SOURCE = the db_XX_X_text directory) → weakly labelled tasks."""
+    from training.importers import SourceError, write_corpus
+    from training.importers.onet import import_onet as run
+
+    try:
+        occupations, tasks, report = run(source, crosswalk)
+        _echo_report(write_corpus(output, occupations, tasks, force=force), report)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@import_.command("esco")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@_output
+@click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True)
+@click.option(
+    "--de",
+    "de_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="German occupations export joined on conceptUri (SOURCE must then be English).",
+)
+@_force
+def import_esco(source: str, output: str, lang: str, de_path: str | None, force: bool) -> None:
+    """ESCO occupations CSV export → occupations with synonyms (tasks.csv has no rows)."""
+    from training.importers import SourceError, write_corpus
+    from training.importers.esco import import_esco as run
+
+    if de_path is not None and lang != "en":
+        raise click.UsageError("--de joins German labels onto an English SOURCE; drop --lang de")
+    try:
+        occupations, tasks, report = run(source, lang, de_path)
+        _echo_report(write_corpus(output, occupations, tasks, force=force), report)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def feedback() -> None:
+    """Users' feedback on assessments."""
+
+
+@feedback.command("export")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for occupations.csv and tasks.csv (a --data directory for train).",
+)
+@click.option(
+    "--database-url",
+    envvar=["RISK_DATABASE_URL", "DATABASE_URL"],
+    help="SQLAlchemy URL of the store [default: the instance folder's risk.db].",
+)
+def feedback_export(output: str, database_url: str | None) -> None:
+    """Task feedback → corpus files: `train --data training/data --data OUTPUT` learns from it.
+
+    Assessments that matched no corpus occupation have no ISCO-08 code and are skipped (counted
+    in the report).
+    """
+    from dataclasses import asdict
+
+    from flask import Flask
+
+    from risk_service.store import Store
+    from training.feedback_export import export_feedback
+
+    if database_url is None:
+        path = Path(Flask("risk_service").instance_path) / "risk.db"
+        if not path.is_file():
+            raise click.ClickException(f"no store at {path}; pass --database-url")
+        database_url = f"sqlite:///{path}"
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        store = Store(database_url)
+        try:
+            summary = export_feedback(store, output)
+        finally:
+            store.dispose()
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"cannot read the store: {str(exc).splitlines()[0]}") from None
+    click.echo(json.dumps({"output": output, **asdict(summary)}, indent=2))
 
 
 @main.group()

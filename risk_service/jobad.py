@@ -109,33 +109,121 @@ _HEADING_CUES: dict[str, tuple[str, ...]] = {
 }
 
 # Sentence-level cues for ads without headings. A line is a duty unless it reads as one of these.
-_LINE_CUES: dict[str, re.Pattern[str]] = {
-    "requirements": re.compile(
-        r"\b(abgeschlossene|ausbildung als|studium|berufserfahrung|erfahrung (in|im|mit)|"
-        r"kenntnisse|sprachkenntnisse|führerschein|sie bringen|du bringst|sie verfügen|"
-        r"du verfügst|sie haben|du hast|wünschenswert|von vorteil|idealerweise|"
-        r"you have|you bring|you are|experience (in|with|of)|years of|degree in|"
-        r"knowledge of|proficien|fluent|fluency|familiar with|background in|"
-        r"qualification|certified|a plus|nice to have|bachelor|master's|must have)",
-        re.IGNORECASE,
+# Word-start phrases (lower case), checked as substrings of " " + line: several times faster
+# than one regex alternation per kind, and this runs on every statement of every ad.
+_LINE_CUES: dict[str, tuple[str, ...]] = {
+    "requirements": (
+        "abgeschlossene",
+        "ausbildung als",
+        "studium",
+        "berufserfahrung",
+        "erfahrung in",
+        "erfahrung im",
+        "erfahrung mit",
+        "kenntnisse",
+        "sprachkenntnisse",
+        "führerschein",
+        "sie bringen",
+        "du bringst",
+        "sie verfügen",
+        "du verfügst",
+        "sie haben",
+        "du hast",
+        "wünschenswert",
+        "von vorteil",
+        "idealerweise",
+        "you have",
+        "you bring",
+        "you are",
+        "experience in",
+        "experience with",
+        "experience of",
+        "years of",
+        "degree in",
+        "knowledge of",
+        "proficien",
+        "fluent",
+        "fluency",
+        "familiar with",
+        "background in",
+        "qualification",
+        "certified",
+        "a plus",
+        "nice to have",
+        "bachelor",
+        "master's",
+        "must have",
     ),
-    "benefits": re.compile(
-        r"\b(wir bieten|bieten (dir|ihnen)|urlaubstage|tage urlaub|urlaub|gehalt|vergütung|"
-        r"weihnachtsgeld|jobrad|dienstwagen|betriebliche altersvorsorge|homeoffice|home-office|"
-        r"flexible arbeitszeit|gleitzeit|obstkorb|teamevents|zuschuss|"
-        r"we offer|salary|bonus|pension|paid leave|holiday|vacation|remote|hybrid|"
-        r"flexible (working|hours)|gym|benefits|wellbeing|parental leave|stock options)",
-        re.IGNORECASE,
+    "benefits": (
+        "wir bieten",
+        "bieten dir",
+        "bieten ihnen",
+        "urlaub",
+        "tage urlaub",
+        "gehalt",
+        "vergütung",
+        "weihnachtsgeld",
+        "jobrad",
+        "dienstwagen",
+        "betriebliche altersvorsorge",
+        "homeoffice",
+        "home-office",
+        "flexible arbeitszeit",
+        "gleitzeit",
+        "obstkorb",
+        "teamevents",
+        "zuschuss",
+        "we offer",
+        "salary",
+        "bonus",
+        "pension",
+        "paid leave",
+        "holiday",
+        "vacation",
+        "remote",
+        "hybrid",
+        "flexible working",
+        "flexible hours",
+        "gym",
+        "benefits",
+        "wellbeing",
+        "parental leave",
+        "stock options",
     ),
-    "company": re.compile(
-        r"\b(wir sind|unser unternehmen|unsere firma|gegründet|mitarbeitende an|"
-        r"marktführer|familienunternehmen|standorte|bewerbung|bewirb dich|ansprechpartner|"
-        r"we are a|we're a|founded|our company|headquartered|market leader|employees in|"
-        r"apply now|send your|equal opportunity|diversity|bewerben sie sich|suchen wir|wir suchen|"
-        r"we are looking for|we're looking for|we are hiring|we're hiring|join our team)",
-        re.IGNORECASE,
+    "company": (
+        "wir sind",
+        "unser unternehmen",
+        "unsere firma",
+        "gegründet",
+        "mitarbeitende an",
+        "marktführer",
+        "familienunternehmen",
+        "standorte",
+        "bewerbung",
+        "bewirb dich",
+        "ansprechpartner",
+        "we are a",
+        "we're a",
+        "founded",
+        "our company",
+        "headquartered",
+        "market leader",
+        "employees in",
+        "apply now",
+        "send your",
+        "equal opportunity",
+        "diversity",
+        "bewerben sie sich",
+        "suchen wir",
+        "wir suchen",
+        "we are looking for",
+        "we're looking for",
+        "we are hiring",
+        "we're hiring",
+        "join our team",
     ),
 }
+_LINE_CUES = {kind: tuple(" " + cue for cue in cues) for kind, cues in _LINE_CUES.items()}
 
 
 class _TextExtractor(HTMLParser):
@@ -294,11 +382,15 @@ _TITLE_LINE = re.compile(
 )
 
 
+_PUNCTUATION = re.compile(r"[^\w\s'-]")
+
+
 def _line_kind(line: str) -> str:
     if _TITLE_LINE.search(line):
         return "other"
+    padded = " " + _PUNCTUATION.sub(" ", line.lower())
     for kind in ("benefits", "company", "requirements"):
-        if _LINE_CUES[kind].search(line):
+        if any(cue in padded for cue in _LINE_CUES[kind]):
             return kind
     return "duties"
 

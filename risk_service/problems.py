@@ -9,6 +9,8 @@ from flask import Flask, Response, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from risk_service import telemetry
+
 PROBLEM_TYPE = "https://risk-service.example/problems/"
 T = TypeVar("T", bound=BaseModel)
 
@@ -37,6 +39,7 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem) -> Response:
+    telemetry.count_problem(problem.slug, problem.status)  # every problem answer passes here
     return Response(
         json.dumps(problem.body(), ensure_ascii=False),
         status=problem.status,
@@ -87,8 +90,11 @@ def parse_body(schema: type[T]) -> T:
             400,
             "malformed-json",
             "Malformed JSON",
-            f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+            f"{exc.msg} (line {exc.lineno} column {exc.colno})",
         ) from None
+    except ValueError:
+        # Python refuses integers of more than sys.get_int_max_str_digits() digits (4,300).
+        raise Problem(400, "malformed-json", "Malformed JSON", "a number is too long") from None
     except RecursionError:
         raise Problem(400, "malformed-json", "Malformed JSON", "JSON nested too deeply") from None
     return validate(schema, data)

@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import joblib
@@ -123,6 +124,12 @@ class Registry:
         model = joblib.load(self.verify(version))
         if not isinstance(model, TaskModel):
             raise RegistryError(f"model {version}: artifact is not a TaskModel")
+        try:  # an artifact pickled by an older code version may load but fail to predict
+            model.predict(["Enter invoices into the accounting system"])
+        except Exception as exc:  # noqa: BLE001 - any failure means: do not serve this model
+            raise RegistryError(
+                f"model {version} does not work with this code version ({exc}); retrain it"
+            ) from None
         model.meta = self.manifest(version)
         return model
 
@@ -193,6 +200,41 @@ class Registry:
         _write_atomic(self.root / "history", "\n".join(history) + "\n")
         _write_atomic(self.root / "current", previous + "\n")
         return previous
+
+    def write_files(self, version: str, files: Mapping[str, bytes]) -> list[Path]:
+        """Write report files (metrics, report, plots, model card) into a version's folder.
+
+        These files describe the artifact but are not part of it: the sha256 covers only
+        ``model.joblib``, so rewriting a report never invalidates a model.
+
+        Parameters
+        ----------
+        version : str
+            A registered version.
+        files : mapping of str to bytes
+            Plain file names (no folders) and their contents.
+
+        Returns
+        -------
+        list of Path
+            The written files, in the order given.
+        """
+        folder = self._dir(version)
+        if not (folder / MANIFEST).is_file():
+            raise RegistryError(f"unknown model version {version!r}")
+        written = []
+        for name, content in files.items():
+            reserved = name in (ARTIFACT, MANIFEST) or name.startswith(".")
+            if not name or reserved or name != Path(name).name:
+                raise RegistryError(f"refusing to write {name!r} into model {version}")
+            path = folder / name
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+            os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are meant to be read
+            os.replace(tmp, path)  # readers never see a half-written report
+            written.append(path)
+        return written
 
     def _history(self) -> list[str]:
         path = self.root / "history"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from risk_service import config
+from risk_service.taskmodel import CATEGORIES
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # tabs and newlines are fine, NUL & co. are not
 
@@ -103,6 +104,42 @@ class Assessment(BaseModel):
     model_version: str
 
 
+FEEDBACK_COMMENT_CHARS = 5_000
+TaskCategory = Literal[CATEGORIES]
+
+
+class FeedbackTask(BaseModel):
+    """A task as the user sees it: is it rule-based, and (optionally) which category."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: TaskText
+    rule_based: StrictBool
+    category: TaskCategory | None = None
+
+
+class Feedback(BaseModel):
+    """A correction of an assessment: the score, the tasks and/or a comment."""
+
+    model_config = ConfigDict(extra="forbid")
+    assessment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    risk_score: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    tasks: list[FeedbackTask] | None = Field(default=None, max_length=config.MAX_TASKS)
+    comment: str | None = Field(
+        default=None, max_length=FEEDBACK_COMMENT_CHARS, pattern=_NO_CONTROL
+    )
+
+    @model_validator(mode="after")
+    def _needs_content(self) -> Feedback:
+        if self.risk_score is None and not self.tasks and not (self.comment or "").strip():
+            raise ValueError("give at least one of risk_score, tasks or comment")
+        return self
+
+
+class FeedbackCreated(BaseModel):
+    feedback_id: str
+    assessment_id: str
+
+
 class ProblemError(BaseModel):
     loc: list[str | int]
     msg: str
@@ -117,3 +154,66 @@ class Problem(BaseModel):
     detail: str
     errors: list[ProblemError] | None = None
     suggestions: list[MatchedOccupation] | None = None
+
+
+# Response envelopes: only documentation (risk_service/openapi.py) and tests use them.
+
+
+class BatchResponse(BaseModel):
+    results: list[Assessment | Problem] = Field(description="One entry per role, in input order")
+
+
+class WorkforceAssessment(Assessment):
+    headcount: int = Field(ge=0)
+
+
+class BandShare(BaseModel):
+    low: float = Field(ge=0, le=1)
+    medium: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+
+
+class ExposedTask(BaseModel):
+    text: str
+    exposed_fte: float = Field(ge=0, description="Headcount x time share x rule-based probability")
+
+
+class WorkforceResponse(BaseModel):
+    headcount: int = Field(ge=0)
+    risk_score: float | None = Field(ge=0, le=100, description="Headcount-weighted mean score")
+    band_share: BandShare
+    top_exposed_tasks: list[ExposedTask]
+    results: list[WorkforceAssessment | Problem]
+
+
+class ModelCard(BaseModel):
+    version: str | None
+    trained_at: str | None
+    data_hash: str | None
+    metrics: dict
+    libraries: dict = Field(default_factory=dict)
+    corpus: dict = Field(default_factory=dict)
+
+
+class ReloadResult(BaseModel):
+    version: str
+    previous: str | None
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    model_version: str | None = None
+    detail: str | None = None
+
+
+class StoredFeedback(BaseModel):
+    feedback_id: str
+    assessment_id: str
+    created_at: str
+    risk_score: float | None
+    tasks: list[FeedbackTask] | None
+    comment: str | None

@@ -91,6 +91,16 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
             raise RoleError(loc, "no duties found: the text holds no task statements to score")
         language = language or match.language
         texts = model.occupations.tasks_of(match.occupation_id, language)
+        if not texts:  # imported occupations may have tasks in one language only, or none
+            other = "en" if language == "de" else "de"
+            texts = model.occupations.tasks_of(match.occupation_id, other)
+        if not texts:
+            raise RoleError(
+                ["title"],
+                f"the matched occupation {match.title!r} has no task statements to score; "
+                "send the role's tasks or description",
+                [match],
+            )
         raw_weights = [None] * len(texts)
     language = language or "en"
     if match is not None:
@@ -180,7 +190,7 @@ def assess(role: Role, model: TaskModel) -> dict:
     return result
 
 
-def _role_from_row(row: dict) -> Role:
+def role_from_row(row: dict) -> Role:
     def text(key: str) -> str | None:
         value = row.get(key)
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -209,7 +219,7 @@ def score_frame(df: pd.DataFrame, model: TaskModel) -> pd.DataFrame:
     errors: list[str] = []
     for row in df.to_dict("records"):
         try:
-            roles.append(_role_from_row(row))
+            roles.append(role_from_row(row))
             errors.append("")
         except ValidationError as exc:
             roles.append(None)

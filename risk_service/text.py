@@ -6,6 +6,7 @@ featurisation pipeline.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,9 +19,10 @@ _GENDER_TAG = re.compile(
 # BuchhalterIn, Lehrer*innen … → the base form.
 _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:/-?|\*|:|_)(?:in|innen)\b|(?<=[a-zäöüß])(?:In|Innen)\b")
 # Kaufmann/-frau, Kaufmann/frau, Kauffrau → Kaufmann; Fachmann/-frau → Fachmann.
-_MANN_FRAU = re.compile(r"(mann)\s*/\s*-?\s*(?:\w*frau)\b|(\w+)frau\b", re.IGNORECASE)
+_MANN_FRAU = re.compile(r"(mann)\s*/\s*-?\s*(?:\w*frau)\b|\b(\w+)frau\b", re.IGNORECASE)
 _FEMININE_ER = re.compile(r"\b(\w{3,}(?:er|eur|or|ist|ant|ent|loge|oge|walt|arzt))in(nen)?\b")
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 # Umlaut-bearing feminine forms whose base has no umlaut.
 _SPECIAL_FEMININE = {
@@ -34,6 +36,19 @@ _SPECIAL_FEMININE = {
     "tierärztin": "tierarzt",
     "rechtsanwältin": "rechtsanwalt",
 }
+
+
+def _may_be_gendered(text: str) -> bool:
+    # Substring tests run in C: much cheaper than a regex scan over every character.
+    return (
+        "(" in text
+        or "/" in text
+        or "*" in text
+        or ":" in text
+        or "_" in text
+        or "In" in text
+        or "rau" in text
+    )
 
 
 def _mann_frau(match: re.Match[str]) -> str:
@@ -50,10 +65,12 @@ def neutralise_gender(text: str) -> str:
     >>> neutralise_gender("Kauffrau für Büromanagement")
     'Kaufmann für Büromanagement'
     """
-    text = _GENDER_TAG.sub(" ", text)
-    text = _GENDER_SUFFIX.sub("", text)
-    text = _MANN_FRAU.sub(_mann_frau, text)
-    return _SPACE.sub(" ", text).strip()
+    # One cheap scan skips the three rewrites for the common text without any gender marker.
+    if _may_be_gendered(text):
+        text = _GENDER_TAG.sub(" ", text)
+        text = _GENDER_SUFFIX.sub("", text)
+        text = _MANN_FRAU.sub(_mann_frau, text)
+    return " ".join(text.split())
 
 
 def normalise_title(title: str) -> str:
@@ -64,6 +81,7 @@ def normalise_title(title: str) -> str:
     return _FEMININE_ER.sub(r"\1", text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def normalise_task(text: str) -> str:
     """Canonical form of a task statement for featurisation.
 
@@ -72,8 +90,9 @@ def normalise_task(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = neutralise_gender(text).lower()
-    text = re.sub(r"\d+(?:[.,]\d+)*", "0", text)
-    return _SPACE.sub(" ", text).strip()
+    if any(digit in text for digit in "0123456789"):
+        text = _NUMBER.sub("0", text)
+    return text
 
 
 # Short, frequent function words decide the language of even a five-word task reliably.

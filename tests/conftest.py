@@ -26,9 +26,15 @@ def model(registry_dir):
 
 
 @pytest.fixture
-def app(registry_dir):
+def app(registry_dir, tmp_path):
     return create_app(
-        {"TESTING": True, "MODELS_DIR": str(registry_dir), "ADMIN_TOKEN": ADMIN_TOKEN}
+        {
+            "TESTING": True,
+            "MODELS_DIR": str(registry_dir),
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            # A fresh audit log per test, never the developer's instance/risk.db.
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'risk.db'}",
+        }
     )
 
 

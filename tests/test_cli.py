@@ -140,3 +140,45 @@ def test_train_save_load_in_a_new_process_gives_identical_scores(registry_dir, m
 def test_models_list_marks_current(registry_dir):
     result = CliRunner().invoke(main, ["models", "list", "--models-dir", str(registry_dir)])
     assert result.exit_code == 0 and result.output.startswith("*")
+
+
+def test_workforce_csv_rollup(tmp_path, registry_dir):
+    pd.DataFrame(
+        {
+            "id": ["acc", "care", "bad"],
+            "title": ["Buchhalter/in", "Pflegefachkraft", "Qwxzz Blorf"],
+            "description": ["", "", ""],
+            "headcount": [30, 10, 5],
+        }
+    ).to_csv(tmp_path / "staff.csv", index=False)
+    out = tmp_path / "rollup.json"
+    result = CliRunner().invoke(
+        main,
+        [
+            "workforce",
+            "--input",
+            str(tmp_path / "staff.csv"),
+            "--output",
+            str(out),
+            "--models-dir",
+            str(registry_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())
+    acc, care, bad = summary["roles"]
+    assert summary["headcount"] == 40  # the unscorable role is left out of the totals
+    expected = (30 * acc["risk_score"] + 10 * care["risk_score"]) / 40
+    assert abs(summary["risk_score"] - expected) < 0.1
+    assert bad["error"].startswith("title:") and bad["risk_score"] is None
+    assert summary["top_exposed_tasks"]
+
+
+def test_workforce_rejects_negative_headcount(tmp_path, registry_dir):
+    pd.DataFrame({"id": ["a"], "title": ["Koch"], "headcount": [-3]}).to_csv(
+        tmp_path / "s.csv", index=False
+    )
+    result = CliRunner().invoke(
+        main, ["workforce", "--input", str(tmp_path / "s.csv"), "--models-dir", str(registry_dir)]
+    )
+    assert result.exit_code != 0 and "column 'headcount'" in result.output

@@ -42,3 +42,27 @@ def test_featurizer_output_is_identical_for_identical_text():
     matrix = featurizer.transform(task_frame(texts)).toarray()
     np.testing.assert_allclose(matrix[0], matrix[1])  # gender forms normalise away
     np.testing.assert_allclose(matrix[2], matrix[3])  # case does not matter
+
+
+def test_word_cached_char_tfidf_equals_the_plain_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from risk_service import config
+    from risk_service.features import WordCachedTfidfVectorizer
+    from risk_service.text import normalise_task
+    from training.corpus import load_corpus
+
+    texts = load_corpus(config.DATA_DIR).tasks["text"].tolist()[:1500]
+    params = dict(
+        preprocessor=normalise_task,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    fast = WordCachedTfidfVectorizer(**params).fit(texts[:1000])
+    plain = TfidfVectorizer(**params).fit(texts[:1000])
+    for _ in range(2):  # the second pass runs from the word cache
+        diff = fast.transform(texts) - plain.transform(texts)
+        assert abs(diff).max() < 1e-6

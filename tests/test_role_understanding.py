@@ -59,7 +59,8 @@ def test_ad_without_headings(model):
     assert {"other", "requirements", "benefits"} <= set(result["ignored"])
     p = by_text(result)
     picking = p[
-        "Du kommissionierst Aufträge mit dem Handscanner nach Pickliste und verpackst sie versandfertig"
+        "Du kommissionierst Aufträge mit dem Handscanner nach Pickliste und verpackst sie "
+        "versandfertig"
     ]
     shortages = p[
         "Bei Lieferengpässen stimmst du dich mit dem Einkauf ab und findest Lösungen für dringende "

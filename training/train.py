@@ -180,6 +180,10 @@ def train(
             },
         },
     )
+    # Report before promoting, so the serving version always has its report and model card.
+    from training.report import write_report  # matplotlib is loaded only when training
+
+    write_report(registry, version, corpus, evaluation.predictions if evaluate else None, model)
     if promote:
         registry.promote(version, force=not evaluate)
     return version, metrics

@@ -21,8 +21,18 @@ def require_model() -> TaskModel:
 
 
 def init_app(app: Flask) -> None:
-    from risk_service.api import health, model_admin, score
+    from risk_service.api import feedback, health, model_admin, page, score
 
     app.register_blueprint(health.bp)
     app.register_blueprint(score.bp)
     app.register_blueprint(model_admin.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(page.bp)
+
+    from risk_service.api import metrics
+
+    app.register_blueprint(metrics.bp)
+
+    from risk_service.api import docs
+
+    docs.init_app(app)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from flask import Blueprint, request
 
-from flask import Blueprint, current_app, request
-
+from risk_service import telemetry
 from risk_service.api import require_model
 from risk_service.problems import Problem, parse_body, unprocessable, validate
 from risk_service.schemas import BatchRequest, Role, WorkforceRequest
 from risk_service.scoring import RoleError, assess_many
+from risk_service.store import record_assessments
+from risk_service.workforce import rollup
 
 bp = Blueprint("score", __name__, url_prefix="/v1")
 
@@ -24,6 +25,8 @@ def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> Problem:
 
 def _score_one(role: Role, prefix: tuple) -> dict:
     result = assess_many([role], require_model())[0]
+    record_assessments([role], [result])
+    telemetry.count_assessments([result])
     if isinstance(result, RoleError):
         raise _role_problem(result, prefix)
     return result
@@ -48,7 +51,10 @@ def score_get():
 def score_batch():
     batch = parse_body(BatchRequest)
     results = []
-    for i, result in enumerate(assess_many(batch.roles, require_model())):
+    assessed = assess_many(batch.roles, require_model())
+    record_assessments(batch.roles, assessed)
+    telemetry.count_assessments(assessed)
+    for i, result in enumerate(assessed):
         if isinstance(result, RoleError):
             result = _role_problem(result, ("body", "roles", i)).body()
         results.append(result)
@@ -59,29 +65,13 @@ def score_batch():
 def workforce():
     body = parse_body(WorkforceRequest)
     results = assess_many(list(body.roles), require_model())
-    total = 0
-    weighted = 0.0
-    bands: dict[str, int] = {"low": 0, "medium": 0, "high": 0}
-    exposure: dict[str, float] = defaultdict(float)
+    record_assessments(body.roles, results)
+    telemetry.count_assessments(results)
     per_role = []
     for i, (role, result) in enumerate(zip(body.roles, results, strict=True)):
         if isinstance(result, RoleError):
             per_role.append(_role_problem(result, ("body", "roles", i)).body())
-            continue
-        per_role.append({"headcount": role.headcount, **result})
-        total += role.headcount
-        weighted += role.headcount * result["risk_score"]
-        bands[result["risk_band"]] += role.headcount
-        for task in result["tasks"]:
-            exposure[task["text"]] += role.headcount * task["weight"] * task["rule_based"]
-    top = sorted(exposure.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    current_app.logger.debug("workforce roll-up over %d roles", len(body.roles))
-    return {
-        "headcount": total,
-        "risk_score": round(weighted / total, 1) if total else None,
-        "band_share": {k: round(v / total, 4) if total else 0.0 for k, v in bands.items()},
-        "top_exposed_tasks": [
-            {"text": text, "exposed_fte": round(value, 2)} for text, value in top if value > 0
-        ],
-        "results": per_role,
-    }
+        else:
+            per_role.append({"headcount": role.headcount, **result})
+    scored = [None if isinstance(r, RoleError) else r for r in results]
+    return {**rollup([r.headcount for r in body.roles], scored), "results": per_role}

@@ -1,0 +1,55 @@
+"""Feedback on an assessment: the user's score, task labels and comment, for retraining."""
+
+from __future__ import annotations
+
+from flask import Blueprint, url_for
+
+from risk_service.problems import Problem, parse_body
+from risk_service.schemas import Feedback
+from risk_service.store import UnknownAssessment, get_store
+
+bp = Blueprint("feedback", __name__, url_prefix="/v1")
+
+
+def _unknown_assessment(assessment_id: str) -> Problem:
+    return Problem(
+        404,
+        "unknown-assessment",
+        "Unknown assessment",
+        "assessment_id does not name an assessment of this service",
+        errors=[{"loc": ["body", "assessment_id"], "msg": "no assessment with this id"}],
+    )
+
+
+@bp.post("/feedback")
+def create_feedback():
+    """Store feedback; 201 only once the row is committed."""
+    item = parse_body(Feedback)
+    try:
+        feedback_id = get_store().add_feedback(item)
+    except UnknownAssessment:
+        raise _unknown_assessment(item.assessment_id) from None
+    body = {"feedback_id": feedback_id, "assessment_id": item.assessment_id}
+    return body, 201, {"Location": url_for(".get_feedback", feedback_id=feedback_id)}
+
+
+@bp.get("/feedback/<feedback_id>")
+def get_feedback(feedback_id: str):
+    """The stored feedback (what ``Location`` of a 201 points to)."""
+    row = get_store().feedback(feedback_id) if len(feedback_id) <= 64 else None
+    if row is None:
+        raise Problem(
+            404,
+            "unknown-feedback",
+            "Unknown feedback",
+            "no feedback with this id",
+            errors=[{"loc": ["path", "feedback_id"], "msg": "no feedback with this id"}],
+        )
+    return {
+        "feedback_id": row["id"],
+        "assessment_id": row["assessment_id"],
+        "created_at": row["created_at"].isoformat(),
+        "risk_score": row["risk_score"],
+        "tasks": row["tasks"],
+        "comment": row["comment"],
+    }

@@ -1,0 +1,19 @@
+"""Prometheus scrape endpoint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from risk_service import telemetry
+from risk_service.api import live_model
+
+bp = Blueprint("metrics", __name__)
+
+
+@bp.get("/metrics")
+def metrics():
+    # Reading .model polls the registry, so a promotion shows here even without traffic.
+    model = live_model().model
+    telemetry.show_model_version(model.meta.get("version") if model is not None else None)
+    body, content_type = telemetry.exposition(request.headers.get("Accept"))
+    return Response(body, content_type=content_type)

@@ -1,0 +1,330 @@
+"""Audit log of assessments and the feedback on them, in any database SQLAlchemy speaks.
+
+The default is a SQLite file in the Flask instance folder, in WAL mode with ``synchronous=FULL``:
+a write that was acknowledged (committed before the response left) survives ``kill -9`` and
+power loss, and several gunicorn workers can write at once. Set ``DATABASE_URL`` (or
+``RISK_DATABASE_URL``) to use PostgreSQL instead, e.g. ``postgresql+psycopg://user@host/db``.
+
+Role texts are personal data in the making: the log keeps a SHA-256 of the validated role and
+stores the role itself only when ``STORE_RAW_TEXT`` is true.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    exists,
+    insert,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from risk_service.problems import Problem, problem_response
+from risk_service.schemas import Feedback, Role
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("assessment_id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("input_hash", String(64), nullable=False, index=True),
+    Column("risk_score", Float, nullable=False),
+    Column("risk_band", String(8), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("matched_isco08", String(4)),
+    Column("raw_text", Text),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "assessment_id",
+        String(64),
+        ForeignKey("assessments.assessment_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("risk_score", Float),
+    Column("tasks", JSON),
+    Column("comment", Text),
+)
+
+
+class UnknownAssessment(LookupError):
+    """Feedback names an assessment the log does not hold."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database could not be written or read."""
+
+
+@dataclass(frozen=True)
+class TaskFeedback:
+    """Task feedback joined with what the audit log knows about its assessment."""
+
+    assessment_id: str
+    language: str
+    matched_isco08: str | None
+    created_at: datetime
+    tasks: list[dict]
+
+
+def canonical_role_json(role: Role) -> str:
+    """The role as canonical JSON: only :class:`Role` fields, sorted keys, no whitespace.
+
+    The same role sent to ``/v1/score``, the batch or the workforce endpoint (where it carries
+    a headcount) gives the same string and therefore the same ``input_hash``.
+    """
+    data = role.model_dump(mode="json", include=set(Role.model_fields))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def input_hash(role: Role) -> str:
+    """SHA-256 (hex) of :func:`canonical_role_json`."""
+    return hashlib.sha256(canonical_role_json(role).encode("utf-8")).hexdigest()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Wait for a concurrent writer instead of failing at once; then WAL so readers never block
+    # the writer, FULL so each commit is fsynced, and enforce the feedback foreign key.
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, ``synchronous=FULL`` and a busy timeout."""
+    # hide_parameters: error messages must never carry role texts into the logs.
+    engine = create_engine(url, hide_parameters=True, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+class Store:
+    """Audit log and feedback store.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy database URL.
+    store_raw_text : bool, default False
+        Keep the canonical JSON of each role next to its hash.
+    """
+
+    def __init__(self, url: str, *, store_raw_text: bool = False) -> None:
+        self.url = url
+        self.store_raw_text = store_raw_text
+        self.engine = make_engine(url)
+
+    def create_tables(self) -> None:
+        """Create missing tables (safe when several workers start at once)."""
+        try:
+            metadata.create_all(self.engine)
+        except SQLAlchemyError:
+            # Another worker created them between our check and our CREATE: check again.
+            metadata.create_all(self.engine)
+
+    def record_assessments(self, roles: Sequence[Role], results: Sequence[object]) -> int:
+        """Log every produced assessment of one request in one transaction.
+
+        Parameters
+        ----------
+        roles : sequence of Role
+            The validated roles, in the order they were assessed.
+        results : sequence
+            :func:`risk_service.scoring.assess_many` output; entries that are not assessment
+            dicts (roles that could not be scored) are skipped.
+
+        Returns
+        -------
+        int
+            Number of rows written.
+        """
+        now = datetime.now(UTC)
+        rows = []
+        for role, result in zip(roles, results, strict=True):
+            if not isinstance(result, dict):
+                continue
+            match = result.get("matched_occupation") or {}
+            rows.append(
+                {
+                    "assessment_id": result["assessment_id"],
+                    "created_at": now,
+                    "model_version": str(result["model_version"]),
+                    "input_hash": input_hash(role),
+                    "risk_score": float(result["risk_score"]),
+                    "risk_band": result["risk_band"],
+                    "language": result["language"],
+                    "matched_isco08": match.get("isco08"),
+                    "raw_text": canonical_role_json(role) if self.store_raw_text else None,
+                }
+            )
+        if rows:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(assessments), rows)
+            except SQLAlchemyError as exc:
+                log.exception("could not log %d assessment(s)", len(rows))
+                raise StoreUnavailable("could not log the assessment") from exc
+        log.debug("logged %d assessment(s)", len(rows))
+        return len(rows)
+
+    def add_feedback(self, item: Feedback) -> str:
+        """Store one feedback and return its id; committed when this returns.
+
+        Raises
+        ------
+        UnknownAssessment
+            When ``item.assessment_id`` is not in the audit log.
+        """
+        feedback_id = uuid.uuid4().hex
+        tasks = (
+            None if item.tasks is None else [t.model_dump(exclude_none=True) for t in item.tasks]
+        )
+        try:
+            with self.engine.begin() as conn:
+                known = conn.scalar(
+                    select(exists().where(assessments.c.assessment_id == item.assessment_id))
+                )
+                if not known:
+                    raise UnknownAssessment(item.assessment_id)
+                conn.execute(
+                    insert(feedback).values(
+                        id=feedback_id,
+                        assessment_id=item.assessment_id,
+                        created_at=datetime.now(UTC),
+                        risk_score=item.risk_score,
+                        tasks=tasks,
+                        comment=item.comment,
+                    )
+                )
+        except SQLAlchemyError as exc:
+            log.exception("could not store feedback")
+            raise StoreUnavailable("could not store the feedback") from exc
+        return feedback_id
+
+    def assessment(self, assessment_id: str) -> dict | None:
+        """The audit-log row of one assessment, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(assessments).where(assessments.c.assessment_id == assessment_id)
+            ).first()
+        return _as_dict(row)
+
+    def feedback(self, feedback_id: str) -> dict | None:
+        """One feedback row, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feedback).where(feedback.c.id == feedback_id)).first()
+        return _as_dict(row)
+
+    def feedback_ids(self) -> set[str]:
+        """Ids of all stored feedback."""
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(feedback.c.id)))
+
+    def task_feedback(self) -> Iterator[TaskFeedback]:
+        """Feedback that corrects tasks, oldest first, joined with its assessment."""
+        query = (
+            select(
+                feedback.c.assessment_id,
+                assessments.c.language,
+                assessments.c.matched_isco08,
+                feedback.c.created_at,
+                feedback.c.tasks,
+            )
+            .join(assessments, assessments.c.assessment_id == feedback.c.assessment_id)
+            .where(feedback.c.tasks.is_not(None))
+            .order_by(feedback.c.created_at, feedback.c.id)
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                if row.tasks:
+                    yield TaskFeedback(
+                        row.assessment_id,
+                        row.language,
+                        row.matched_isco08,
+                        _utc(row.created_at),
+                        row.tasks,
+                    )
+
+    def dispose(self) -> None:
+        """Close pooled connections (call after forking and at shutdown)."""
+        self.engine.dispose()
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite keeps no offset; every timestamp we write is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _as_dict(row) -> dict | None:
+    if row is None:
+        return None
+    data = dict(row._mapping)
+    data["created_at"] = _utc(data["created_at"])
+    return data
+
+
+def default_url(instance_path: str) -> str:
+    """SQLite file ``risk.db`` in the Flask instance folder (created if missing)."""
+    os.makedirs(instance_path, exist_ok=True)
+    return f"sqlite:///{os.path.join(instance_path, 'risk.db')}"
+
+
+def get_store() -> Store:
+    """The store of the current app."""
+    return current_app.extensions["risk_store"]
+
+
+def record_assessments(roles: Sequence[Role], results: Sequence[object]) -> int:
+    """Log one request's assessments in the current app's store (one transaction)."""
+    return get_store().record_assessments(roles, results)
+
+
+def init_app(app: Flask) -> None:
+    """Open the store from ``DATABASE_URL`` (default: instance SQLite), create its tables."""
+    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    store = Store(url, store_raw_text=bool(app.config.get("STORE_RAW_TEXT")))
+    store.create_tables()
+    # gunicorn --preload forks after this: no pooled connection may be inherited by workers.
+    store.dispose()
+    app.extensions["risk_store"] = store
+
+    @app.errorhandler(StoreUnavailable)
+    def _unavailable(exc: StoreUnavailable):
+        return problem_response(
+            Problem(503, "store-unavailable", "Store unavailable", f"{exc}; try again later")
+        )
