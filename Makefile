@@ -12,34 +12,42 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# The stamp re-installs whenever setup.cfg changes.
-$(VENV)/.installed: setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Stamps re-install whenever setup.cfg changes. Serving and training need only the `train`
+# extra (plots); tests and benchmarks add the `dev` extra (browser driver, dask, schemathesis, …).
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+$(RUN_STAMP): setup.cfg pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[train]'
 	touch $@
 
-run: $(VENV)/.installed
+$(DEV_STAMP): setup.cfg pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(CLI) train --if-missing
 	$(CLI) serve --host $(HOST) --port $(PORT)
 
-serve: $(VENV)/.installed
+serve: $(RUN_STAMP)
 	$(CLI) serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(DEV_STAMP)
 	$(PY) -m pytest
 
-train: $(VENV)/.installed
+train: $(RUN_STAMP)
 	$(CLI) train
 
-agreement: $(VENV)/.installed
+agreement: $(RUN_STAMP)
 	$(PY) -m training.agreement
 
-corpus-check: $(VENV)/.installed
+corpus-check: $(RUN_STAMP)
 	$(PY) -m training.validate_corpus
 
-bench: $(VENV)/.installed
+bench: $(DEV_STAMP)
 	$(PY) -m benchmarks.run
 
-lint: $(VENV)/.installed
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check risk_service training tests benchmarks
 
 clean:

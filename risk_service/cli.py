@@ -25,7 +25,31 @@ def main() -> None:
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--chunk-size", default=5_000, show_default=True, help="Rows scored per chunk.")
 @click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
-def score(input_path: str, output_path: str, chunk_size: int, models_dir: str) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="pandas: stream in this process; dask: partitions on a Dask cluster (extra 'dask').",
+)
+@click.option(
+    "--scheduler",
+    help="Dask scheduler address, e.g. tcp://host:8786 [default: a local cluster of 2 workers].",
+)
+@click.option(
+    "--npartitions",
+    type=click.IntRange(min=1),
+    help="Dask partitions [default: one per 16 MiB of CSV or per Parquet row group].",
+)
+def score(
+    input_path: str,
+    output_path: str,
+    chunk_size: int,
+    models_dir: str,
+    engine: str,
+    scheduler: str | None,
+    npartitions: int | None,
+) -> None:
     """Score a CSV or Parquet file of roles (columns id, title, description[, tasks, language]).
 
     Rows stream through in chunks, so memory stays flat on large files; output keeps input
@@ -34,6 +58,28 @@ def score(input_path: str, output_path: str, chunk_size: int, models_dir: str) -
     from risk_service import batchio
     from risk_service.registry import Registry, RegistryError
 
+    if engine != "dask" and (scheduler or npartitions):
+        raise click.UsageError("--scheduler and --npartitions need --engine dask")
+    if engine == "dask":
+        try:
+            from risk_service.distributed import score_file_dask
+        except ImportError as exc:
+            raise click.ClickException(
+                f"the dask engine needs the 'dask' extra: pip install 'risk-service[dask]' ({exc})"
+            ) from None
+        try:
+            rows, version = score_file_dask(
+                Path(input_path),
+                Path(output_path),
+                models_dir,
+                scheduler=scheduler,
+                npartitions=npartitions,
+                chunk_size=chunk_size,
+            )
+        except (RegistryError, batchio.InputError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"scored {rows} rows → {output_path} (model {version}, dask)", err=True)
+        return
     try:
         model = Registry(models_dir).load()
     except RegistryError as exc:
@@ -144,6 +190,8 @@ def train(
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps({"version": version, "metrics": metrics}, indent=2))
+    # stderr, so the JSON on stdout stays machine-readable.
+    click.echo(f"report and model card: {Path(models_dir) / version}/", err=True)
 
 
 @main.command()

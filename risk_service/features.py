@@ -14,17 +14,19 @@ Three views of a task statement:
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
+import snowballstemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from risk_service.text import normalise_task
+from risk_service.text import detect_language, normalise_task
 
 TEXT_COLUMN = "text"
 
@@ -278,6 +280,23 @@ DEFAULT_LEXICON: dict[str, tuple[str, ...]] = {
 
 
 _TOKEN = re.compile(r"\w+")
+_WORD = re.compile(r"\b\w\w+\b")
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "de": snowballstemmer.stemmer("german")}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    return _STEMMERS[language].stemWord(word)
+
+
+def stemmed_tokens(text: str) -> list[str]:
+    """Words reduced to their Snowball stem in the text's language.
+
+    Task lists mix "Reconcile", "Reconciling" and "Reconciliation of"; stems let the word view
+    see one task where the surface forms differ (the character view keeps the raw forms).
+    """
+    language = detect_language(text)
+    return [_stem(word, language) for word in _WORD.findall(text)]
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
@@ -453,10 +472,11 @@ def build_featurizer() -> ColumnTransformer:
                 "words",
                 TfidfVectorizer(
                     preprocessor=normalise_task,
+                    tokenizer=stemmed_tokens,
+                    token_pattern=None,
                     ngram_range=(1, 2),
                     min_df=2,
                     sublinear_tf=True,
-                    token_pattern=r"(?u)\b\w\w+\b",
                 ),
                 TEXT_COLUMN,
             ),

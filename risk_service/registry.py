@@ -164,6 +164,7 @@ class Registry:
             version = target.name
             manifest["version"] = version
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+            staging.chmod(0o755)  # mkdtemp makes it 0700; analysts read the reports inside
             os.replace(staging, target)
         finally:
             if staging.exists():

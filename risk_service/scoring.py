@@ -24,10 +24,12 @@ from risk_service.text import detect_language
 from risk_service.upskilling import TaskView, recommend
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
-# model's own uncertainty about each task (largest at p = 0.5).
+# model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
+# occupations (grouped CV): the 90 % interval covers the role's labelled rule-based share for
+# 92 % of roles with all tasks, 90 % with 3 tasks, 88 % with 5 (docs/model.md).
 _PRIOR_VARIANCE = 0.04
-_PRIOR_TASKS = 2.0
-_MODEL_UNCERTAINTY = 0.25
+_PRIOR_TASKS = 4.0
+_MODEL_UNCERTAINTY = 0.5
 _Z90 = 1.645
 
 

@@ -39,6 +39,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from risk_service.problems import Problem, problem_response
 from risk_service.schemas import Feedback, Role
@@ -127,7 +128,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get WAL, ``synchronous=FULL`` and a busy timeout."""
     # hide_parameters: error messages must never carry role texts into the logs.
-    engine = create_engine(url, hide_parameters=True, pool_pre_ping=not url.startswith("sqlite"))
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    # An in-memory SQLite database lives in one connection: share it, or each request would see
+    # a fresh empty database.
+    extra = (
+        {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}} if in_memory else {}
+    )
+    engine = create_engine(
+        url, hide_parameters=True, pool_pre_ping=not url.startswith("sqlite"), **extra
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -236,19 +245,21 @@ class Store:
             raise StoreUnavailable("could not store the feedback") from exc
         return feedback_id
 
+    def _first(self, query) -> dict | None:
+        try:
+            with self.engine.connect() as conn:
+                return _as_dict(conn.execute(query).first())
+        except SQLAlchemyError as exc:
+            log.exception("could not read the store")
+            raise StoreUnavailable("could not read the store") from exc
+
     def assessment(self, assessment_id: str) -> dict | None:
         """The audit-log row of one assessment, or None."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(assessments).where(assessments.c.assessment_id == assessment_id)
-            ).first()
-        return _as_dict(row)
+        return self._first(select(assessments).where(assessments.c.assessment_id == assessment_id))
 
     def feedback(self, feedback_id: str) -> dict | None:
         """One feedback row, or None."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(feedback).where(feedback.c.id == feedback_id)).first()
-        return _as_dict(row)
+        return self._first(select(feedback).where(feedback.c.id == feedback_id))
 
     def feedback_ids(self) -> set[str]:
         """Ids of all stored feedback."""
@@ -319,8 +330,10 @@ def init_app(app: Flask) -> None:
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
     store = Store(url, store_raw_text=bool(app.config.get("STORE_RAW_TEXT")))
     store.create_tables()
-    # gunicorn --preload forks after this: no pooled connection may be inherited by workers.
-    store.dispose()
+    # gunicorn --preload forks after this: no pooled connection may be inherited by workers
+    # (an in-memory database is its one connection and stays; it is per process anyway).
+    if store.engine.url.database not in (None, "", ":memory:"):
+        store.dispose()
     app.extensions["risk_store"] = store
 
     @app.errorhandler(StoreUnavailable)

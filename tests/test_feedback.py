@@ -94,7 +94,8 @@ def test_unknown_assessment_is_404_naming_the_field(client, store):
     response = client.post("/v1/feedback", json={"assessment_id": "f" * 32, "comment": "x"})
     assert_problem(response, 404, "assessment_id")
     assert store.feedback_ids() == set()
-    assert_problem(client.get("/v1/feedback/" + "f" * 32), 404, "feedback_id")
+    for feedback_id in ["f" * 32, "x" * 65, "a%00b", "%C3%A9t%C3%A9"]:
+        assert_problem(client.get(f"/v1/feedback/{feedback_id}"), 404, "feedback_id")
 
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -196,6 +197,7 @@ def test_broken_store_answers_503_problem(client, store):
     metadata.drop_all(store.engine)
     assert_problem(client.post("/v1/score", json=BOOKKEEPER), 503)
     assert_problem(client.post("/v1/feedback", json={"assessment_id": aid, "comment": "x"}), 503)
+    assert_problem(client.get("/v1/feedback/" + "f" * 32), 503)
 
 
 def test_export_loads_with_the_shipped_corpus(client, store, database_url, tmp_path):

@@ -11,9 +11,11 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from risk_service import config
+from risk_service.cli import main as cli
 from risk_service.registry import ARTIFACT, MANIFEST, Registry, RegistryError
 from training.report import PLOTS, detailed_metrics, occupation_scores
 from training.train import train
@@ -38,13 +40,20 @@ def small_corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained_twice(small_corpus, tmp_path_factory):
-    """Two independent trainings, same data and seed, in two registries."""
-    runs = []
-    for name in ("first", "second"):
-        root = tmp_path_factory.mktemp(name)
-        version, metrics = train([small_corpus], root, seed=0)
-        runs.append((Registry(root), version, metrics))
-    return runs
+    """Two independent trainings, same data and seed, in two registries: API, then CLI."""
+    first = tmp_path_factory.mktemp("first")
+    version, metrics = train([small_corpus], first, seed=0)
+    second = tmp_path_factory.mktemp("second")
+    result = CliRunner().invoke(
+        cli, ["train", "--data", str(small_corpus), "--models-dir", str(second), "--seed", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)  # stdout stays JSON; the report path goes to stderr
+    assert f"{second / printed['version']}/" in result.stderr
+    return [
+        (Registry(first), version, metrics),
+        (Registry(second), printed["version"], printed["metrics"]),
+    ]
 
 
 def _without_timing(metrics: dict) -> dict:
@@ -84,8 +93,10 @@ def test_report_has_tables_and_readable_plots(trained_twice):
         f"| category macro F1 | {metrics['de']['category_macro_f1']} | "
         f"{metrics['en']['category_macro_f1']} |" in header
     )
+    assert folder.stat().st_mode & 0o055 == 0o055  # other users (analysts) may read the reports
     for name in PLOTS:
         assert f"]({name})" in report
+        assert (folder / name).stat().st_mode & 0o044 == 0o044
         with Image.open(io.BytesIO((folder / name).read_bytes())) as image:
             assert image.format == "PNG"
             assert image.width >= 500 and image.height >= 400

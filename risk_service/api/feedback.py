@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, url_for
 
 from risk_service.problems import Problem, parse_body
@@ -9,6 +11,8 @@ from risk_service.schemas import Feedback
 from risk_service.store import UnknownAssessment, get_store
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")
+
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what we issue; anything else cannot exist
 
 
 def _unknown_assessment(assessment_id: str) -> Problem:
@@ -36,7 +40,7 @@ def create_feedback():
 @bp.get("/feedback/<feedback_id>")
 def get_feedback(feedback_id: str):
     """The stored feedback (what ``Location`` of a 201 points to)."""
-    row = get_store().feedback(feedback_id) if len(feedback_id) <= 64 else None
+    row = get_store().feedback(feedback_id) if _ID.fullmatch(feedback_id) else None
     if row is None:
         raise Problem(
             404,

@@ -1,0 +1,179 @@
+"""The Dask engine gives the in-process engine's output, loading the model once per worker."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+from risk_service.cli import main
+from risk_service.distributed import csv_ranges, read_csv_range, worker_stats
+
+AD = """Ihre Aufgaben:
+- Kontieren und Buchen von Belegen, "sauber" und termingerecht
+- Abgleich der Kontoauszüge
+Ihr Profil:
+- Ausbildung als Steuerfachangestellte/r"""
+
+ROLES = [
+    {"title": "Buchhalter/in", "description": AD},
+    {"title": "Pflegefachkraft", "description": ""},
+    {"title": "", "description": "Answer customer calls.\nUpdate customer records in the CRM."},
+    {"title": "", "description": "", "tasks": "Enter invoices|Negotiate payment terms"},
+    {"title": "", "description": ""},  # nothing to score: an error row
+    {"title": "Software Developer", "description": "", "language": "en"},
+]
+
+
+def write_roles(path: Path, n: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ["id", "title", "description", "tasks", "language"])
+        writer.writeheader()
+        for i in range(n):
+            writer.writerow({"id": f"r{i:04d}", **ROLES[i % len(ROLES)]})
+
+
+def score(*args: str) -> None:
+    result = CliRunner().invoke(main, ["score", *args])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def stats(cluster, registry_dir) -> dict[str, dict[str, int]]:
+    key_prefix = f"{Path(registry_dir).resolve()}@"
+    with Client(cluster.scheduler_address) as client:
+        per_worker = client.run(worker_stats)
+    return {
+        worker: next((v for k, v in s.items() if k.startswith(key_prefix)), {})
+        for worker, s in per_worker.items()
+    }
+
+
+def test_csv_ranges_cut_only_between_records(tmp_path):
+    path = tmp_path / "roles.csv"
+    write_roles(path, 30)
+    whole = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for blocksize in (1, 17, 200, 10**6):
+        columns, ranges = csv_ranges(path, blocksize)
+        assert columns == ["id", "title", "description", "tasks", "language"]
+        assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+        assert ranges[-1][1] == path.stat().st_size
+        parts = pd.concat([read_csv_range(r, str(path), columns) for r in ranges])
+        pd.testing.assert_frame_equal(parts.reset_index(drop=True), whole)
+    # A one-byte block still never splits the multi-line ad: one range per record.
+    assert len(csv_ranges(path, 1)[1]) == 30
+
+
+def test_dask_engine_gives_the_same_file_as_in_process(tmp_path, registry_dir, cluster):
+    write_roles(tmp_path / "roles.csv", 300)
+    common = ["--input", str(tmp_path / "roles.csv"), "--models-dir", str(registry_dir)]
+    score(*common, "--output", str(tmp_path / "local.csv"))
+    score(
+        *common,
+        "--output",
+        str(tmp_path / "dask.csv"),
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--npartitions",
+        "5",
+    )
+    local = pd.read_csv(tmp_path / "local.csv", dtype=str, keep_default_na=False)
+    dask = pd.read_csv(tmp_path / "dask.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(dask, local)
+    assert dask["id"].tolist() == [f"r{i:04d}" for i in range(300)]
+    assert (dask["risk_score"] != "").sum() == 250  # every sixth row has nothing to score
+    assert not (tmp_path / "dask.csv.part").exists()
+
+
+def test_model_is_loaded_once_per_worker(tmp_path, registry_dir, cluster):
+    write_roles(tmp_path / "roles.csv", 120)
+    before = stats(cluster, registry_dir)
+    for run in range(2):
+        score(
+            "--input",
+            str(tmp_path / "roles.csv"),
+            "--output",
+            str(tmp_path / f"out{run}.csv"),
+            "--models-dir",
+            str(registry_dir),
+            "--engine",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--npartitions",
+            "6",
+        )
+    after = stats(cluster, registry_dir)
+    scored = sum(s.get("partitions", 0) for s in after.values()) - sum(
+        s.get("partitions", 0) for s in before.values()
+    )
+    assert scored == 12  # each partition scored exactly once
+    for worker, s in after.items():
+        assert s.get("loads", 0) <= 1, f"{worker} loaded the model {s['loads']} times"
+    assert sum(s.get("loads", 0) for s in after.values()) <= len(after) < scored
+
+
+def test_default_local_cluster_writes_one_parquet_file(tmp_path, registry_dir):
+    write_roles(tmp_path / "roles.csv", 60)
+    pd.read_csv(tmp_path / "roles.csv", dtype=str, keep_default_na=False).to_parquet(
+        tmp_path / "roles.parquet", row_group_size=25
+    )
+    common = ["--input", str(tmp_path / "roles.parquet"), "--models-dir", str(registry_dir)]
+    score(*common, "--output", str(tmp_path / "local.parquet"))
+    score(*common, "--output", str(tmp_path / "dask.parquet"), "--engine", "dask")
+    local = pd.read_parquet(tmp_path / "local.parquet")
+    dask = pd.read_parquet(tmp_path / "dask.parquet")
+    pd.testing.assert_frame_equal(dask, local, check_dtype=False)
+    assert not (tmp_path / "dask.parquet.parts").exists()
+
+
+def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path, registry_dir):
+    write_roles(tmp_path / "roles.csv", 3)
+    result = CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "roles.csv"),
+            "--output",
+            str(tmp_path / "out.csv"),
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--engine dask" in result.output
+
+
+def test_missing_id_column_is_reported_before_any_cluster_starts(tmp_path, registry_dir):
+    (tmp_path / "roles.csv").write_text("title\nBuchhalter/in\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "score",
+            "--input",
+            str(tmp_path / "roles.csv"),
+            "--output",
+            str(tmp_path / "out.csv"),
+            "--models-dir",
+            str(registry_dir),
+            "--engine",
+            "dask",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "missing column 'id'" in result.output
+    assert not (tmp_path / "out.csv").exists()
