@@ -246,7 +246,7 @@ def score_file_dask(
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     try:
         with Client(scheduler or cluster) as client:

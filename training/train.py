@@ -6,12 +6,14 @@ never seen; it also keeps each English statement in the same fold as its German 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy.stats import spearmanr
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
@@ -77,19 +79,36 @@ class Evaluation:
     predictions: pd.DataFrame  # out-of-fold predictions, one row per task
 
 
-def cross_validate(corpus: Corpus, seed: int = 0, n_splits: int = N_SPLITS) -> Evaluation:
-    """Out-of-fold predictions with folds grouped by occupation, and the metrics on them."""
+def _fold_predictions(corpus: Corpus, train: pd.DataFrame, test: pd.DataFrame, seed: int):
+    model = fit_model(Corpus(corpus.occupations, train[corpus.tasks.columns], ""), seed)
+    pred = model.predict(test["text"].tolist())
+    return pred.rule_based, pred.category
+
+
+def cross_validate(
+    corpus: Corpus, seed: int = 0, n_splits: int = N_SPLITS, n_jobs: int | None = None
+) -> Evaluation:
+    """Out-of-fold predictions with folds grouped by occupation, and the metrics on them.
+
+    Folds run in parallel on ``n_jobs`` processes (default: one per core, at most one per
+    fold); each fold is deterministic, so the result does not depend on ``n_jobs``.
+    """
     data = corpus.labelled.reset_index(drop=True)
+    folds = list(
+        GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(
+            data, groups=data["occupation_id"]
+        )
+    )
+    n_jobs = n_jobs or min(n_splits, os.cpu_count() or 1)
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(_fold_predictions)(corpus, data.iloc[train_idx], data.iloc[test_idx], seed)
+        for train_idx, test_idx in folds
+    )
     oof_p = np.zeros(len(data))
     oof_cat = np.empty(len(data), dtype=object)
-    folds = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for train_idx, test_idx in folds.split(data, groups=data["occupation_id"]):
-        train, test = data.iloc[train_idx], data.iloc[test_idx]
-        sub = Corpus(corpus.occupations, train[corpus.tasks.columns], "")
-        model = fit_model(sub, seed)
-        pred = model.predict(test["text"].tolist())
-        oof_p[test_idx] = pred.rule_based
-        oof_cat[test_idx] = pred.category
+    for (_, test_idx), (p_rule, category) in zip(folds, results, strict=True):
+        oof_p[test_idx] = p_rule
+        oof_cat[test_idx] = category
     data["p_rule"] = oof_p
     data["pred_category"] = oof_cat
     return Evaluation(compute_metrics(data), data)
