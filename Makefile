@@ -10,7 +10,6 @@ PORT   ?= 8000
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
 # Stamps re-install whenever setup.cfg changes. Serving and training need only the `train`
 # extra (plots); tests and benchmarks add the `dev` extra (browser driver, dask, schemathesis, …).
@@ -18,11 +17,11 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
 $(RUN_STAMP): setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[train]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[train]'
 	touch $@
 
 $(DEV_STAMP): setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)
