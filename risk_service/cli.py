@@ -39,7 +39,7 @@ def main() -> None:
 @click.option(
     "--npartitions",
     type=click.IntRange(min=1),
-    help="Dask partitions [default: one per 16 MiB of CSV or per Parquet row group].",
+    help="Dask partitions [default: per 16 MiB of CSV, ≥ 1 per worker; per Parquet row group].",
 )
 def score(
     input_path: str,

@@ -154,17 +154,29 @@ def read_csv_range(byte_range: tuple[int, int], path: str, names: list[str]) -> 
     return pd.read_csv(io.BytesIO(data), header=None, names=names, dtype=str, keep_default_na=False)
 
 
-def _input_frame(path: Path, blocksize: int, npartitions: int | None):
+def _check_input(path: Path) -> None:
+    """Fail on a bad input before any cluster is started."""
+    if _kind(path) == "csv":
+        columns = pd.read_csv(path, nrows=0, dtype=str).columns.tolist()
+    else:
+        import pyarrow.parquet as pq
+
+        columns = pq.ParquetFile(path).schema_arrow.names
+    _check_columns(path, columns)
+
+
+def _input_frame(path: Path, blocksize: int, npartitions: int | None, min_partitions: int = 1):
     import dask.dataframe as dd
 
     if _kind(path) == "csv":
         size = path.stat().st_size
+        # Small files still get one partition per worker thread, or one worker would do it all.
+        blocksize = min(blocksize, math.ceil(size / min_partitions))
         if npartitions:
-            blocksize = max(1, math.ceil(size / npartitions))
-        columns, ranges = csv_ranges(path, blocksize)
+            blocksize = math.ceil(size / npartitions)
+        columns, ranges = csv_ranges(path, max(1, blocksize))
         if not ranges:
             raise InputError(f"{path}: no rows")
-        _check_columns(path, columns)
         meta = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
         return dd.from_map(
             read_csv_range,
@@ -173,9 +185,6 @@ def _input_frame(path: Path, blocksize: int, npartitions: int | None):
             meta=meta,
             enforce_metadata=False,
         )
-    import pyarrow.parquet as pq
-
-    _check_columns(path, pq.ParquetFile(path).schema_arrow.names)
     frame = dd.read_parquet(str(path), split_row_groups=True)
     if npartitions:
         frame = frame.repartition(npartitions=npartitions)
@@ -226,22 +235,9 @@ def score_file_dask(
         raise RegistryError(f"no current model in {registry.root}; run `risk-service train`")
     registry.verify(version)
     out_kind = _kind(output_path)
-    frame = _input_frame(input_path, blocksize, npartitions)
-    scored = frame.map_partitions(
-        score_frame_partition,
-        str(Path(models_dir).resolve()),
-        version,
-        chunk_size,
-        meta=_empty_output(),
-        enforce_metadata=False,
-    )
+    _check_input(input_path)
     tmp = output_path.with_name(output_path.name + ".part")
     parts_dir = output_path.with_name(output_path.name + ".parts")
-    if out_kind == "csv":
-        write = scored.to_csv(str(tmp), single_file=True, index=False, compute=False)
-    else:
-        shutil.rmtree(parts_dir, ignore_errors=True)
-        write = scored.to_parquet(str(parts_dir), write_index=False, compute=False)
 
     cluster = None
     if scheduler is None:
@@ -250,6 +246,21 @@ def score_file_dask(
         )
     try:
         with Client(scheduler or cluster) as client:
+            threads = sum(client.nthreads().values())
+            frame = _input_frame(input_path, blocksize, npartitions, max(1, threads))
+            scored = frame.map_partitions(
+                score_frame_partition,
+                str(Path(models_dir).resolve()),
+                version,
+                chunk_size,
+                meta=_empty_output(),
+                enforce_metadata=False,
+            )
+            if out_kind == "csv":
+                write = scored.to_csv(str(tmp), single_file=True, index=False, compute=False)
+            else:
+                shutil.rmtree(parts_dir, ignore_errors=True)
+                write = scored.to_parquet(str(parts_dir), write_index=False, compute=False)
             futures = client.compute(write)  # to_csv gives a list of delayed, to_parquet one
             if sys.stderr.isatty():
                 progress(futures)

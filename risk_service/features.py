@@ -367,12 +367,15 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "stems_")
         X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
+        return self.transform_texts([" ".join(str(cell) for cell in row) for row in X])
+
+    def transform_texts(self, texts: list[str]) -> np.ndarray:
+        """:meth:`transform` for a list of already validated texts (the serving fast path)."""
         n_families = len(self.stems_)
         cache: dict[str, tuple[int, ...]] = {}  # per call: words repeat across tasks
-        counts = np.zeros((X.shape[0], n_families))
-        n_words = np.zeros(X.shape[0])
-        for i, row in enumerate(X):
-            text = " ".join(str(cell) for cell in row)
+        counts = np.zeros((len(texts), n_families))
+        n_words = np.zeros(len(texts))
+        for i, text in enumerate(texts):
             if self.normalise:
                 text = normalise_task(text)
             words = _TOKEN.findall(text)
@@ -389,7 +392,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
             if hits:
                 np.add.at(counts[i], hits, 1)
             n_words[i] = len(text.split())
-        out = np.empty((X.shape[0], n_families + 1))
+        out = np.empty((len(texts), n_families + 1))
         out[:, :n_families] = np.minimum(counts, 3) / 3
         out[:, n_families] = np.minimum(np.log1p(n_words) / 4, 1.0)
         return out

@@ -48,6 +48,7 @@ class OccupationIndex:
         self.table = occupations.set_index("occupation_id")[
             ["isco08", "title_en", "title_de"]
         ].astype(str)
+        self._rows: dict[str, dict[str, str]] = self.table.to_dict("index")
         names, owners, langs = [], [], []
         for row in occupations.itertuples(index=False):
             for lang in ("en", "de"):
@@ -75,10 +76,22 @@ class OccupationIndex:
         return len(self.table)
 
     def search(self, title: str, k: int = 5) -> list[OccupationMatch]:
-        """The ``k`` most similar occupations, best first (one entry per occupation)."""
+        """The ``k`` most similar occupations, best first (one entry per occupation).
+
+        Results are cached per normalised title: files and HR systems repeat titles a lot.
+        """
         query = normalise_title(title)
         if not query:
             return []
+        cache = self.__dict__.setdefault("_search_cache", {})
+        key = (query, k)
+        if key not in cache:
+            if len(cache) > 50_000:
+                cache.clear()
+            cache[key] = self._search(query, k)
+        return cache[key]
+
+    def _search(self, query: str, k: int) -> list[OccupationMatch]:
         scores = (self._matrix @ self._vectorizer.transform([query]).T).toarray().ravel()
         order = np.argsort(-scores, kind="stable")
         seen: set[str] = set()
@@ -89,7 +102,7 @@ class OccupationIndex:
                 continue
             seen.add(owner)
             lang = self._langs[i]
-            row = self.table.loc[owner]
+            row = self._rows[owner]
             matches.append(
                 OccupationMatch(
                     occupation_id=owner,
@@ -104,7 +117,12 @@ class OccupationIndex:
         return matches
 
     def title(self, occupation_id: str, language: str) -> str:
-        return str(self.table.at[occupation_id, f"title_{language}"])
+        return self._rows[occupation_id][f"title_{language}"]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_search_cache", None)
+        return state
 
     def tasks_of(self, occupation_id: str, language: str) -> list[str]:
         return self.tasks.get((occupation_id, language), [])

@@ -126,6 +126,8 @@ class Registry:
             raise RegistryError(f"model {version}: artifact is not a TaskModel")
         try:  # an artifact pickled by an older code version may load but fail to predict
             model.predict(["Enter invoices into the accounting system"])
+            for match in model.occupations.search("Buchhalter/in", k=1):
+                model.occupations.title(match.occupation_id, "en")
         except Exception as exc:  # noqa: BLE001 - any failure means: do not serve this model
             raise RegistryError(
                 f"model {version} does not work with this code version ({exc}); retrain it"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
 from risk_service.features import task_frame
@@ -35,7 +37,14 @@ class TaskPredictions:
 
 @dataclass
 class TaskModel:
-    """Two scikit-learn Pipelines sharing one fitted featurizer, plus the occupation index."""
+    """Two scikit-learn Pipelines sharing one fitted featurizer, plus the occupation index.
+
+    :meth:`predict` runs the fitted steps directly: the featurizer's three fitted views are
+    applied and stacked, and both linear heads are one matrix product each. The numbers are the
+    pipelines' own (``tests/test_taskmodel.py`` compares them); what is skipped is
+    scikit-learn's per-call input validation, which cost more than the arithmetic for the
+    15-task requests this service mostly sees.
+    """
 
     rule_pipeline: Pipeline
     category_pipeline: Pipeline
@@ -46,6 +55,16 @@ class TaskModel:
         if not texts:
             empty = np.zeros(0)
             return TaskPredictions(empty, [], np.zeros((0, len(CATEGORIES))), list(CATEGORIES))
+        fast = self._fast_path()
+        features = fast.features(texts)
+        rule = expit(features @ fast.rule_coef + fast.rule_intercept)
+        proba = expit(features @ fast.category_coef + fast.category_intercept)
+        proba /= proba.sum(axis=1, keepdims=True)  # one-vs-rest normalisation, as sklearn does
+        category = [fast.classes[i] for i in proba.argmax(axis=1)]
+        return TaskPredictions(rule, category, proba, list(fast.classes))
+
+    def predict_with_pipelines(self, texts: list[str]) -> TaskPredictions:
+        """The reference path through the scikit-learn pipelines (slower; used by tests)."""
         features = self.rule_pipeline[:-1].transform(task_frame(texts))
         rule = self.rule_pipeline[-1].predict_proba(features)[:, 1]
         head = self.category_pipeline[-1]
@@ -53,3 +72,54 @@ class TaskModel:
         classes = [str(c) for c in head.classes_]
         category = [classes[i] for i in proba.argmax(axis=1)]
         return TaskPredictions(rule, category, proba, classes)
+
+    def _fast_path(self) -> _FastPath:
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            fast = self.__dict__["_fast"] = _FastPath.from_model(self)
+        return fast
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_fast", None)  # derived from the pipelines; rebuilt on first use
+        return state
+
+
+@dataclass(frozen=True)
+class _FastPath:
+    views: tuple  # (fitted transformer, takes a column) in the featurizer's output order
+    rule_coef: np.ndarray
+    rule_intercept: float
+    category_coef: np.ndarray  # (n_features, n_classes)
+    category_intercept: np.ndarray
+    classes: tuple[str, ...]
+
+    @classmethod
+    def from_model(cls, model: TaskModel) -> _FastPath:
+        featurizer = model.rule_pipeline[:-1][-1]  # the fitted ColumnTransformer
+        views = tuple(
+            (transformer, isinstance(columns, list))
+            for name, transformer, columns in featurizer.transformers_
+            if name != "remainder" and transformer != "drop"
+        )
+        rule = model.rule_pipeline[-1]
+        heads = model.category_pipeline[-1].estimators_
+        return cls(
+            views=views,
+            rule_coef=rule.coef_.ravel().astype(np.float64),
+            rule_intercept=float(rule.intercept_[0]),
+            category_coef=np.column_stack([h.coef_.ravel() for h in heads]).astype(np.float64),
+            category_intercept=np.array([h.intercept_[0] for h in heads], dtype=np.float64),
+            classes=tuple(str(c) for c in model.category_pipeline[-1].classes_),
+        )
+
+    def features(self, texts: list[str]) -> sparse.csr_matrix:
+        blocks = []
+        for transformer, takes_column in self.views:
+            if takes_column:  # LexiconFeatures: validation skipped, the computation is the same
+                block = sparse.csr_matrix(transformer.transform_texts(texts))
+            else:
+                block = transformer.transform(texts)
+            blocks.append(block.astype(np.float64, copy=False).tocsr())
+        # All-CSR blocks of one dtype take scipy's fast stacking path.
+        return sparse.hstack(blocks, format="csr")

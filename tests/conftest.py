@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from risk_service import config, create_app
 from risk_service.registry import Registry
+from tests.browser import serving
 
 ADMIN_TOKEN = "test-admin-token"
 
@@ -25,17 +28,35 @@ def model(registry_dir):
     return Registry(registry_dir).load()
 
 
-@pytest.fixture
-def app(registry_dir, tmp_path):
+def make_app(registry_dir, database_url: str, **settings):
+    """A testing app on the session's model, with the admin token and its own audit database."""
     return create_app(
         {
             "TESTING": True,
             "MODELS_DIR": str(registry_dir),
             "ADMIN_TOKEN": ADMIN_TOKEN,
-            # A fresh audit log per test, never the developer's instance/risk.db.
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'risk.db'}",
+            "DATABASE_URL": database_url,
+            **settings,
         }
     )
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """A fresh audit log per test, never the developer's instance/risk.db."""
+    return f"sqlite:///{tmp_path / 'risk.db'}"
+
+
+@pytest.fixture
+def app(registry_dir, database_url):
+    return make_app(registry_dir, database_url)
+
+
+@pytest.fixture
+def base_url(app) -> Iterator[str]:
+    """The ``app`` fixture served on a free localhost port (for a real browser)."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ import functools
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.servers import free_port
 
 
 def _pg_bin() -> Path | None:
@@ -24,12 +25,6 @@ def _pg_bin() -> Path | None:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @functools.cache
@@ -48,7 +43,7 @@ def postgres_url() -> tuple[str | None, str]:
             return None, "running as root without runuser: cannot start PostgreSQL"
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(root, user="postgres")
-    data, port = os.path.join(root, "data"), _free_port()
+    data, port = os.path.join(root, "data"), free_port()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120)

@@ -6,6 +6,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from risk_service.cli import main
+from tests.commands import run_score
 
 ROLES = [
     ("Buchhalter/in", "Kontieren und Buchen von Belegen; Abgleich der Kontoauszüge"),
@@ -27,19 +28,8 @@ def write_roles(path, n: int) -> pd.DataFrame:
 
 def test_score_csv_keeps_all_rows_in_order(tmp_path, registry_dir):
     source = write_roles(tmp_path / "roles.csv", 1000)
-    result = CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "roles.csv"),
-            "--output",
-            str(tmp_path / "out.csv"),
-            "--models-dir",
-            str(registry_dir),
-            "--chunk-size",
-            "300",
-        ],
+    result = run_score(
+        tmp_path / "roles.csv", tmp_path / "out.csv", "--chunk-size", "300", models_dir=registry_dir
     )
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "out.csv", dtype={"id": str})
@@ -56,17 +46,8 @@ def test_score_parquet_round_trip(tmp_path, registry_dir):
     pd.read_csv(tmp_path / "roles.csv", keep_default_na=False).to_parquet(
         tmp_path / "roles.parquet"
     )
-    result = CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "roles.parquet"),
-            "--output",
-            str(tmp_path / "out.parquet"),
-            "--models-dir",
-            str(registry_dir),
-        ],
+    result = run_score(
+        tmp_path / "roles.parquet", tmp_path / "out.parquet", models_dir=registry_dir
     )
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(tmp_path / "out.parquet")) == 10
@@ -74,18 +55,7 @@ def test_score_parquet_round_trip(tmp_path, registry_dir):
 
 def test_score_reports_missing_columns(tmp_path, registry_dir):
     pd.DataFrame({"name": ["x"]}).to_csv(tmp_path / "bad.csv", index=False)
-    result = CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "bad.csv"),
-            "--output",
-            str(tmp_path / "o.csv"),
-            "--models-dir",
-            str(registry_dir),
-        ],
-    )
+    result = run_score(tmp_path / "bad.csv", tmp_path / "o.csv", models_dir=registry_dir)
     assert result.exit_code != 0 and "missing column 'id'" in result.output
 
 
@@ -93,18 +63,7 @@ def test_rows_that_cannot_be_scored_carry_an_error(tmp_path, registry_dir):
     pd.DataFrame(
         {"id": ["a", "b"], "title": ["Qwxzz Blorf", "Koch"], "description": ["", ""]}
     ).to_csv(tmp_path / "r.csv", index=False)
-    CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "r.csv"),
-            "--output",
-            str(tmp_path / "o.csv"),
-            "--models-dir",
-            str(registry_dir),
-        ],
-    )
+    run_score(tmp_path / "r.csv", tmp_path / "o.csv", models_dir=registry_dir)
     out = pd.read_csv(tmp_path / "o.csv", keep_default_na=False)
     assert out.loc[0, "error"].startswith("title:") and out.loc[0, "risk_score"] == ""
     assert out.loc[1, "error"] == "" and float(out.loc[1, "risk_score"]) >= 0

@@ -7,78 +7,32 @@ id that was acknowledged must then be in the database.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 
 import pytest
 import requests
 
 from risk_service import config
+from tests.servers import kill_group, running_gunicorn
 
 THREADS = 8
 REQUESTS_PER_THREAD = 40
 KILL_AFTER_ACKS = 80  # about a quarter of all requests: the kill lands in the middle
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # the master and its workers: one process group
-    proc.wait(timeout=10)
-
-
 @pytest.fixture
 def server(registry_dir, tmp_path):
-    """gunicorn -w 2 on a free localhost port with its own SQLite store; killed afterwards."""
+    """gunicorn -w 2 on a free localhost port with its own SQLite store; stopped afterwards."""
     db = tmp_path / "crash.db"
-    port = _free_port()
     env = {
-        **os.environ,
         "RISK_MODELS_DIR": str(registry_dir),
         "DATABASE_URL": f"sqlite:///{db}",
+        "RISK_DATABASE_URL": None,  # it would override DATABASE_URL
     }
-    env.pop("RISK_DATABASE_URL", None)  # it would override DATABASE_URL
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
-        + ["risk_service.wsgi:app"],
-        cwd=config.PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gunicorn exited: {(tmp_path / 'gunicorn.log').read_text()[-2000:]}")
-            try:
-                if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not become ready within 90 s")
-            time.sleep(0.2)
-        yield base, db, proc
-    finally:
-        if proc.poll() is None:
-            _kill_group(proc)
-        log.close()
+    with running_gunicorn(env, tmp_path / "gunicorn.log", cwd=config.PROJECT_ROOT) as server:
+        yield server.url, db, server.proc
 
 
 def test_acknowledged_feedback_survives_kill_9(server):
@@ -118,7 +72,7 @@ def test_acknowledged_feedback_survives_kill_9(server):
     for thread in threads:
         thread.start()
     assert enough.wait(timeout=120), f"only {len(acknowledged)} acknowledgements in 120 s"
-    _kill_group(proc)
+    kill_group(proc)  # the master and its workers: one process group
     killed_at = len(acknowledged)
     for thread in threads:
         thread.join(timeout=60)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 from distributed import Client, LocalCluster
 
-from risk_service.cli import main
 from risk_service.distributed import csv_ranges, read_csv_range, worker_stats
+from tests.commands import run_score
 
 AD = """Ihre Aufgaben:
 - Kontieren und Buchen von Belegen, "sauber" und termingerecht
@@ -37,9 +36,15 @@ def write_roles(path: Path, n: int) -> None:
             writer.writerow({"id": f"r{i:04d}", **ROLES[i % len(ROLES)]})
 
 
-def score(*args: str) -> None:
-    result = CliRunner().invoke(main, ["score", *args])
+def score(source: Path, target: Path, registry_dir: Path, *options: str) -> None:
+    result = run_score(source, target, *options, models_dir=registry_dir)
     assert result.exit_code == 0, result.output
+
+
+def dask_options(cluster: LocalCluster, npartitions: int) -> list[str]:
+    """Score on ``cluster`` in ``npartitions`` pieces."""
+    address = cluster.scheduler_address
+    return ["--engine", "dask", "--scheduler", address, "--npartitions", str(npartitions)]
 
 
 @pytest.fixture(scope="module")
@@ -76,20 +81,10 @@ def test_csv_ranges_cut_only_between_records(tmp_path):
 
 
 def test_dask_engine_gives_the_same_file_as_in_process(tmp_path, registry_dir, cluster):
-    write_roles(tmp_path / "roles.csv", 300)
-    common = ["--input", str(tmp_path / "roles.csv"), "--models-dir", str(registry_dir)]
-    score(*common, "--output", str(tmp_path / "local.csv"))
-    score(
-        *common,
-        "--output",
-        str(tmp_path / "dask.csv"),
-        "--engine",
-        "dask",
-        "--scheduler",
-        cluster.scheduler_address,
-        "--npartitions",
-        "5",
-    )
+    source = tmp_path / "roles.csv"
+    write_roles(source, 300)
+    score(source, tmp_path / "local.csv", registry_dir)
+    score(source, tmp_path / "dask.csv", registry_dir, *dask_options(cluster, 5))
     local = pd.read_csv(tmp_path / "local.csv", dtype=str, keep_default_na=False)
     dask = pd.read_csv(tmp_path / "dask.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(dask, local)
@@ -102,20 +97,8 @@ def test_model_is_loaded_once_per_worker(tmp_path, registry_dir, cluster):
     write_roles(tmp_path / "roles.csv", 120)
     before = stats(cluster, registry_dir)
     for run in range(2):
-        score(
-            "--input",
-            str(tmp_path / "roles.csv"),
-            "--output",
-            str(tmp_path / f"out{run}.csv"),
-            "--models-dir",
-            str(registry_dir),
-            "--engine",
-            "dask",
-            "--scheduler",
-            cluster.scheduler_address,
-            "--npartitions",
-            "6",
-        )
+        source, target = tmp_path / "roles.csv", tmp_path / f"out{run}.csv"
+        score(source, target, registry_dir, *dask_options(cluster, 6))
     after = stats(cluster, registry_dir)
     scored = sum(s.get("partitions", 0) for s in after.values()) - sum(
         s.get("partitions", 0) for s in before.values()
@@ -131,9 +114,9 @@ def test_default_local_cluster_writes_one_parquet_file(tmp_path, registry_dir):
     pd.read_csv(tmp_path / "roles.csv", dtype=str, keep_default_na=False).to_parquet(
         tmp_path / "roles.parquet", row_group_size=25
     )
-    common = ["--input", str(tmp_path / "roles.parquet"), "--models-dir", str(registry_dir)]
-    score(*common, "--output", str(tmp_path / "local.parquet"))
-    score(*common, "--output", str(tmp_path / "dask.parquet"), "--engine", "dask")
+    source = tmp_path / "roles.parquet"
+    score(source, tmp_path / "local.parquet", registry_dir)
+    score(source, tmp_path / "dask.parquet", registry_dir, "--engine", "dask")
     local = pd.read_parquet(tmp_path / "local.parquet")
     dask = pd.read_parquet(tmp_path / "dask.parquet")
     pd.testing.assert_frame_equal(dask, local, check_dtype=False)
@@ -142,17 +125,8 @@ def test_default_local_cluster_writes_one_parquet_file(tmp_path, registry_dir):
 
 def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path, registry_dir):
     write_roles(tmp_path / "roles.csv", 3)
-    result = CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "roles.csv"),
-            "--output",
-            str(tmp_path / "out.csv"),
-            "--scheduler",
-            "tcp://127.0.0.1:8786",
-        ],
+    result = run_score(
+        tmp_path / "roles.csv", tmp_path / "out.csv", "--scheduler", "tcp://127.0.0.1:8786"
     )
     assert result.exit_code == 2
     assert "--engine dask" in result.output
@@ -160,19 +134,8 @@ def test_scheduler_without_dask_engine_is_a_usage_error(tmp_path, registry_dir):
 
 def test_missing_id_column_is_reported_before_any_cluster_starts(tmp_path, registry_dir):
     (tmp_path / "roles.csv").write_text("title\nBuchhalter/in\n")
-    result = CliRunner().invoke(
-        main,
-        [
-            "score",
-            "--input",
-            str(tmp_path / "roles.csv"),
-            "--output",
-            str(tmp_path / "out.csv"),
-            "--models-dir",
-            str(registry_dir),
-            "--engine",
-            "dask",
-        ],
+    result = run_score(
+        tmp_path / "roles.csv", tmp_path / "out.csv", "--engine", "dask", models_dir=registry_dir
     )
     assert result.exit_code == 1
     assert "missing column 'id'" in result.output

@@ -12,7 +12,6 @@ from risk_service import config, create_app
 from risk_service.cli import main as cli
 from risk_service.schemas import Role
 from risk_service.store import Store, assessments, input_hash
-from tests.conftest import ADMIN_TOKEN
 from tests.postgres_server import fresh_database_url
 from training.corpus import load_corpus
 
@@ -25,19 +24,8 @@ SECRET_TEXT = "Vertrauliche Umstrukturierung der Filiale Musterstadt"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
+    """Overrides conftest's: the ``app`` fixture runs on SQLite and on PostgreSQL."""
     return fresh_database_url(request.param, tmp_path)
-
-
-@pytest.fixture
-def app(registry_dir, database_url):
-    return create_app(
-        {
-            "TESTING": True,
-            "MODELS_DIR": str(registry_dir),
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "DATABASE_URL": database_url,
-        }
-    )
 
 
 @pytest.fixture

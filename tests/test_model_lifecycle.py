@@ -10,10 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -24,6 +20,7 @@ from click.testing import CliRunner
 
 from risk_service.cli import main as cli
 from risk_service.registry import ARTIFACT, Registry
+from tests.servers import running_gunicorn
 
 TOKEN = "lifecycle-admin-token"
 # Workers poll `current` once a second; the switch then waits for the artifact to load, which
@@ -35,12 +32,6 @@ ROLE = {
     "tasks": ["Enter supplier invoices into the accounting system", "Comfort grieving relatives"],
     "language": "en",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _request(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
@@ -81,49 +72,18 @@ def lifecycle_registry(tmp_path_factory, model):
 def server(lifecycle_registry, tmp_path_factory):
     """Gunicorn with two workers on a free localhost port: (base URL, master pid)."""
     registry = lifecycle_registry[0]
-    port = _free_port()
     workdir = tmp_path_factory.mktemp("gunicorn")
     env = {
-        **os.environ,
         "RISK_MODELS_DIR": str(registry.root),
         "RISK_ADMIN_TOKEN": TOKEN,
         # Keep any audit store this server opens inside the test's folder.
         "DATABASE_URL": f"sqlite:///{workdir / 'risk.db'}",
         "RISK_DATABASE_URL": f"sqlite:///{workdir / 'risk.db'}",
     }
-    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in the finaliser below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
-        + ["--timeout", "60", "risk_service.wsgi:app"],
-        env=env,
-        cwd=workdir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gunicorn exited: {(workdir / 'gunicorn.log').read_text()[-2000:]}")
-            try:
-                if _request(f"{base}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not become ready within 90 s")
-            time.sleep(0.2)
-        yield base, proc.pid
-    finally:
-        proc.send_signal(signal.SIGTERM)  # the master stops its own workers
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # our own session: gunicorn and its workers
-            proc.wait(timeout=10)
-        log.close()
+    with running_gunicorn(
+        env, workdir / "gunicorn.log", options=["--timeout", "60"], cwd=workdir
+    ) as running:
+        yield running.url, running.pid
 
 
 class ScoringClient(threading.Thread):

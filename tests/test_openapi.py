@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
-from werkzeug.serving import make_server
 
 from risk_service import config, create_app, openapi, schemas
+from tests.browser import chromium
 
 # Rules that are not API operations: static files and the Swagger UI's own assets.
 UNDOCUMENTED_RULES = {"/static/<path:filename>", "/docs/<path:path>"}
-CHROMIUM = Path("/usr/bin/chromium")
-HOST = "127.0.0.1"
 
 
 @pytest.fixture
@@ -160,42 +155,18 @@ def test_docs_page_does_not_reflect_the_host_header(client):
     assert "evil.example" not in html
 
 
-@pytest.fixture
-def base_url(app) -> Iterator[str]:
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{HOST}:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
 def test_docs_render_in_a_browser_without_external_requests(base_url):
     """Headless Chromium renders every operation, and asks nothing of any other host."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
     urls: list[str] = []
     errors: list[str] = []
-    with playwright_api.sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-        except playwright_api.Error as exc:
-            pytest.skip(f"chromium cannot be launched here: {exc.message[:300]}")
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: urls.append(r.url))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base_url}/docs", wait_until="networkidle")
-            page.wait_for_selector(".opblock-summary-path", timeout=15_000)
-            shown = page.locator(".opblock-summary-path").all_inner_texts()
-            title = page.locator(".info .title").inner_text()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda r: urls.append(r.url))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{base_url}/docs", wait_until="networkidle")
+        page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+        shown = page.locator(".opblock-summary-path").all_inner_texts()
+        title = page.locator(".info .title").inner_text()
     assert errors == []
     assert "risk-service" in title
     assert "/v1/score" in shown and "/v1/workforce" in shown

@@ -1,33 +1,16 @@
-"""The page at ``/`` driven in headless Chromium (Debian's ``chromium``, installed by .ci/run).
-
-Playwright drives the system browser; its own browser downloads are never used.
-"""
+"""The page at ``/`` driven in headless Chromium (see tests/browser.py)."""
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Error, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-HOST = "127.0.0.1"
+from tests.browser import HOST, chromium
 
 GERMAN_AD = """Ihre Aufgaben
 - Kontieren und Buchen von Eingangsrechnungen
@@ -44,28 +27,8 @@ Wir bieten
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-        except Error as exc:
-            pytest.skip(f"chromium at {CHROMIUM} cannot be launched here: {exc.message[:300]}")
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def base_url(app) -> Iterator[str]:
-    """The app served on a free localhost port from a background thread."""
-    server = make_server(HOST, 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{HOST}:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with chromium() as launched:
+        yield launched
 
 
 class Recorder:

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from risk_service import create_app
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import make_app
 
 EXAMPLES_PER_OPERATION = 30
 MIN_TOTAL_CASES = 300
@@ -61,14 +61,8 @@ schema = _load_schema()
 @pytest.fixture(scope="module")
 def service(registry_dir, tmp_path_factory):
     """One app with the session's model for every generated request (loading it is the cost)."""
-    return create_app(
-        {
-            "TESTING": True,
-            "MODELS_DIR": str(registry_dir),
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('schemathesis') / 'risk.db'}",
-        }
-    )
+    database = tmp_path_factory.mktemp("schemathesis") / "risk.db"
+    return make_app(registry_dir, f"sqlite:///{database}")
 
 
 @schema.parametrize()

@@ -6,15 +6,10 @@ import io
 import json
 import logging
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -22,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from risk_service import create_app, telemetry
 from risk_service.gunicorn_conf import fresh_metrics_dir
 from risk_service.registry import Registry
+from tests.servers import running_gunicorn
 
 BOOKKEEPER = {
     "title": "Buchhalter/in",
@@ -259,12 +255,6 @@ def test_fresh_metrics_dir_drops_values_of_an_earlier_run(tmp_path, monkeypatch)
 # --- several gunicorn workers -------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def http(method: str, url: str, body: dict | None = None) -> tuple[int, bytes]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
@@ -280,46 +270,13 @@ def http(method: str, url: str, body: dict | None = None) -> tuple[int, bytes]:
 @pytest.fixture
 def served(registry_dir, tmp_path):
     """``risk-service serve`` with 2 workers on a free localhost port; yields (url, log path)."""
-    port = free_port()
-    log_path = tmp_path / "server.log"
     env = {
-        **os.environ,
         "RISK_MODELS_DIR": str(registry_dir),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'audit.db'}",
     }
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "risk_service", "serve", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group: master and workers end together
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                if http("GET", f"{url}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not ready within 90 s:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield url, log_path
-    finally:
-        with suppress(ProcessLookupError):  # already gone
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):  # already gone
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+    with running_gunicorn(env, tmp_path / "server.log", serve=True) as server:
+        yield server.url, server.log
 
 
 def test_metrics_add_up_over_gunicorn_workers(served, registry_dir):
