@@ -14,6 +14,7 @@ Three views of a task statement:
 
 from __future__ import annotations
 
+import array
 import functools
 import re
 
@@ -424,7 +425,10 @@ class WordCachedTfidfVectorizer(TfidfVectorizer):
         cache = self.__dict__.setdefault("_word_cache", {})
         if len(cache) > 500_000:  # bound memory on endless streams of new words
             cache.clear()
-        indptr, indices, data = [0], [], []
+        # array.array extends are memcpy-speed and hand their buffer to numpy without copying.
+        indptr = array.array("q", [0])
+        indices = array.array("i")
+        data = array.array("d")
         for doc in raw_documents:
             for word in preprocess(self.decode(doc)).split():
                 entry = cache.get(word)
@@ -434,7 +438,11 @@ class WordCachedTfidfVectorizer(TfidfVectorizer):
                 data.extend(entry[1])
             indptr.append(len(indices))
         counts = sparse.csr_matrix(
-            (np.asarray(data, dtype=self.dtype), np.asarray(indices, dtype=np.int32), indptr),
+            (
+                np.frombuffer(data, dtype=np.float64).astype(self.dtype),
+                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(indptr, dtype=np.int64),
+            ),
             shape=(len(indptr) - 1, len(self.vocabulary_)),
         )
         counts.sum_duplicates()
@@ -442,7 +450,7 @@ class WordCachedTfidfVectorizer(TfidfVectorizer):
             counts.data.fill(1)
         return self._tfidf.transform(counts, copy=False)
 
-    def _word_ngrams(self, word: str) -> tuple[list[int], list[int]]:
+    def _word_ngrams(self, word: str) -> tuple[array.array, array.array]:
         # Mirrors CountVectorizer._char_wb_ngrams for one word.
         padded = f" {word} "
         min_n, max_n = self.ngram_range
@@ -459,7 +467,7 @@ class WordCachedTfidfVectorizer(TfidfVectorizer):
                     found[j] = found.get(j, 0) + 1
             if offset == 0:  # a word shorter than n counts once
                 break
-        return list(found), list(found.values())
+        return array.array("i", found), array.array("d", found.values())
 
     def __getstate__(self):
         state = super().__getstate__()
