@@ -86,12 +86,18 @@ def _fold_predictions(corpus: Corpus, train: pd.DataFrame, test: pd.DataFrame, s
 
 
 def cross_validate(
-    corpus: Corpus, seed: int = 0, n_splits: int = N_SPLITS, n_jobs: int | None = None
-) -> Evaluation:
+    corpus: Corpus,
+    seed: int = 0,
+    n_splits: int = N_SPLITS,
+    n_jobs: int | None = None,
+    fit_full: bool = False,
+) -> Evaluation | tuple[Evaluation, TaskModel]:
     """Out-of-fold predictions with folds grouped by occupation, and the metrics on them.
 
-    Folds run in parallel on ``n_jobs`` processes (default: one per core, at most one per
-    fold); each fold is deterministic, so the result does not depend on ``n_jobs``.
+    Folds run in parallel on ``n_jobs`` processes (default: one per core); each fold is
+    deterministic, so the result does not depend on ``n_jobs``. With ``fit_full`` the model on
+    the whole corpus is fitted as one more parallel job and returned too (training's critical
+    path is then the slowest job, not folds + final fit).
     """
     data = corpus.labelled.reset_index(drop=True)
     folds = list(
@@ -99,19 +105,22 @@ def cross_validate(
             data, groups=data["occupation_id"]
         )
     )
-    n_jobs = n_jobs or min(n_splits, os.cpu_count() or 1)
-    results = Parallel(n_jobs=n_jobs)(
+    jobs = [
         delayed(_fold_predictions)(corpus, data.iloc[train_idx], data.iloc[test_idx], seed)
         for train_idx, test_idx in folds
-    )
+    ]
+    if fit_full:
+        jobs.append(delayed(fit_model)(corpus, seed))
+    results = Parallel(n_jobs=n_jobs or min(len(jobs), os.cpu_count() or 1))(jobs)
     oof_p = np.zeros(len(data))
     oof_cat = np.empty(len(data), dtype=object)
-    for (_, test_idx), (p_rule, category) in zip(folds, results, strict=True):
+    for (_, test_idx), (p_rule, category) in zip(folds, results[: len(folds)], strict=True):
         oof_p[test_idx] = p_rule
         oof_cat[test_idx] = category
     data["p_rule"] = oof_p
     data["pred_category"] = oof_cat
-    return Evaluation(compute_metrics(data), data)
+    evaluation = Evaluation(compute_metrics(data), data)
+    return (evaluation, results[-1]) if fit_full else evaluation
 
 
 def compute_metrics(data: pd.DataFrame) -> dict:
@@ -181,9 +190,10 @@ def train(
     corpus = load_corpus(*data_dirs)
     metrics: dict = {}
     if evaluate:
-        evaluation = cross_validate(corpus, seed)
+        evaluation, model = cross_validate(corpus, seed, fit_full=True)
         metrics = evaluation.metrics
-    model = fit_model(corpus, seed)
+    else:
+        model = fit_model(corpus, seed)
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     registry = Registry(registry_root)
     version = registry.save(
