@@ -13,6 +13,15 @@ from tests.browser import serving
 ADMIN_TOKEN = "test-admin-token"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_outside_the_checkout(tmp_path_factory):
+    """Apps built without a DATABASE_URL write to a temporary SQLite file, never instance/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'default.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RISK_DATABASE_URL", url)
+        yield
+
+
 @pytest.fixture(scope="session")
 def registry_dir(tmp_path_factory):
     """A registry holding one model fitted on the full corpus (no CV: keeps the suite fast)."""
