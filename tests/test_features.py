@@ -66,3 +66,26 @@ def test_word_cached_char_tfidf_equals_the_plain_vectorizer():
     for _ in range(2):  # the second pass runs from the word cache
         diff = fast.transform(texts) - plain.transform(texts)
         assert abs(diff).max() < 1e-6
+
+
+def test_lean_word_tfidf_equals_the_plain_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from risk_service import config
+    from risk_service.features import LeanTfidfVectorizer, stemmed_tokens
+    from risk_service.text import normalise_task
+    from training.corpus import load_corpus
+
+    texts = load_corpus(config.DATA_DIR).tasks["text"].tolist()[:1500]
+    params = dict(
+        preprocessor=normalise_task,
+        tokenizer=stemmed_tokens,
+        token_pattern=None,
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+    )
+    lean = LeanTfidfVectorizer(**params).fit(texts[:1000])
+    plain = TfidfVectorizer(**params).fit(texts[:1000])
+    diff = lean.transform(texts) - plain.transform(texts)
+    assert abs(diff).max() < 1e-12
