@@ -27,20 +27,15 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.sort_keys = False
 
-    from risk_service import problems
+    # Imported here so that `import risk_service` (CLI, training) stays light.
+    from risk_service import problems, ratelimit, store, telemetry
     from risk_service.api import init_app as init_api
     from risk_service.live_model import LiveModel
     from risk_service.registry import Registry
 
     problems.init_app(app)
-
-    from risk_service import ratelimit, telemetry
-
-    telemetry.init_app(app)  # first: its request hooks time and log even rate-limited requests
+    telemetry.init_app(app)  # before the limiter: its hooks time and log rate-limited requests too
     ratelimit.init_app(app)
-
-    from risk_service import store
-
     store.init_app(app)
     live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
     app.extensions["risk_model"] = live

@@ -1,4 +1,4 @@
-"""HTTP blueprints: scoring, model administration, health."""
+"""HTTP blueprints: scoring, feedback, model administration, health, metrics, docs, the page."""
 
 from __future__ import annotations
 
@@ -21,18 +21,8 @@ def require_model() -> TaskModel:
 
 
 def init_app(app: Flask) -> None:
-    from risk_service.api import feedback, health, model_admin, page, score
+    from risk_service.api import docs, feedback, health, metrics, model_admin, page, score
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(score.bp)
-    app.register_blueprint(model_admin.bp)
-    app.register_blueprint(feedback.bp)
-    app.register_blueprint(page.bp)
-
-    from risk_service.api import metrics
-
-    app.register_blueprint(metrics.bp)
-
-    from risk_service.api import docs
-
-    docs.init_app(app)
+    for blueprint in (health.bp, score.bp, model_admin.bp, feedback.bp, page.bp, metrics.bp):
+        app.register_blueprint(blueprint)
+    docs.init_app(app)  # last: the OpenAPI document lists the routes registered above
