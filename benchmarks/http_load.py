@@ -11,7 +11,6 @@ import http.client
 import json
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -20,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 
 from benchmarks.measure import ROOT, cli_env, percentile
+from risk_service.gunicorn_conf import serve_argv
 
 
 def free_port() -> int:
@@ -41,19 +41,7 @@ class Server:
         )
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "python:risk_service.gunicorn_conf",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--preload",
-                app,
-            ],
+            serve_argv("127.0.0.1", self.port, workers, app),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -18,8 +18,6 @@ from tqdm import tqdm
 from risk_service.scoring import score_frame
 from risk_service.taskmodel import TaskModel
 
-TEXT_COLUMNS = ("id", "title", "description", "tasks", "language")
-
 
 class InputError(ValueError):
     """The input file cannot be scored (format, columns)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -204,26 +203,12 @@ def serve(host: str, port: int, workers: int) -> None:
     Workers share metrics through a fresh PROMETHEUS_MULTIPROC_DIR; the app writes one JSON log
     line per request itself (gunicorn's access log would print query strings, i.e. role text).
     """
-    from risk_service.gunicorn_conf import fresh_metrics_dir
+    from risk_service.gunicorn_conf import fresh_metrics_dir, serve_argv
 
     # Set before gunicorn imports prometheus_client, which picks its storage at import.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh_metrics_dir()
-    os.execv(
-        sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "python:risk_service.gunicorn_conf",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--preload",
-            "risk_service.wsgi:app",
-        ],
-    )
+    argv = serve_argv(host, port, workers)
+    os.execv(argv[0], argv)
 
 
 @main.group("import")

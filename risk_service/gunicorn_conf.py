@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -48,3 +49,20 @@ def on_exit(server) -> None:
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
     if Path(path).name.startswith(_PREFIX) and Path(path).parent == Path(tempfile.gettempdir()):
         shutil.rmtree(path, ignore_errors=True)
+
+
+def serve_argv(host: str, port: int, workers: int, app: str = "risk_service.wsgi:app") -> list[str]:
+    """The gunicorn command line of ``risk-service serve``; the benchmarks use it too."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:risk_service.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--preload",
+        app,
+    ]

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-SECTION_KINDS = ("duties", "requirements", "benefits", "company", "other")
-
 # Heading cues per section kind, both languages. Matched against short heading-like lines.
 _HEADING_CUES: dict[str, tuple[str, ...]] = {
     "duties": (

@@ -21,7 +21,6 @@ _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:/-?|\*|:|_)(?:in|innen)\b|(?<=[a-zäöü
 # Kaufmann/-frau, Kaufmann/frau, Kauffrau → Kaufmann; Fachmann/-frau → Fachmann.
 _MANN_FRAU = re.compile(r"(mann)\s*/\s*-?\s*(?:\w*frau)\b|\b(\w+)frau\b", re.IGNORECASE)
 _FEMININE_ER = re.compile(r"\b(\w{3,}(?:er|eur|or|ist|ant|ent|loge|oge|walt|arzt))in(nen)?\b")
-_SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 # Umlaut-bearing feminine forms whose base has no umlaut.

@@ -49,13 +49,18 @@ class Corpus:
         return tasks
 
 
-def _fail(path: Path, row: int | None, column: str | None, msg: str) -> None:
+def locate(path: Path, row: int | None, column: str | None) -> str:
+    """"file, row N, column 'c'" — how every data error says where it is."""
     where = f"{path}"
     if row is not None:
         where += f", row {row}"
     if column is not None:
         where += f", column {column!r}"
-    raise CorpusError(f"{where}: {msg}")
+    return where
+
+
+def _fail(path: Path, row: int | None, column: str | None, msg: str) -> None:
+    raise CorpusError(f"{locate(path, row, column)}: {msg}")
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from training.corpus import OCCUPATION_COLUMNS, TASK_COLUMNS
+from training.corpus import OCCUPATION_COLUMNS, TASK_COLUMNS, locate
 
 # The corpus loader's rule: 4 digits, major groups 1-9, armed forces 0110-0310.
 ISCO08 = re.compile(r"^[1-9]\d{3}$|^0[1-3]\d{2}$")
@@ -30,12 +30,7 @@ class SourceError(ValueError):
 
 def fail(path: Path, row: int | None, column: str | None, msg: str) -> None:
     """Raise :class:`SourceError` naming the file, row and column."""
-    where = f"{path}"
-    if row is not None:
-        where += f", row {row}"
-    if column is not None:
-        where += f", column {column!r}"
-    raise SourceError(f"{where}: {msg}")
+    raise SourceError(f"{locate(path, row, column)}: {msg}")
 
 
 def read_table(path: Path, required: Sequence[str], *, delimiter: str) -> pd.DataFrame:
