@@ -27,6 +27,8 @@ MAX_BATCH = 1_000
 
 # Below this title similarity a title-only query is answered 422 with suggestions.
 TITLE_SIMILARITY_FLOOR = 0.55
+# Task statements whose predictions a worker keeps (about 0.5 kB each).
+TASK_CACHE_SIZE = 50_000
 
 DEFAULTS = {
     "MODELS_DIR": str(MODELS_DIR),

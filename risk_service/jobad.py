@@ -7,6 +7,7 @@ because scoring "30 Tage Urlaub" as a task would move the score for no reason.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -254,6 +255,10 @@ class _TextExtractor(HTMLParser):
 
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+_MD_CODE = re.compile(r"`([^`]*)`")
 
 
 def strip_markup(text: str) -> str:
@@ -264,10 +269,15 @@ def strip_markup(text: str) -> str:
         parser.close()
         text = "".join(parser.parts)
     text = html.unescape(text)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) → label
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)  # **bold**
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)  # # Heading
-    text = re.sub(r"`([^`]*)`", r"\1", text)
+    # Each pattern only where its marker occurs: most ads are plain text.
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)  # [label](url) → label
+    if "**" in text or "__" in text:
+        text = _MD_BOLD.sub(r"\2", text)  # **bold**
+    if "#" in text:
+        text = _MD_HEADING.sub("", text)  # # Heading
+    if "`" in text:
+        text = _MD_CODE.sub(r"\1", text)
     text = text.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
     return text
 
@@ -405,21 +415,34 @@ def parse_job_ad(text: str) -> ParsedAd:
     for raw_line in strip_markup(text).split("\n"):
         if not raw_line.strip():
             continue
-        kind = _heading_kind(_BULLET.sub("", raw_line))
-        if kind is not None:
-            current = kind
+        heading, statements = _read_line(raw_line)
+        if heading is not None:
+            current = heading
             result.had_headings = True
             continue
-        for statement in split_statements(raw_line):
+        for statement, cue_kind in statements:
             # Under a duties heading trust the heading; elsewhere let cues decide.
             if current == "duties":
-                section = "other" if _TITLE_LINE.search(statement) else "duties"
+                section = "other" if cue_kind == "other" else "duties"
             elif current is not None:
                 section = current
             else:
-                section = _line_kind(statement)
+                section = cue_kind
             if section == "duties":
                 result.duties.append(statement)
             else:
                 result.ignored.setdefault(section, []).append(statement)
     return result
+
+
+@functools.lru_cache(maxsize=100_000)
+def _read_line(raw_line: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """A line's heading kind, or its statements each with the kind its cue words suggest.
+
+    Cached: postings repeat the same lines (duties, benefits, boilerplate) over and over, and
+    what a line is does not depend on the lines around it; only the section it falls in does.
+    """
+    kind = _heading_kind(_BULLET.sub("", raw_line))
+    if kind is not None:
+        return kind, ()
+    return None, tuple((s, _line_kind(s)) for s in split_statements(raw_line))

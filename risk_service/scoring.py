@@ -156,8 +156,10 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
         offset += n
         score = 100.0 * float(prep.weights @ p)
         views = [
-            TaskView(text, float(pi), cat, float(wi))
-            for text, pi, cat, wi in zip(prep.texts, p, categories, prep.weights, strict=True)
+            TaskView(text, pi, cat, wi)
+            for text, pi, cat, wi in zip(
+                prep.texts, p.tolist(), categories, prep.weights.tolist(), strict=True
+            )
         ]
         results.append(
             {

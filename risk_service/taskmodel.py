@@ -7,6 +7,8 @@ request transforms its tasks once.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +16,7 @@ from scipy import sparse
 from scipy.special import expit
 from sklearn.pipeline import Pipeline
 
+from risk_service import config
 from risk_service.features import task_frame
 from risk_service.occupations import OccupationIndex
 
@@ -52,15 +55,35 @@ class TaskModel:
     meta: dict = field(default_factory=dict)
 
     def predict(self, texts: list[str]) -> TaskPredictions:
-        if not texts:
-            empty = np.zeros(0)
-            return TaskPredictions(empty, [], np.zeros((0, len(CATEGORIES))), list(CATEGORIES))
+        """Predict tasks; statements seen before are answered from a bounded per-model cache.
+
+        Job-ad corpora and HR systems repeat the same duty lines across thousands of postings,
+        so a worker mostly scores statements it has already seen. The cache holds the exact
+        numbers the model computed (it is keyed by the statement's text and dropped with the
+        model), so a hit changes nothing but the time.
+        """
         fast = self._fast_path()
-        features = fast.features(texts)
-        rule = expit(features @ fast.rule_coef + fast.rule_intercept)
-        proba = expit(features @ fast.category_coef + fast.category_intercept)
-        proba /= proba.sum(axis=1, keepdims=True)  # one-vs-rest normalisation, as sklearn does
-        category = [fast.classes[i] for i in proba.argmax(axis=1)]
+        cache = fast.cache
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        if missing:
+            features = fast.features(missing)
+            rule = expit(features @ fast.rule_coef + fast.rule_intercept)
+            proba = expit(features @ fast.category_coef + fast.category_intercept)
+            proba /= proba.sum(axis=1, keepdims=True)  # one-vs-rest normalisation, as sklearn
+            with fast.lock:
+                overflow = len(cache) + len(missing) - config.TASK_CACHE_SIZE
+                for key in list(itertools.islice(cache, max(0, overflow))):
+                    del cache[key]  # oldest first: dicts keep insertion order
+                for text, r, row in zip(missing, rule.tolist(), proba.tolist(), strict=True):
+                    cache[text] = (r, row)
+            if len(missing) == len(texts):  # all new (a training fold, a cold batch)
+                category = [fast.classes[i] for i in proba.argmax(axis=1)]
+                return TaskPredictions(rule, category, proba, list(fast.classes))
+        hits = [cache.get(t) or _recompute(self, t) for t in texts]
+        n = len(hits)
+        rule = np.fromiter((h[0] for h in hits), dtype=np.float64, count=n)
+        proba = np.array([h[1] for h in hits]).reshape(n, len(fast.classes))
+        category = [fast.classes[i] for i in proba.argmax(axis=1)] if n else []
         return TaskPredictions(rule, category, proba, list(fast.classes))
 
     def predict_with_pipelines(self, texts: list[str]) -> TaskPredictions:
@@ -85,6 +108,12 @@ class TaskModel:
         return state
 
 
+def _recompute(model: TaskModel, text: str) -> tuple[float, list[float]]:
+    """A statement evicted by another thread between lookup and read: predict it alone."""
+    predictions = model.predict([text])
+    return float(predictions.rule_based[0]), predictions.category_proba[0].tolist()
+
+
 @dataclass(frozen=True)
 class _FastPath:
     views: tuple  # (fitted transformer, takes a column) in the featurizer's output order
@@ -93,6 +122,9 @@ class _FastPath:
     category_coef: np.ndarray  # (n_features, n_classes)
     category_intercept: np.ndarray
     classes: tuple[str, ...]
+    # statement → (P(rule-based), category probabilities); see TaskModel.predict
+    cache: dict[str, tuple[float, list[float]]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def from_model(cls, model: TaskModel) -> _FastPath:

@@ -8,9 +8,8 @@ interface. A smaller share of the protected work counts too: it is what a person
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
+import functools
+from typing import NamedTuple
 
 AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
 
@@ -123,17 +122,17 @@ _ACTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class TaskView:
+class TaskView(NamedTuple):
     text: str
     rule_based: float
     category: str
     weight: float
 
 
-def _affinities(task: TaskView) -> tuple[float, float, float]:
-    solve, empathy, interface = AFFINITY.get(task.category, (1 / 3, 1 / 3, 1 / 3))
-    text = " " + task.text.lower()
+@functools.lru_cache(maxsize=100_000)
+def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
+    solve, empathy, interface = AFFINITY.get(category, (1 / 3, 1 / 3, 1 / 3))
+    text = " " + task_text.lower()
     if any(stem in text for stem in _PEOPLE):
         empathy += 0.25
     if any(stem in text for stem in _DATA):
@@ -151,22 +150,32 @@ def recommend(tasks: list[TaskView], risk_score: float, language: str) -> list[d
     """All three areas, ranked by the share of the role's exposed work each one addresses."""
     if not tasks:
         raise ValueError("recommend() needs at least one task")
-    aff = np.array([_affinities(t) for t in tasks])  # (n_tasks, 3)
-    w = np.array([t.weight for t in tasks])
-    p = np.array([t.rule_based for t in tasks])
-    exposed = (w * p)[:, None] * aff
-    contribution = exposed + PROTECTED_WEIGHT * (w * (1 - p))[:, None] * aff
-    totals = contribution.sum(axis=0)
-    priority = totals / totals.sum()
-    exposed_share = exposed.sum(axis=0) / max(exposed.sum(), 1e-9)
+    # Plain Python on purpose: a role has ~15 tasks, where numpy's per-call cost dominates.
+    solve, empathy, interface = [], [], []  # exposed work per task, by area
+    totals = [0.0, 0.0, 0.0]
+    for t in tasks:
+        a0, a1, a2 = _affinities(t.text, t.category)
+        at_risk = t.weight * t.rule_based
+        both = at_risk + PROTECTED_WEIGHT * t.weight * (1.0 - t.rule_based)
+        solve.append(at_risk * a0)
+        empathy.append(at_risk * a1)
+        interface.append(at_risk * a2)
+        totals[0] += both * a0
+        totals[1] += both * a1
+        totals[2] += both * a2
+    exposed = (solve, empathy, interface)
+    priority = [x / sum(totals) for x in totals]
+    exposed_sums = [sum(column) for column in exposed]
+    exposed_share = [x / max(sum(exposed_sums), 1e-9) for x in exposed_sums]
     # Stable order: ties fall back to the fixed area order.
     order = sorted(range(3), key=lambda a: (-round(priority[a], 6), a))
+    texts = [t.text for t in tasks]
     lang = language if language in _ACTIONS else "en"
     result = []
     for rank, a in enumerate(order, start=1):
         # Tasks this area addresses most, by exposed work; ties broken by text for determinism.
-        ranked = sorted(range(len(tasks)), key=lambda i: (-exposed[i, a], tasks[i].text))
-        names = [_short(tasks[i].text) for i in ranked[:2]]
+        top = sorted(zip([-x for x in exposed[a]], texts, strict=True))[:2]
+        names = [_short(text) for _, text in top]
         templates = _ACTIONS[lang][AREAS[a]]
         actions = [templates[0].format(task=names[0])]
         actions.append(templates[1].format(task=names[1] if len(names) > 1 else names[0]))
@@ -176,11 +185,11 @@ def recommend(tasks: list[TaskView], risk_score: float, language: str) -> list[d
             {
                 "area": AREAS[a],
                 "rank": rank,
-                "priority": round(float(priority[a]), 3),
+                "priority": round(priority[a], 3),
                 "why": _WHY[lang].format(
                     risk=round(risk_score),
                     label=_LABELS[lang][AREAS[a]],
-                    share=round(100 * float(exposed_share[a])),
+                    share=round(100 * exposed_share[a]),
                     tasks=", ".join(quote.format(n) for n in names),
                 ),
                 "actions": actions,
