@@ -29,6 +29,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 TARGETS = {
     "roles_per_s_per_core": 5_000,
+    "roles_per_s_per_core_cold": 5_000,  # the same target, shown for a worker's first minutes
     "http_score_vs_echo": 0.5,
     "p99_ms_at_200_rps": 25,
     "cold_start_s": 2.0,
@@ -51,15 +52,20 @@ def bench_training(models_dir: Path) -> dict:
     }
 
 
-def bench_in_process(models_dir: Path, roles: list[dict]) -> dict:
-    """(a) roles/s of :func:`assess_many` in this one process vs serialising the same roles."""
+def bench_in_process(models_dir: Path, roles: list[dict], later: list[dict]) -> dict:
+    """(a) roles/s of :func:`assess_many` in this one process vs serialising the same roles.
+
+    Two passes on a freshly loaded model: ``roles`` with every cache empty (each statement's
+    first sight is computed), then ``later`` — other roles, other descriptions — as a worker
+    that has been running a while sees them: statements it met before come from its caches.
+    """
     from risk_service.registry import Registry
     from risk_service.schemas import Role
     from risk_service.scoring import assess_many
 
     model = Registry(models_dir).load()
-    validated = [Role(**r) for r in roles]
-    assess_many(validated[:100], model)  # warm caches as a long-running worker has them
+    first = [Role(**r) for r in roles]
+    second = [Role(**r) for r in later]
 
     started = time.perf_counter()
     for r in roles:
@@ -67,13 +73,19 @@ def bench_in_process(models_dir: Path, roles: list[dict]) -> dict:
     json_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    results = assess_many(validated, model)
-    score_s = time.perf_counter() - started
+    results = assess_many(first, model)
+    cold_s = time.perf_counter() - started
+    seen = set(model._cache)
+    started = time.perf_counter()
+    later_results = assess_many(second, model)
+    warm_s = time.perf_counter() - started
+    later_texts = [t["text"] for r in later_results if isinstance(r, dict) for t in r["tasks"]]
+    hit_rate = sum(t in seen for t in later_texts) / max(1, len(later_texts))
     tasks = sum(len(r["tasks"]) for r in results if isinstance(r, dict))
 
     profiler = cProfile.Profile()
     profiler.enable()
-    assess_many(validated[:200], model)
+    assess_many(second[:200], model)
     profiler.disable()
     stats = pstats.Stats(profiler).stats
     own = [
@@ -88,9 +100,11 @@ def bench_in_process(models_dir: Path, roles: list[dict]) -> dict:
         "roles": len(roles),
         "mean_description_words": round(words),
         "mean_tasks_per_role": round(tasks / len(roles), 1),
-        "roles_per_s": round(len(roles) / score_s, 1),
+        "roles_per_s": round(len(second) / warm_s, 1),
+        "roles_per_s_cold": round(len(roles) / cold_s, 1),
+        "later_statements_seen_before": round(hit_rate, 3),
         "baseline_json_dumps_roles_per_s": round(len(roles) / json_s),
-        "ratio_to_json_dumps": round(json_s / score_s, 5),
+        "ratio_to_json_dumps": round(json_s / warm_s * len(second) / len(roles), 5),
         "hot_spots_share_of_time": {name: round(cum / total, 3) for name, cum in hot},
     }
 
@@ -124,6 +138,7 @@ def verdicts(r: dict) -> dict:
     http = r["http"]["score"]
     rows = {
         "roles_per_s_per_core": (r["in_process"]["roles_per_s"], "≥"),
+        "roles_per_s_per_core_cold": (r["in_process"]["roles_per_s_cold"], "≥"),
         "http_score_vs_echo": (r["http"]["score_vs_echo_req_ratio"], "≥"),
         "p99_ms_at_200_rps": (http["open_loop"]["p99_ms"], "≤"),
         "cold_start_s": (http["cold_start_s"], "≤"),
@@ -163,8 +178,11 @@ def markdown(r: dict) -> str:
         "| measurement | value | same-run baseline | ratio |",
         "|---|---|---|---|",
         f"| (a) in-process roles/s, 1 process, {a['mean_description_words']}-word ads "
-        f"({a['mean_tasks_per_role']} tasks) | {a['roles_per_s']} | json.dumps "
-        f"{a['baseline_json_dumps_roles_per_s']} roles/s | {a['ratio_to_json_dumps']} |",
+        f"({a['mean_tasks_per_role']} tasks), running worker "
+        f"({a['later_statements_seen_before']:.0%} of statements seen before) | "
+        f"{a['roles_per_s']} | json.dumps {a['baseline_json_dumps_roles_per_s']} roles/s | "
+        f"{a['ratio_to_json_dumps']} |",
+        f"| (a) the same, fresh worker: every cache empty | {a['roles_per_s_cold']} | | |",
         f"| (b) POST /v1/score req/s (closed loop, 4 clients) | "
         f"{h['score']['closed_loop']['req_per_s']} | echo {h['echo']['closed_loop']['req_per_s']}"
         f" | {h['score_vs_echo_req_ratio']} |",
@@ -220,7 +238,8 @@ def main() -> None:
         print("(c) training …", flush=True)
         results["training"] = bench_training(models_dir)
         print("(a) in-process …", flush=True)
-        results["in_process"] = bench_in_process(models_dir, roles[: int(1_000 * scale)])
+        n = int(1_000 * scale)
+        results["in_process"] = bench_in_process(models_dir, roles[:n], build_roles(n, seed=1))
         print("(b, d) HTTP …", flush=True)
         results["http"] = http_benchmark(
             models_dir, roles, requests=int(600 * scale), rate=200, seconds=5 * scale

@@ -1,39 +1,32 @@
-"""Task text → feature matrix. The one featurisation path for training and serving.
+"""Task text → features: the one featurisation path for training and serving.
 
-Training (``training/train.py``) builds the pipeline with :func:`build_featurizer` and serving
-calls the fitted object on :func:`task_frame` output, so there is no train/serve skew.
+Three views of a task statement, each a pure function of the text:
 
-Three views of a task statement:
+* :func:`word_terms` — word uni- and bigrams of Snowball stems: what the task does ("enter
+  invoices", "führung von");
+* :func:`char_terms` — character 2–5-grams within word boundaries: German compounds and
+  inflections ("Rechnungsprüfung" shares grams with "Rechnungen prüfen"), typos;
+* :class:`Lexicon` — bilingual cue families (routine verbs, people, analysis, AI) that transfer
+  to occupations the corpus has never seen.
 
-* word uni- and bigrams — what the task does ("enter invoices", "führung von");
-* character 2–5-grams within word boundaries — German compounds and inflections
-  ("Rechnungsprüfung" shares grams with "Rechnungen prüfen"), typos;
-* :class:`LexiconFeatures` — bilingual cue families (routine verbs, people, analysis, AI) that
-  transfer to occupations the corpus has never seen.
+Training (``risk_service/estimators.py``) hands these functions to scikit-learn, which learns
+the vocabularies and IDF weights; :class:`FeatureSpace` holds what was learned and applies the
+same functions at serving time. This module needs numpy only: a serving worker never imports
+scikit-learn (it alone took 2 s and 180 MB per process).
 """
 
 from __future__ import annotations
 
-import array
 import collections
 import functools
 import itertools
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import Stemmer
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from risk_service.text import detect_language, normalise_task
-
-TEXT_COLUMN = "text"
 
 # Stems, matched at word starts in normalised (lower-case) text. German and English side by side
 # so that one family fires for both languages.
@@ -289,6 +282,7 @@ _WORD = re.compile(r"\b\w\w+\b")
 # PyStemmer: the Snowball algorithms compiled (libstemmer); ~150× faster than pure Python, and
 # the same stems (identical on all 13,275 corpus words when it replaced snowballstemmer).
 _STEMMERS = {"en": Stemmer.Stemmer("english"), "de": Stemmer.Stemmer("german")}
+CHAR_NGRAMS = (2, 5)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -297,7 +291,7 @@ def _stem(word: str, language: str) -> str:
 
 
 def stemmed_tokens(text: str) -> list[str]:
-    """Words reduced to their Snowball stem in the text's language.
+    """Words (of two or more characters) reduced to their Snowball stem in the text's language.
 
     Task lists mix "Reconcile", "Reconciling" and "Reconciliation of"; stems let the word view
     see one task where the surface forms differ (the character view keeps the raw forms).
@@ -306,90 +300,77 @@ def stemmed_tokens(text: str) -> list[str]:
     return [_stem(word, language) for word in _WORD.findall(text)]
 
 
-class LexiconFeatures(TransformerMixin, BaseEstimator):
-    """Count bilingual cue families in text.
+def word_terms(text: str) -> list[str]:
+    """Stem unigrams then bigrams of the normalised text (the word view's analyzer)."""
+    stems = stemmed_tokens(normalise_task(text))
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+@functools.lru_cache(maxsize=500_000)
+def char_grams(
+    word: str, min_n: int = CHAR_NGRAMS[0], max_n: int = CHAR_NGRAMS[1]
+) -> tuple[str, ...]:
+    """Character n-grams of `` word `` (padded), as scikit-learn's ``char_wb`` makes them.
+
+    A padded word shorter than n counts once, as itself, for the smallest such n only.
+    """
+    padded = f" {word} "
+    size = len(padded)
+    grams = [
+        padded[i : i + n] for n in range(min_n, min(max_n, size) + 1) for i in range(size - n + 1)
+    ]
+    if min_n > size:
+        grams.append(padded)
+    return tuple(grams)
+
+
+def char_terms(text: str) -> list[str]:
+    """Character n-grams of every word of the normalised text (the character view's analyzer)."""
+    return [gram for word in normalise_task(text).split() for gram in char_grams(word)]
+
+
+class Lexicon:
+    """Bilingual cue families counted in text.
 
     A family fires for a word that starts with one of its stems ("erfass" → "Erfassung");
     stems with a space ("data entry") match two consecutive words.
 
     Parameters
     ----------
-    lexicon : dict of str to tuple of str, default=None
-        Family name → word-start stems. ``None`` uses :data:`DEFAULT_LEXICON`.
+    lexicon : dict of str to tuple of str
+        Family name → word-start stems.
     normalise : bool, default=True
         Apply :func:`risk_service.text.normalise_task` before matching.
-
-    Attributes
-    ----------
-    n_features_in_ : int
-        Number of input columns seen in ``fit``; each row's cells are joined into one text.
-    feature_names_out_ : ndarray of str
-        One name per cue family plus ``"log_words"``.
-    stems_ : list of tuple of str
-        Single-word stems per family.
-    pairs_ : list of tuple of (int, str, str)
-        Two-word stems as (family, first word, start of the second word).
     """
 
-    def __init__(self, lexicon: dict[str, tuple[str, ...]] | None = None, normalise: bool = True):
-        self.lexicon = lexicon
+    def __init__(self, lexicon: dict[str, tuple[str, ...]], normalise: bool = True) -> None:
+        self.names = [*lexicon, "log_words"]
         self.normalise = normalise
-
-    def fit(self, X, y=None):
-        """Split the stems and record the input width.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_columns)
-            Text (or anything convertible to text) per cell.
-        y : ignored
-
-        Returns
-        -------
-        self : LexiconFeatures
-        """
-        validate_data(self, X, dtype=None, ensure_all_finite=False, reset=True)
-        lexicon = DEFAULT_LEXICON if self.lexicon is None else self.lexicon
-        self.stems_ = [tuple(s for s in stems if " " not in s) for stems in lexicon.values()]
-        self.pairs_ = [
+        self.stems = [tuple(s for s in stems if " " not in s) for stems in lexicon.values()]
+        self.pairs = [
             (j, *stem.split(" ", 1))
             for j, stems in enumerate(lexicon.values())
             for stem in stems
             if " " in stem
         ]
-        self.feature_names_out_ = np.array([*lexicon, "log_words"], dtype=object)
-        self._family_cache: dict[str, tuple[int, ...]] = {}  # word → families; filled on use
-        return self
+        self._families: dict[str, tuple[int, ...]] = {}  # word → families, filled on use
 
     def _word_families(self, word: str) -> tuple[int, ...]:
-        cache = self._family_cache
-        hit = cache.get(word)
+        hit = self._families.get(word)
         if hit is None:
-            if len(cache) > 500_000:  # bound memory on endless streams of new words
-                cache.clear()
-            hit = cache[word] = tuple(
-                j for j, stems in enumerate(self.stems_) if word.startswith(stems)
+            if len(self._families) > 500_000:  # bound memory on endless streams of new words
+                self._families.clear()
+            hit = self._families[word] = tuple(
+                j for j, stems in enumerate(self.stems) if word.startswith(stems)
             )
         return hit
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        if "_family_cache" in state:
-            state["_family_cache"] = {}  # a cache, not model state
-        return state
-
-    def transform(self, X):
-        """Dense (n_samples, n_families + 1) array in [0, 1]: capped cue counts, log length.
+    def transform(self, texts: list[str]) -> np.ndarray:
+        """Dense (n_texts, n_families + 1) array in [0, 1]: capped cue counts, log length.
 
         Scaled like the TF-IDF columns beside them, so the linear heads stay well conditioned.
         """
-        check_is_fitted(self, "stems_")
-        X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
-        return self.transform_texts([" ".join(str(cell) for cell in row) for row in X])
-
-    def transform_texts(self, texts: list[str]) -> np.ndarray:
-        """:meth:`transform` for a list of already validated texts (the serving fast path)."""
-        n_families = len(self.stems_)
+        n_families = len(self.stems)
         rows: list[int] = []
         cols: list[int] = []
         n_words = np.zeros(len(texts))
@@ -400,7 +381,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
             before = len(cols)
             for word in words:
                 cols.extend(self._word_families(word))
-            for j, first, second in self.pairs_:
+            for j, first, second in self.pairs:
                 if first in words:
                     cols.extend(
                         j
@@ -416,151 +397,93 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         out[:, n_families] = np.minimum(np.log1p(n_words) / 4, 1.0)
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        return tags
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_families": {}}  # a cache, not model state
 
 
-def _apply_tfidf(vectorizer: TfidfVectorizer, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``TfidfTransformer.transform`` for the fitted ``vectorizer``, minus input validation.
+@dataclass
+class TfidfView:
+    """A fitted TF-IDF view: vocabulary and IDF weights, sublinear tf, rows scaled to unit norm."""
 
-    The same arithmetic in the same order (sublinear tf, idf, row norm); validating a matrix we
-    just built cost more than the arithmetic on a request's handful of tasks.
-    """
-    transformer = vectorizer._tfidf
-    if transformer.sublinear_tf:
-        np.log(counts.data, counts.data)
-        counts.data += 1.0
-    if transformer.use_idf:
-        counts.data *= transformer.idf_[counts.indices]
-    if transformer.norm == "l2":
-        inplace_csr_row_normalize_l2(counts)
-    elif transformer.norm is not None:
-        counts = normalize(counts, norm=transformer.norm, copy=False)
-    return counts
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def from_vectorizer(cls, vectorizer) -> TfidfView:
+        """Take what a fitted ``TfidfVectorizer`` learned (``sublinear_tf=True``, l2 norm)."""
+        if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
+            raise ValueError("expected a TfidfVectorizer with sublinear_tf, idf and l2 norm")
+        vocabulary = {str(term): int(j) for term, j in vectorizer.vocabulary_.items()}
+        return cls(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64))
+
+    def counts(self, terms) -> collections.Counter:
+        """Column → count of the ``terms`` in the vocabulary."""
+        found = collections.Counter(map(self.vocabulary.get, terms, itertools.repeat(-1)))
+        found.pop(-1, None)
+        return found
+
+    def entries(self, counts: list[collections.Counter]) -> tuple[np.ndarray, ...]:
+        """(row, column, value) of the TF-IDF matrix of texts with these term counts."""
+        rows: list[int] = []
+        cols: list[int] = []
+        tf: list[int] = []
+        for i, found in enumerate(counts):
+            rows.extend([i] * len(found))
+            cols.extend(found)
+            tf.extend(found.values())
+        row = np.array(rows, dtype=np.intp)
+        col = np.array(cols, dtype=np.intp)
+        value = (1.0 + np.log(np.array(tf, dtype=np.float64))) * self.idf[col]
+        norm = np.sqrt(np.bincount(row, value * value, minlength=len(counts)))
+        return row, col, value / norm[row]
 
 
-class LeanTfidfVectorizer(TfidfVectorizer):
-    """``TfidfVectorizer`` whose ``transform`` skips re-validating the counts it just built.
+@dataclass
+class FeatureSpace:
+    """The fitted featurizer: word view, character view and lexicon, in this column order."""
 
-    Fitting is the parent's; the output equals the parent's (tested).
-    """
+    words: TfidfView
+    chars: TfidfView
+    lexicon: Lexicon
+    _char_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
-    def transform(self, raw_documents):
-        if isinstance(raw_documents, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        check_is_fitted(self, "vocabulary_")
-        _, counts = self._count_vocab(raw_documents, fixed_vocab=True)
-        if self.binary:
-            counts.data.fill(1)
-        return _apply_tfidf(self, counts.astype(self.dtype, copy=False).tocsr())
+    @property
+    def n_features(self) -> int:
+        return len(self.words.idf) + len(self.chars.idf) + len(self.lexicon.names)
 
-
-class WordCachedTfidfVectorizer(TfidfVectorizer):
-    """``TfidfVectorizer(analyzer="char_wb")`` with a fast ``transform``.
-
-    Character n-grams within word boundaries depend on one word at a time, so each distinct word's
-    n-gram counts are computed once and reused: the same matrix as the parent class (tested), at
-    a fraction of the cost, because words repeat far more than texts do. Fitting is the parent's.
-    """
-
-    def transform(self, raw_documents):
-        if self.analyzer != "char_wb":
-            return super().transform(raw_documents)
-        check_is_fitted(self, "vocabulary_")
-        preprocess = self.build_preprocessor()
-        cache = self.__dict__.setdefault("_word_cache", {})
-        if len(cache) > 500_000:  # bound memory on endless streams of new words
-            cache.clear()
-        # array.array extends are memcpy-speed and hand their buffer to numpy without copying.
-        indptr = array.array("q", [0])
-        indices = array.array("i")
-        data = array.array("d")
-        for doc in raw_documents:
-            for word in preprocess(self.decode(doc)).split():
-                entry = cache.get(word)
-                if entry is None:
-                    entry = cache[word] = self._word_ngrams(word)
-                indices.extend(entry[0])
-                data.extend(entry[1])
-            indptr.append(len(indices))
-        counts = sparse.csr_matrix(
-            (
-                np.frombuffer(data, dtype=np.float64).astype(self.dtype),
-                np.frombuffer(indices, dtype=np.int32),
-                np.frombuffer(indptr, dtype=np.int64),
-            ),
-            shape=(len(indptr) - 1, len(self.vocabulary_)),
+    def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The feature matrix of ``texts`` as sparse entries: (row, column, value)."""
+        word_rows, word_cols, word_vals = self.words.entries(
+            [self.words.counts(word_terms(text)) for text in texts]
         )
-        counts.sum_duplicates()
-        if self.binary:
-            counts.data.fill(1)
-        return _apply_tfidf(self, counts)
+        char_rows, char_cols, char_vals = self.chars.entries(
+            [self._char_counts(text) for text in texts]
+        )
+        lexicon = self.lexicon.transform(texts)
+        lex_rows, lex_cols = np.nonzero(lexicon)
+        offset_chars = len(self.words.idf)
+        offset_lexicon = offset_chars + len(self.chars.idf)
+        return (
+            np.concatenate([word_rows, char_rows, lex_rows]),
+            np.concatenate([word_cols, char_cols + offset_chars, lex_cols + offset_lexicon]),
+            np.concatenate([word_vals, char_vals, lexicon[lex_rows, lex_cols]]),
+        )
 
-    def _word_ngrams(self, word: str) -> tuple[array.array, array.array]:
-        # Mirrors CountVectorizer._char_wb_ngrams for one word: every n-gram of " word ", and a
-        # padded word shorter than n counts once, as itself, for the smallest such n only.
-        padded = f" {word} "
-        size = len(padded)
-        min_n, max_n = self.ngram_range
-        grams = [
-            padded[i : i + n]
-            for n in range(min_n, min(max_n, size) + 1)
-            for i in range(size - n + 1)
-        ]
-        if min_n > size:
-            grams.append(padded)
-        found = collections.Counter(map(self.vocabulary_.get, grams, itertools.repeat(-1)))
-        found.pop(-1, None)  # grams not in the vocabulary
-        return array.array("i", found), array.array("d", found.values())
+    def _char_counts(self, text: str) -> collections.Counter:
+        # Character n-grams never cross a word, so each distinct word's columns are looked up
+        # once and reused: words repeat far more than texts do.
+        cache = self._char_cache
+        columns = []
+        for word in normalise_task(text).split():
+            hit = cache.get(word)
+            if hit is None:
+                if len(cache) > 500_000:  # bound memory on endless streams of new words
+                    cache.clear()
+                hit = cache[word] = tuple(
+                    j for j in map(self.chars.vocabulary.get, char_grams(word)) if j is not None
+                )
+            columns.append(hit)
+        return collections.Counter(itertools.chain.from_iterable(columns))
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_word_cache", None)  # a cache, not model state
-        return state
-
-
-def build_featurizer() -> ColumnTransformer:
-    """Unfitted featurisation step; input is a :func:`task_frame`."""
-    return ColumnTransformer(
-        [
-            (
-                "words",
-                LeanTfidfVectorizer(
-                    preprocessor=normalise_task,
-                    tokenizer=stemmed_tokens,
-                    token_pattern=None,
-                    ngram_range=(1, 2),
-                    min_df=2,
-                    sublinear_tf=True,
-                ),
-                TEXT_COLUMN,
-            ),
-            (
-                "chars",
-                WordCachedTfidfVectorizer(
-                    preprocessor=normalise_task,
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    min_df=2,
-                    max_features=60_000,
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-                TEXT_COLUMN,
-            ),
-            ("lexicon", LexiconFeatures(), [TEXT_COLUMN]),
-        ],
-        sparse_threshold=1.0,
-    )
-
-
-def task_frame(texts: list[str] | pd.Series) -> pd.DataFrame:
-    """The featurizer's input: one row per task statement."""
-    return pd.DataFrame({TEXT_COLUMN: list(texts)})
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_char_cache": {}}  # a cache, not model state

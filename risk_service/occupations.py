@@ -8,12 +8,22 @@ tolerates typos, German compounds ("Finanzbuchhalter" ~ "Buchhalter") and word o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from risk_service.features import TfidfView, char_grams
 from risk_service.text import normalise_title
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TITLE_NGRAMS = (2, 4)
+
+
+def title_grams(name: str) -> list[str]:
+    """Character 2–4-grams of each word of a normalised title, padded (``char_wb``)."""
+    return [gram for word in name.split() for gram in char_grams(word, *TITLE_NGRAMS)]
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,10 @@ class OccupationIndex:
     """
 
     def __init__(self, occupations: pd.DataFrame, tasks: pd.DataFrame) -> None:
-        self.table = occupations.set_index("occupation_id")[
-            ["isco08", "title_en", "title_de"]
-        ].astype(str)
-        self._rows: dict[str, dict[str, str]] = self.table.to_dict("index")
+        from sklearn.feature_extraction.text import TfidfVectorizer  # training side only
+
+        table = occupations.set_index("occupation_id")[["isco08", "title_en", "title_de"]]
+        self._rows: dict[str, dict[str, str]] = table.astype(str).to_dict("index")
         names, owners, langs = [], [], []
         for row in occupations.itertuples(index=False):
             for lang in ("en", "de"):
@@ -62,18 +72,20 @@ class OccupationIndex:
                         names.append(normalised)
                         owners.append(row.occupation_id)
                         langs.append(lang)
-        self._owners = np.array(owners, dtype=object)
-        self._langs = np.array(langs, dtype=object)
-        self._vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True
-        )
-        self._matrix = self._vectorizer.fit_transform(names)
+        self._owners = owners
+        self._langs = langs
+        vectorizer = TfidfVectorizer(analyzer=title_grams, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(names).tocsc()  # by column: a query gathers its grams
+        self._view = TfidfView.from_vectorizer(vectorizer)
+        self._col_start = matrix.indptr.astype(np.intp)
+        self._col_rows = matrix.indices.astype(np.intp)
+        self._col_values = matrix.data.astype(np.float64)
         self.tasks: dict[tuple[str, str], list[str]] = {
             key: group["text"].tolist() for key, group in tasks.groupby(["occupation_id", "lang"])
         }
 
     def __len__(self) -> int:
-        return len(self.table)
+        return len(self._rows)
 
     def search(self, title: str, k: int = 5) -> list[OccupationMatch]:
         """The ``k`` most similar occupations, best first (one entry per occupation).
@@ -92,7 +104,7 @@ class OccupationIndex:
         return cache[key]
 
     def _search(self, query: str, k: int) -> list[OccupationMatch]:
-        scores = (self._matrix @ self._vectorizer.transform([query]).T).toarray().ravel()
+        scores = self._similarities(query)
         order = np.argsort(-scores, kind="stable")
         seen: set[str] = set()
         matches: list[OccupationMatch] = []
@@ -115,6 +127,15 @@ class OccupationIndex:
             if len(matches) == k:
                 break
         return matches
+
+    def _similarities(self, query: str) -> np.ndarray:
+        """Cosine of the query with every name: its unit TF-IDF vector times the name matrix."""
+        _, columns, weights = self._view.entries([self._view.counts(title_grams(query))])
+        scores = np.zeros(len(self._owners))
+        for j, weight in zip(columns.tolist(), weights.tolist(), strict=True):
+            start, end = self._col_start[j], self._col_start[j + 1]
+            scores[self._col_rows[start:end]] += weight * self._col_values[start:end]
+        return scores
 
     def title(self, occupation_id: str, language: str) -> str:
         return self._rows[occupation_id][f"title_{language}"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from risk_service import config
@@ -22,6 +22,9 @@ from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
 from risk_service.text import detect_language
 from risk_service.upskilling import TaskView, recommend
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
 # model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
@@ -219,6 +222,8 @@ def score_frame(df: pd.DataFrame, model: TaskModel) -> pd.DataFrame:
     ``matched_occupation``, ``isco08``, ``top_area``, ``n_tasks`` and ``error`` (empty when
     the row was scored).
     """
+    import pandas as pd  # batch paths only: a serving worker does not load pandas
+
     roles: list[Role | None] = []
     errors: list[str] = []
     for row in df.to_dict("records"):

@@ -1,6 +1,6 @@
 """A 201 for feedback is a promise: it must survive `kill -9` of every server process.
 
-A real gunicorn with two workers writes into a SQLite store (WAL, synchronous=FULL) while eight
+A real gunicorn with two workers writes into a SQLite store (WAL, feedback fsynced) while eight
 client threads post feedback; the whole process group is killed mid-stream, and every feedback
 id that was acknowledged must then be in the database.
 """

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from risk_service.features import LexiconFeatures, build_featurizer, task_frame
+from risk_service.estimators import LexiconFeatures, build_featurizer, feature_space, task_frame
 
 
 @parametrize_with_checks(
@@ -45,22 +45,32 @@ def test_featurizer_output_is_identical_for_identical_text():
     np.testing.assert_allclose(matrix[2], matrix[3])  # case does not matter
 
 
-@pytest.mark.parametrize(("view", "tolerance"), [("words", 1e-12), ("chars", 1e-6)])
-def test_fast_tfidf_views_equal_the_plain_vectorizer(view, tolerance):
-    """Each TF-IDF view, as configured for production, gives scikit-learn's own matrix."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+def test_serving_feature_space_equals_the_fitted_scikit_learn_featurizer():
+    """What serving computes without scikit-learn is the matrix training fitted the heads on."""
     from risk_service import config
     from training.corpus import load_corpus
 
     texts = load_corpus(config.DATA_DIR).tasks["text"].tolist()[:1500]
-    fast = dict((name, est) for name, est, _ in build_featurizer().transformers)[view]
-    plain = TfidfVectorizer(**fast.get_params())
-    fast.fit(texts[:1000])
-    plain.fit(texts[:1000])
-    for _ in range(2):  # the second pass runs from the caches
-        diff = fast.transform(texts) - plain.transform(texts)
-        assert abs(diff).max() < tolerance  # chars: float32 in both, summed in another order
+    texts += ["", "x", "Buchhalter*in (m/w/d) bucht 30 Belege", "🚀 emoji and مرحبا", "a b"]
+    featurizer = build_featurizer().fit(task_frame(texts[:1000]))
+    expected = featurizer.transform(task_frame(texts)).toarray()
+    space = feature_space(featurizer)
+    assert space.n_features == expected.shape[1]
+    for _ in range(2):  # the second pass runs from the word caches
+        rows, cols, values = space.transform(texts)
+        actual = np.zeros_like(expected)
+        np.add.at(actual, (rows, cols), values)
+        np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("text", ["Rechnungsprüfung und Mahnwesen", "a bc def ghij", "  x  "])
+def test_character_view_makes_scikit_learns_char_wb_grams(text):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from risk_service.features import char_terms
+
+    analyzer = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    assert sorted(char_terms(text)) == sorted(analyzer(text.lower()))
 
 
 def test_word_view_stems_inflections_to_one_snowball_stem():

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from risk_service.schemas import Feedback, Role, WorkforceRole
 from risk_service.scoring import RoleError, assess_many
@@ -152,14 +152,29 @@ def test_create_tables_keeps_existing_rows(store, assessed):
     again.dispose()
 
 
-def test_sqlite_is_durable_wal_with_full_sync(tmp_path, assessed):
+def test_sqlite_wal_audit_commits_normal_feedback_commits_fsynced(tmp_path, assessed):
     path = tmp_path / "risk.db"
     store = Store(f"sqlite:///{path}")
     store.create_tables()
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    # The sync level in force on the connection when each INSERT runs.
+    seen: dict[str, int] = {}
+
+    def note_sync(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO"):
+            table = statement.split()[2]
+            seen[table] = cursor.connection.execute("PRAGMA synchronous").fetchone()[0]
+
+    event.listen(store.engine, "before_cursor_execute", note_sync)
+    roles, results = assessed
+    store.record_assessments(roles, results)
+    store.add_feedback(Feedback(assessment_id=results[0]["assessment_id"], risk_score=10))
+    assert seen == {"assessments": 1, "feedback": 2}  # NORMAL, FULL
+    with store.engine.connect() as conn:  # the pool gets its connection back at NORMAL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     store.dispose()
     # WAL mode is a property of the file: any other client sees it too.
     with sqlite3.connect(path) as plain:

@@ -1,24 +1,69 @@
-"""The fast predict path gives the pipelines' own numbers."""
+"""The serving model gives the scikit-learn pipelines' own numbers, without scikit-learn."""
+
+import pickle
+import subprocess
+import sys
 
 import numpy as np
+import pytest
 
 from risk_service import config
+from risk_service.occupations import OccupationIndex
+from risk_service.taskmodel import TaskModel
 from training.corpus import load_corpus
+from training.train import fit_pipelines
 
 
-def test_fast_predict_equals_the_scikit_learn_pipelines(model):
-    texts = load_corpus(config.DATA_DIR).tasks["text"].sample(600, random_state=0).tolist()
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(config.DATA_DIR)
+
+
+def test_serving_model_equals_the_scikit_learn_pipelines(corpus):
+    from risk_service.estimators import task_frame
+
+    rule, category = fit_pipelines(corpus, seed=0)
+    model = TaskModel.compile(
+        rule[0], rule[-1], category[-1], OccupationIndex(corpus.occupations, corpus.tasks)
+    )
+    texts = corpus.tasks["text"].sample(600, random_state=0).tolist()
     texts += ["", "x", "Buchhalter*in (m/w/d) bucht 30 Belege", "🚀 emoji and مرحبا"]
-    fast = model.predict(texts)
-    reference = model.predict_with_pipelines(texts)
-    np.testing.assert_allclose(fast.rule_based, reference.rule_based, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(fast.category_proba, reference.category_proba, rtol=1e-9, atol=1e-12)
-    assert fast.category == reference.category
-    assert fast.classes == reference.classes
+    frame = task_frame(texts)
+    expected_rule = rule.predict_proba(frame)[:, 1]
+    expected_proba = category.predict_proba(frame)
+    for _ in range(2):  # computed, then from the prediction cache
+        got = model.predict(texts)
+        np.testing.assert_allclose(got.rule_based, expected_rule, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(got.category_proba, expected_proba, rtol=1e-9, atol=1e-12)
+        assert got.category == list(category.predict(frame))
+        assert got.classes == [str(c) for c in category.classes_]
 
 
-def test_fast_path_is_not_pickled(model, tmp_path):
-    import pickle
+def test_mixed_hits_and_misses_keep_input_order(model):
+    texts = ["Rechnungen kontieren und buchen", "Pflegebedürftige Menschen trösten"]
+    alone = [model.predict([t]).rule_based[0] for t in texts]
+    mixed = model.predict([texts[1], "Neue Aufgabe: Lieferscheine abgleichen", texts[0], texts[1]])
+    np.testing.assert_allclose(mixed.rule_based[[2, 0, 3]], [alone[0], alone[1], alone[1]])
+    assert model.predict([]).category_proba.shape == (0, len(model.classes))
 
-    model.predict(["Enter invoices"])
-    assert "_fast" not in pickle.loads(pickle.dumps(model)).__dict__
+
+def test_prediction_cache_is_bounded_and_not_pickled(model, monkeypatch):
+    monkeypatch.setattr(config, "TASK_CACHE_SIZE", 10)
+    model.predict([f"Task number {i} of a long list" for i in range(25)])
+    model.predict(["One more task statement"])
+    assert len(model._cache) <= 25  # a batch may exceed the bound; the next call trims it
+    model.predict(["And another one"])
+    assert len(model._cache) <= 10
+    assert pickle.loads(pickle.dumps(model))._cache == {}
+
+
+def test_serving_imports_neither_scikit_learn_nor_scipy_nor_pandas(registry_dir):
+    code = (
+        "import sys, os; os.environ['RISK_MODELS_DIR'] = sys.argv[1]; "
+        "import risk_service.wsgi; "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(registry_dir)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

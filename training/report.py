@@ -425,7 +425,7 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
     corpus : Corpus
         The training corpus (sizes and label balance are reported).
     model : TaskModel, optional
-        The fitted model; its pipeline steps are named in the card.
+        The fitted model; its feature counts are named in the card.
 
     Returns
     -------
@@ -437,11 +437,14 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
     by_lang = labelled["lang"].value_counts().to_dict()
     degree = labelled["degree"].value_counts().sort_index()
     majors = sorted(labelled["isco_major"].unique())
-    steps = (
-        " → ".join(type(step).__name__ for _, step in model.rule_pipeline.steps)
-        if model is not None
-        else "scikit-learn pipeline"
-    )
+    steps = "TF-IDF of stemmed words (1–2-grams) and character 2–5-grams + cue lexicon"
+    if model is not None:
+        space = model.features
+        steps += (
+            f" ({len(space.words.idf):,} + {len(space.chars.idf):,} + "
+            f"{len(space.lexicon.names)} features)"
+        )
+    steps += " → logistic regression; categories one-vs-rest"
     evaluated = all(lang in metrics for lang in LANGS if lang in by_lang)
     parts = [
         f"# Model card — risk-service task model {manifest['version']}",

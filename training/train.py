@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from risk_service.features import build_featurizer, task_frame
+from risk_service.estimators import build_featurizer, task_frame
 from risk_service.occupations import OccupationIndex
 from risk_service.registry import Registry
 from risk_service.taskmodel import TaskModel
@@ -58,18 +58,25 @@ def _heads(seed: int) -> tuple[LogisticRegression, OneVsRestClassifier]:
     return rule, category
 
 
-def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
-    """Fit featurizer and both heads on the whole corpus."""
+def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
+    """Fit the featurizer and both heads on the corpus: (rule-based, category) pipelines."""
     data = corpus.labelled
     featurizer = build_featurizer().fit(task_frame(data["text"]))
     features = featurizer.transform(task_frame(data["text"]))
     rule, category = _heads(seed)
     rule.fit(features, data["rule_based"])
     category.fit(features, data["category"])
-    return TaskModel(
-        rule_pipeline=Pipeline([("features", featurizer), ("clf", rule)]),
-        category_pipeline=Pipeline([("features", featurizer), ("clf", category)]),
-        occupations=OccupationIndex(corpus.occupations, corpus.tasks),
+    return (
+        Pipeline([("features", featurizer), ("clf", rule)]),
+        Pipeline([("features", featurizer), ("clf", category)]),
+    )
+
+
+def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
+    """The serving model fitted on the corpus (what the registry stores)."""
+    rule, category = fit_pipelines(corpus, seed)
+    return TaskModel.compile(
+        rule[0], rule[-1], category[-1], OccupationIndex(corpus.occupations, corpus.tasks)
     )
 
 

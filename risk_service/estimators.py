@@ -1,0 +1,124 @@
+"""The featurizer as scikit-learn estimators: what training fits.
+
+The text functions are :mod:`risk_service.features`' own (``word_terms``, ``char_terms``,
+``Lexicon``); scikit-learn learns the vocabularies and IDF weights from them, and
+:func:`feature_space` hands what it learned to serving. Only training and
+analysis import this module (and with it scikit-learn).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from risk_service.features import (
+    DEFAULT_LEXICON,
+    FeatureSpace,
+    Lexicon,
+    TfidfView,
+    char_terms,
+    word_terms,
+)
+
+TEXT_COLUMN = "text"
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """Count bilingual cue families in text (see :class:`risk_service.features.Lexicon`).
+
+    Parameters
+    ----------
+    lexicon : dict of str to tuple of str, default=None
+        Family name → word-start stems. ``None`` uses :data:`DEFAULT_LEXICON`.
+    normalise : bool, default=True
+        Apply :func:`risk_service.text.normalise_task` before matching.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of input columns seen in ``fit``; each row's cells are joined into one text.
+    lexicon_ : Lexicon
+        The compiled families.
+    feature_names_out_ : ndarray of str
+        One name per cue family plus ``"log_words"``.
+    """
+
+    def __init__(self, lexicon: dict[str, tuple[str, ...]] | None = None, normalise: bool = True):
+        self.lexicon = lexicon
+        self.normalise = normalise
+
+    def fit(self, X, y=None):
+        """Compile the families and record the input width.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_columns)
+            Text (or anything convertible to text) per cell.
+        y : ignored
+
+        Returns
+        -------
+        self : LexiconFeatures
+        """
+        validate_data(self, X, dtype=None, ensure_all_finite=False, reset=True)
+        lexicon = DEFAULT_LEXICON if self.lexicon is None else self.lexicon
+        self.lexicon_ = Lexicon(lexicon, normalise=self.normalise)
+        self.feature_names_out_ = np.array(self.lexicon_.names, dtype=object)
+        return self
+
+    def transform(self, X):
+        """Dense (n_samples, n_families + 1) array in [0, 1]: capped cue counts, log length."""
+        check_is_fitted(self, "lexicon_")
+        X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
+        return self.lexicon_.transform([" ".join(str(cell) for cell in row) for row in X])
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_out_")
+        return self.feature_names_out_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def build_featurizer() -> ColumnTransformer:
+    """Unfitted featurisation step; input is a :func:`task_frame`."""
+    return ColumnTransformer(
+        [
+            (
+                "words",
+                TfidfVectorizer(analyzer=word_terms, min_df=2, sublinear_tf=True),
+                TEXT_COLUMN,
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer=char_terms, min_df=2, max_features=60_000, sublinear_tf=True
+                ),
+                TEXT_COLUMN,
+            ),
+            ("lexicon", LexiconFeatures(), [TEXT_COLUMN]),
+        ],
+        sparse_threshold=1.0,
+    )
+
+
+def feature_space(featurizer: ColumnTransformer) -> FeatureSpace:
+    """What a fitted :func:`build_featurizer` learned, for serving."""
+    fitted = featurizer.named_transformers_
+    return FeatureSpace(
+        words=TfidfView.from_vectorizer(fitted["words"]),
+        chars=TfidfView.from_vectorizer(fitted["chars"]),
+        lexicon=fitted["lexicon"].lexicon_,
+    )
+
+
+def task_frame(texts: list[str] | pd.Series) -> pd.DataFrame:
+    """The featurizer's input: one row per task statement."""
+    return pd.DataFrame({TEXT_COLUMN: list(texts)})
