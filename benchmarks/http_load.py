@@ -153,11 +153,18 @@ def _summary(latencies: list[float], errors: int, seconds: float) -> dict:
     }
 
 
-def http_benchmark(models_dir, roles: list[dict], requests: int, rate: float, seconds: float):
-    """Cold start, closed-loop throughput vs echo, open-loop p99 and worker RSS."""
+def http_benchmark(
+    models_dir, roles: list[dict], warmup: list[dict], requests: int, rate: float, seconds: float
+):
+    """Cold start, closed-loop throughput vs echo, open-loop p99 and worker RSS.
+
+    Each server first answers ``warmup`` (other roles than the measured ones), as a server that
+    has been running a while has; then the measured requests send ``roles``.
+    """
     bodies = [json.dumps(r).encode() for r in roles]
     closed = [bodies[i % len(bodies)] for i in range(requests)]
-    opened = [bodies[i % len(bodies)] for i in range(int(rate * seconds))]
+    opened = [bodies[(requests + i) % len(bodies)] for i in range(int(rate * seconds))]
+    warm = [json.dumps(r).encode() for r in warmup]
     results: dict = {}
     for name, app, path in (
         ("echo", "benchmarks.echo_app:app", "/echo"),
@@ -166,9 +173,11 @@ def http_benchmark(models_dir, roles: list[dict], requests: int, rate: float, se
         server = Server(app, models_dir)
         try:
             cold = server.wait_ready()
-            closed_loop(server.port, path, closed[:50])  # warm-up: worker caches, connections
+            first = closed_loop(server.port, path, warm[:50])  # a fresh worker's first requests
+            closed_loop(server.port, path, warm[50:])
             results[name] = {
                 "cold_start_s": round(cold, 2),
+                "first_requests": first,
                 "closed_loop": closed_loop(server.port, path, closed),
                 "open_loop": open_loop(server.port, path, opened, rate),
                 "worker_rss_mb": server.worker_rss_mb(),

@@ -186,6 +186,10 @@ def markdown(r: dict) -> str:
         f"| (b) POST /v1/score req/s (closed loop, 4 clients) | "
         f"{h['score']['closed_loop']['req_per_s']} | echo {h['echo']['closed_loop']['req_per_s']}"
         f" | {h['score_vs_echo_req_ratio']} |",
+        f"| (b) the same, a fresh server's first 50 requests | "
+        f"{h['score']['first_requests']['req_per_s']} | echo "
+        f"{h['echo']['first_requests']['req_per_s']} | "
+        f"{h['score']['first_requests']['req_per_s'] / h['echo']['first_requests']['req_per_s']:.3f} |",
         f"| (b) p50 / p99 ms, closed loop | {h['score']['closed_loop']['p50_ms']} / "
         f"{h['score']['closed_loop']['p99_ms']} | echo {h['echo']['closed_loop']['p50_ms']} / "
         f"{h['echo']['closed_loop']['p99_ms']} | |",
@@ -242,7 +246,12 @@ def main() -> None:
         results["in_process"] = bench_in_process(models_dir, roles[:n], build_roles(n, seed=1))
         print("(b, d) HTTP …", flush=True)
         results["http"] = http_benchmark(
-            models_dir, roles, requests=int(600 * scale), rate=200, seconds=5 * scale
+            models_dir,
+            roles,
+            warmup=build_roles(int(300 * scale), seed=2),
+            requests=int(600 * scale),
+            rate=200,
+            seconds=5 * scale,
         )
         print("(e) Dask …", flush=True)
         results["dask"] = bench_dask(models_dir, roles, rows=int(1_200 * scale))

@@ -479,9 +479,8 @@ class FeatureSpace:
             if hit is None:
                 if len(cache) > 500_000:  # bound memory on endless streams of new words
                     cache.clear()
-                hit = cache[word] = tuple(
-                    j for j in map(self.chars.vocabulary.get, char_grams(word)) if j is not None
-                )
+                found = map(self.chars.vocabulary.get, char_grams(word), itertools.repeat(-1))
+                hit = cache[word] = tuple(filter((-1).__ne__, found))
             columns.append(hit)
         return collections.Counter(itertools.chain.from_iterable(columns))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ class RoleError(ValueError):
 @dataclass
 class _Prepared:
     texts: list[str]
-    weights: np.ndarray
+    weights: list[float]  # sum to 1
     language: str
     match: OccupationMatch | None
     ignored: dict[str, list[str]] = field(default_factory=dict)
@@ -119,18 +120,20 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
 
     # Time shares where given; tasks without one get the mean of the given ones (or 1).
     given = [w for w in raw_weights if w is not None]
-    fill = float(np.mean(given)) if given else 1.0
-    weights = np.array([fill if w is None else w for w in raw_weights], dtype=float)
-    return _Prepared(texts, weights / weights.sum(), language, match, ignored)
+    fill = sum(given) / len(given) if given else 1.0
+    weights = [fill if w is None else w for w in raw_weights]
+    total = sum(weights)
+    return _Prepared(texts, [w / total for w in weights], language, match, ignored)
 
 
-def interval(p: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """90 % interval of the weighted mean of ``p`` on the 0-100 scale."""
-    mean = float(w @ p)
-    n_eff = 1.0 / float(w @ w)
-    between = float(w @ (p - mean) ** 2)
+def interval(p: Sequence[float], w: Sequence[float]) -> tuple[float, float]:
+    """90 % interval of the weighted mean of ``p`` on the 0-100 scale (``w`` sums to 1)."""
+    # Plain Python: a role has ~15 tasks, where numpy's per-call cost dominates.
+    mean = sum(wi * pi for wi, pi in zip(w, p, strict=True))
+    n_eff = 1.0 / sum(wi * wi for wi in w)
+    between = sum(wi * (pi - mean) ** 2 for wi, pi in zip(w, p, strict=True))
     between = (n_eff * between + _PRIOR_TASKS * _PRIOR_VARIANCE) / (n_eff + _PRIOR_TASKS)
-    model = _MODEL_UNCERTAINTY * float((w * w) @ (p * (1 - p)))
+    model = _MODEL_UNCERTAINTY * sum(wi * wi * pi * (1 - pi) for wi, pi in zip(w, p, strict=True))
     half = _Z90 * math.sqrt(between / n_eff + model)
     return round(100 * max(0.0, mean - half), 1), round(100 * min(1.0, mean + half), 1)
 
@@ -157,19 +160,18 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
         p = predictions.rule_based[offset : offset + n]
         categories = predictions.category[offset : offset + n]
         offset += n
-        score = 100.0 * float(prep.weights @ p)
+        p_list, weights = p.tolist(), prep.weights
+        score = 100.0 * sum(wi * pi for wi, pi in zip(weights, p_list, strict=True))
         views = [
             TaskView(text, pi, cat, wi)
-            for text, pi, cat, wi in zip(
-                prep.texts, p.tolist(), categories, prep.weights.tolist(), strict=True
-            )
+            for text, pi, cat, wi in zip(prep.texts, p_list, categories, weights, strict=True)
         ]
         results.append(
             {
                 "assessment_id": uuid.uuid4().hex,
                 "risk_score": round(score, 1),
                 "risk_band": config.band(score),
-                "interval": list(interval(p, prep.weights)),
+                "interval": list(interval(p_list, weights)),
                 "language": prep.language,
                 "matched_occupation": prep.match.as_dict() if prep.match else None,
                 "tasks": [
