@@ -49,8 +49,8 @@ class TaskModel:
     ----------
     features : FeatureSpace
         Text → feature columns.
-    coef : ndarray of shape (n_features, 1 + n_classes)
-        Column 0: the rule-based head; then one one-vs-rest head per category.
+    coef : ndarray of shape (1 + n_classes, n_features)
+        Row 0: the rule-based head; then one one-vs-rest head per category.
     intercept : ndarray of shape (1 + n_classes,)
     classes : tuple of str
     occupations : OccupationIndex
@@ -88,7 +88,7 @@ class TaskModel:
         heads = [rule_head, *category_head.estimators_]
         return cls(
             features=feature_space(featurizer),
-            coef=np.column_stack([h.coef_.ravel() for h in heads]).astype(np.float64),
+            coef=np.vstack([h.coef_.ravel() for h in heads]).astype(np.float64),
             intercept=np.array([h.intercept_[0] for h in heads], dtype=np.float64),
             classes=tuple(str(c) for c in category_head.classes_),
             occupations=occupations,
@@ -124,12 +124,9 @@ class TaskModel:
 
     def _compute(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)
-        weighted = values[:, None] * self.coef[cols]  # (entries, heads)
+        # One sparse dot product per head: gather its weights at the entries, sum by row.
         logits = self.intercept + np.column_stack(
-            [
-                np.bincount(rows, weighted[:, h], minlength=len(texts))
-                for h in range(self.coef.shape[1])
-            ]
+            [np.bincount(rows, head[cols] * values, minlength=len(texts)) for head in self.coef]
         )
         scores = _sigmoid(logits)
         proba = scores[:, 1:]

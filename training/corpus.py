@@ -50,7 +50,7 @@ class Corpus:
 
 
 def locate(path: Path, row: int | None, column: str | None) -> str:
-    """"file, row N, column 'c'" — how every data error says where it is."""
+    """ "file, row N, column 'c'" — how every data error says where it is."""
     where = f"{path}"
     if row is not None:
         where += f", row {row}"
