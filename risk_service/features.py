@@ -9,7 +9,7 @@ Three views of a task statement, each a pure function of the text:
 * :class:`Lexicon` — bilingual cue families (routine verbs, people, analysis, AI) that transfer
   to occupations the corpus has never seen.
 
-Training (``risk_service/estimators.py``) hands these functions to scikit-learn, which learns
+Training (``training/estimators.py``) hands these functions to scikit-learn, which learns
 the vocabularies and IDF weights; :class:`FeatureSpace` holds what was learned and applies the
 same functions at serving time. This module needs numpy only: a serving worker never imports
 scikit-learn (it alone took 2 s and 180 MB per process).

@@ -1,8 +1,8 @@
 """The fitted model as serving uses it: task statements → rule-based probability and category.
 
-Training (``training/train.py``) fits scikit-learn pipelines and :meth:`TaskModel.compile` keeps
-what they learned — the :class:`~risk_service.features.FeatureSpace` and the coefficients of the
-two linear heads — as plain numpy arrays. Serving computes the same numbers
+Training fits scikit-learn pipelines and ``training.estimators.compile_model`` keeps what they
+learned — the :class:`~risk_service.features.FeatureSpace` and the coefficients of the two
+linear heads — as plain numpy arrays. Serving computes the same numbers
 (``tests/test_taskmodel.py`` compares them with the pipelines') without importing scikit-learn
 or scipy, which is most of a worker's start-up time and memory.
 """
@@ -67,33 +67,6 @@ class TaskModel:
     # statement → (P(rule-based), category probabilities); see predict()
     _cache: dict[str, tuple[float, list[float]]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @classmethod
-    def compile(cls, featurizer, rule_head, category_head, occupations, meta=None) -> TaskModel:
-        """Keep what fitted scikit-learn objects learned.
-
-        Parameters
-        ----------
-        featurizer : ColumnTransformer
-            A fitted ``risk_service.estimators.build_featurizer()``.
-        rule_head : LogisticRegression
-            Binary: rule-based or not.
-        category_head : OneVsRestClassifier
-            Of binary ``LogisticRegression`` heads, one per category.
-        occupations : OccupationIndex
-        meta : dict, optional
-        """
-        from risk_service.estimators import feature_space  # training side: scikit-learn
-
-        heads = [rule_head, *category_head.estimators_]
-        return cls(
-            features=feature_space(featurizer),
-            coef=np.vstack([h.coef_.ravel() for h in heads]).astype(np.float64),
-            intercept=np.array([h.intercept_[0] for h in heads], dtype=np.float64),
-            classes=tuple(str(c) for c in category_head.classes_),
-            occupations=occupations,
-            meta=dict(meta or {}),
-        )
 
     def predict(self, texts: list[str]) -> TaskPredictions:
         """Predict tasks; statements seen before are answered from a bounded per-model cache.

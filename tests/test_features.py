@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from risk_service.estimators import LexiconFeatures, build_featurizer, feature_space, task_frame
+from training.estimators import LexiconFeatures, build_featurizer, feature_space, task_frame
 
 
 @parametrize_with_checks(

@@ -9,7 +9,6 @@ import pytest
 
 from risk_service import config
 from risk_service.occupations import OccupationIndex
-from risk_service.taskmodel import TaskModel
 from training.corpus import load_corpus
 from training.train import fit_pipelines
 
@@ -20,10 +19,10 @@ def corpus():
 
 
 def test_serving_model_equals_the_scikit_learn_pipelines(corpus):
-    from risk_service.estimators import task_frame
+    from training.estimators import compile_model, task_frame
 
     rule, category = fit_pipelines(corpus, seed=0)
-    model = TaskModel.compile(
+    model = compile_model(
         rule[0], rule[-1], category[-1], OccupationIndex(corpus.occupations, corpus.tasks)
     )
     texts = corpus.tasks["text"].sample(600, random_state=0).tolist()

@@ -21,11 +21,11 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from risk_service.estimators import build_featurizer, task_frame
 from risk_service.occupations import OccupationIndex
 from risk_service.registry import Registry
 from risk_service.taskmodel import TaskModel
 from training.corpus import Corpus, load_corpus
+from training.estimators import build_featurizer, compile_model, task_frame
 
 N_SPLITS = 5
 # Role-level sanity order: occupations the article names as exposed must score above the
@@ -75,7 +75,7 @@ def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
 def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
     """The serving model fitted on the corpus (what the registry stores)."""
     rule, category = fit_pipelines(corpus, seed)
-    return TaskModel.compile(
+    return compile_model(
         rule[0], rule[-1], category[-1], OccupationIndex(corpus.occupations, corpus.tasks)
     )
 

@@ -1,9 +1,9 @@
-"""The featurizer as scikit-learn estimators: what training fits.
+"""The featurizer as scikit-learn estimators, and the fitted model compiled for serving.
 
 The text functions are :mod:`risk_service.features`' own (``word_terms``, ``char_terms``,
 ``Lexicon``); scikit-learn learns the vocabularies and IDF weights from them, and
-:func:`feature_space` hands what it learned to serving. Only training and
-analysis import this module (and with it scikit-learn).
+:func:`compile_model` hands what it learned to serving as numpy arrays. Serving never imports
+this module (nor scikit-learn).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from risk_service.features import (
     char_terms,
     word_terms,
 )
+from risk_service.occupations import OccupationIndex
+from risk_service.taskmodel import TaskModel
 
 TEXT_COLUMN = "text"
 
@@ -122,3 +124,38 @@ def feature_space(featurizer: ColumnTransformer) -> FeatureSpace:
 def task_frame(texts: list[str] | pd.Series) -> pd.DataFrame:
     """The featurizer's input: one row per task statement."""
     return pd.DataFrame({TEXT_COLUMN: list(texts)})
+
+
+def compile_model(
+    featurizer: ColumnTransformer,
+    rule_head,
+    category_head,
+    occupations: OccupationIndex,
+    meta: dict | None = None,
+) -> TaskModel:
+    """Keep what fitted scikit-learn objects learned, as the serving :class:`TaskModel`.
+
+    Parameters
+    ----------
+    featurizer : ColumnTransformer
+        A fitted :func:`build_featurizer`.
+    rule_head : LogisticRegression
+        Binary: rule-based or not.
+    category_head : OneVsRestClassifier
+        Of binary ``LogisticRegression`` heads, one per category.
+    occupations : OccupationIndex
+    meta : dict, optional
+
+    Returns
+    -------
+    TaskModel
+    """
+    heads = [rule_head, *category_head.estimators_]
+    return TaskModel(
+        features=feature_space(featurizer),
+        coef=np.vstack([h.coef_.ravel() for h in heads]).astype(np.float64),
+        intercept=np.array([h.intercept_[0] for h in heads], dtype=np.float64),
+        classes=tuple(str(c) for c in category_head.classes_),
+        occupations=occupations,
+        meta=dict(meta or {}),
+    )
