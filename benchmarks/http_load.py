@@ -87,8 +87,9 @@ def request(port: int, method: str, path: str, body: bytes | None, timeout: floa
         conn.close()
 
 
-def closed_loop(port: int, path: str, bodies: list[bytes], concurrency: int = 4) -> dict:
-    """Send every body once from ``concurrency`` threads; req/s and latency percentiles."""
+def closed_loop(port: int, path: str, bodies: list[bytes | None], concurrency: int = 4) -> dict:
+    """Send every body once from ``concurrency`` threads (``None``: a GET); req/s and latency
+    percentiles."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -98,11 +99,11 @@ def closed_loop(port: int, path: str, bodies: list[bytes], concurrency: int = 4)
         nonlocal errors
         while True:
             with lock:
-                body = next(queue, None)
-            if body is None:
+                body = next(queue, StopIteration)
+            if body is StopIteration:
                 return
             t = time.perf_counter()
-            status, _ = request(port, "POST", path, body)
+            status, _ = request(port, "GET" if body is None else "POST", path, body)
             elapsed = time.perf_counter() - t
             with lock:
                 latencies.append(elapsed)
@@ -179,6 +180,8 @@ def http_benchmark(
                 "cold_start_s": round(cold, 2),
                 "first_requests": first,
                 "closed_loop": closed_loop(server.port, path, closed),
+                # The framework's floor: a trivial GET through the same app and hooks.
+                "trivial_get": closed_loop(server.port, "/readyz", [None] * len(closed)),
                 "open_loop": open_loop(server.port, path, opened, rate),
                 "worker_rss_mb": server.worker_rss_mb(),
             }

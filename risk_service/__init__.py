@@ -25,7 +25,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.from_prefixed_env("RISK")
     if config is not None:
         app.config.from_mapping(config)
-    app.json.sort_keys = False
 
     # Imported here so that `import risk_service` (CLI, training) stays light.
     from risk_service import problems, ratelimit, store, telemetry

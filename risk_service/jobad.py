@@ -222,7 +222,12 @@ _LINE_CUES: dict[str, tuple[str, ...]] = {
         "join our team",
     ),
 }
-_LINE_CUES = {kind: tuple(" " + cue for cue in cues) for kind, cues in _LINE_CUES.items()}
+# One alternation per kind: a cue is a substring of " " + the lower-cased line (so most cues
+# must start at a word), found in one pass of the regex engine instead of a loop over cues.
+_LINE_CUES = {
+    kind: re.compile("|".join(re.escape(" " + cue) for cue in cues))
+    for kind, cues in _LINE_CUES.items()
+}
 
 
 class _TextExtractor(HTMLParser):
@@ -354,10 +359,12 @@ def _heading_kind(line: str) -> str | None:
     return None
 
 
+_ABBREVIATION = re.compile("|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len)[::-1]))
+
+
 def _protect_abbreviations(text: str) -> str:
-    for abbr in _ABBREVIATIONS:
-        text = text.replace(abbr, abbr.replace(".", "\u2024"))
-    return text
+    """Hide the dots of abbreviations ("z. B.", "e.g.") from the sentence splitter."""
+    return _ABBREVIATION.sub(lambda m: m.group().replace(".", "\u2024"), text)
 
 
 def split_statements(text: str) -> list[str]:
@@ -398,7 +405,7 @@ def _line_kind(line: str) -> str:
         return "other"
     padded = " " + _PUNCTUATION.sub(" ", line.lower())
     for kind in ("benefits", "company", "requirements"):
-        if any(cue in padded for cue in _LINE_CUES[kind]):
+        if _LINE_CUES[kind].search(padded):
             return kind
     return "duties"
 
