@@ -194,6 +194,9 @@ def markdown(r: dict) -> str:
         f"{h['score']['first_requests']['req_per_s']} | echo "
         f"{h['echo']['first_requests']['req_per_s']} | "
         f"{first_ratio:.3f} |",
+        f"| (b) the same requests replayed (all statements cached) | "
+        f"{h['score']['replayed']['req_per_s']} | echo {h['echo']['replayed']['req_per_s']} | "
+        f"{h['score']['replayed']['req_per_s'] / h['echo']['replayed']['req_per_s']:.3f} |",
         f"| (b) GET /readyz req/s on the same servers (the framework's floor) | "
         f"{floor['score']} | echo {floor['echo']} | {floor['score'] / floor['echo']:.3f} |",
         f"| (b) p50 / p99 ms, closed loop | {h['score']['closed_loop']['p50_ms']} / "
