@@ -442,7 +442,7 @@ def parse_job_ad(text: str) -> ParsedAd:
     return result
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=20_000)
 def _read_line(raw_line: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """A line's heading kind, or its statements each with the kind its cue words suggest.
 

@@ -97,11 +97,12 @@ class OccupationIndex:
             return []
         cache = self.__dict__.setdefault("_search_cache", {})
         key = (query, k)
-        if key not in cache:
+        found = cache.get(key)
+        if found is None:
             if len(cache) > 50_000:
                 cache.clear()
-            cache[key] = self._search(query, k)
-        return cache[key]
+            found = cache[key] = self._search(query, k)
+        return found
 
     def _search(self, query: str, k: int) -> list[OccupationMatch]:
         scores = self._similarities(query)

@@ -113,19 +113,23 @@ def validate(schema: type[T], data: object, prefix: tuple = ("body",)) -> T:
 
 class OrjsonProvider(DefaultJSONProvider):
     """Flask's JSON responses written by orjson: ~10× faster than the standard library on a
-    scoring response, and what makes large batch responses cheap. Key order is kept."""
+    scoring response, and what makes large batch responses cheap. Key order is kept; numpy
+    scalars and non-string keys are accepted, as the standard library accepts them."""
+
+    sort_keys = False  # also for the standard-library fallback below
+    _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
     def dumps(self, obj, **kwargs) -> str:
         if kwargs:  # options only the standard library knows (indent, …)
             return super().dumps(obj, **kwargs)
-        return orjson.dumps(obj, default=self.default).decode()
+        return orjson.dumps(obj, default=self.default, option=self._OPTIONS).decode()
 
     def response(self, *args, **kwargs) -> Response:
-        obj = self._prepare_response_obj(args, kwargs)
         if self._app.debug:  # pretty-printed, as Flask does in debug mode
-            return super().response(obj)
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
         return self._app.response_class(
-            orjson.dumps(obj, default=self.default), mimetype=self.mimetype
+            orjson.dumps(obj, default=self.default, option=self._OPTIONS), mimetype=self.mimetype
         )
 
 

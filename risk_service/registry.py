@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import platform
 import shutil
 import tempfile
@@ -46,6 +47,8 @@ def sha256_file(path: Path) -> str:
 
 
 def _library_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
     import numpy
     import pandas
     import scipy
@@ -58,6 +61,7 @@ def _library_versions() -> dict[str, str]:
         "scipy": scipy.__version__,
         "pandas": pandas.__version__,
         "joblib": joblib.__version__,
+        "PyStemmer": version("PyStemmer"),  # decides the word view's stems when serving
     }
 
 
@@ -121,7 +125,14 @@ class Registry:
         version = version or self.current_version()
         if version is None:
             raise RegistryError(f"no current model in {self.root}; run `risk-service train`")
-        model = joblib.load(self.verify(version))
+        artifact = self.verify(version)
+        try:
+            model = joblib.load(artifact)
+        except (AttributeError, ImportError, TypeError, pickle.UnpicklingError) as exc:
+            # Pickled by an older code version whose classes no longer exist.
+            raise RegistryError(
+                f"model {version} was saved by an incompatible code version ({exc}); retrain it"
+            ) from None
         if not isinstance(model, TaskModel):
             raise RegistryError(f"model {version}: artifact is not a TaskModel")
         try:  # an artifact pickled by an older code version may load but fail to predict

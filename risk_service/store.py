@@ -257,7 +257,7 @@ class Store:
         """A transaction whose commit reaches the disk before it returns (SQLite: FULL sync)."""
         with self.engine.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
-            if sqlite:  # outside any transaction: SQLite ignores the pragma inside one
+            if sqlite:  # outside any transaction: SQLite refuses to change it inside one
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")
                 conn.commit()
             try:
@@ -265,8 +265,11 @@ class Store:
                     yield conn
             finally:
                 if sqlite:
-                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
-                    conn.commit()
+                    try:
+                        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                        conn.commit()
+                    except SQLAlchemyError:
+                        conn.invalidate()  # never hand a FULL connection back to the pool
 
     def _first(self, query) -> dict | None:
         try:

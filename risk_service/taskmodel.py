@@ -38,7 +38,7 @@ class TaskPredictions:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + e^-x), without overflow warnings
+    return np.exp(-np.logaddexp(0.0, -x))  # = 1 / (1 + e^-x), exact in the tails, no overflow
 
 
 @dataclass
@@ -65,8 +65,12 @@ class TaskModel:
     occupations: OccupationIndex
     meta: dict = field(default_factory=dict)
     # statement → (P(rule-based), category probabilities); see predict()
-    _cache: dict[str, tuple[float, list[float]]] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _cache: dict[str, tuple[float, list[float]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def predict(self, texts: list[str]) -> TaskPredictions:
         """Predict tasks; statements seen before are answered from a bounded per-model cache.
@@ -74,26 +78,39 @@ class TaskModel:
         Job-ad corpora and HR systems repeat the same duty lines across thousands of postings,
         so a worker mostly scores statements it has already seen. The cache holds the exact
         numbers the model computed (keyed by the statement's text, dropped with the model), so
-        a hit changes nothing but the time.
+        a hit changes nothing but the time. It keeps the ``TASK_CACHE_SIZE`` most recently
+        computed statements (first in, first out).
         """
         cache = self._cache
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        fresh: dict[str, tuple[float, list[float]]] = {}
         if missing:
             rule, proba = self._compute(missing)
-            with self._lock:
-                overflow = len(cache) + len(missing) - config.TASK_CACHE_SIZE
-                for key in list(itertools.islice(cache, max(0, overflow))):
-                    cache.pop(key, None)  # oldest first: dicts keep insertion order
-                for text, r, row in zip(missing, rule.tolist(), proba.tolist(), strict=True):
-                    cache[text] = (r, row)
             if len(missing) == len(texts):  # all new (an evaluation fold, a cold batch)
+                self._remember(zip(missing, rule.tolist(), proba.tolist(), strict=True))
                 return self._predictions(rule, proba)
-        hits = [cache.get(t) or self._compute_one(t) for t in texts]
+            fresh = {
+                t: (r, row)
+                for t, r, row in zip(missing, rule.tolist(), proba.tolist(), strict=True)
+            }
+            self._remember((t, r, row) for t, (r, row) in fresh.items())
+        hits = [fresh.get(t) or cache.get(t) or self._compute_one(t) for t in texts]
         rule = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))
         proba = np.array([h[1] for h in hits], dtype=np.float64).reshape(
             len(hits), len(self.classes)
         )
         return self._predictions(rule, proba)
+
+    def _remember(self, computed) -> None:
+        size = config.TASK_CACHE_SIZE
+        newest = list(computed)[-size:] if size > 0 else []
+        cache = self._cache
+        with self._lock:
+            overflow = len(cache) + len(newest) - size
+            for key in list(itertools.islice(cache, max(0, overflow))):
+                cache.pop(key, None)  # oldest first: dicts keep insertion order
+            for text, r, row in newest:
+                cache[text] = (r, row)
 
     def _compute(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)

@@ -80,7 +80,7 @@ def normalise_title(title: str) -> str:
     return _FEMININE_ER.sub(r"\1", text)
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def normalise_task(text: str) -> str:
     """Canonical form of a task statement for featurisation.
 

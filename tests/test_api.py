@@ -210,3 +210,11 @@ def test_get_score_rejects_unknown_query_parameters(client):
 
 def test_unknown_route_is_problem_json(client):
     assert_problem(client.get("/v1/nothing"), 404)
+
+
+def test_json_responses_accept_numpy_scalars_and_keep_key_order(app):
+    import numpy as np
+
+    with app.app_context():
+        body = app.json.response({"b": np.float64(0.5), "a": np.int64(3), 1: "x"}).get_data()
+    assert body == b'{"b":0.5,"a":3,"1":"x"}'

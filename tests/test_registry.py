@@ -41,3 +41,30 @@ def test_promote_refuses_worse_model_and_rollback_restores(tmp_path, model):
     assert registry.promote(worse, force=True) == worse
     assert registry.rollback() == first
     assert registry.current_version() == first
+
+
+def test_artifact_of_an_older_code_version_is_refused_not_a_500(tmp_path, model):
+    import json
+
+    from risk_service.registry import MANIFEST, sha256_file
+
+    registry = Registry(tmp_path)
+    good = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
+    registry.promote(good)
+    old = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
+    # A pickle naming a class this code no longer has (as models saved before the serving
+    # refactor do), with a manifest that vouches for its bytes.
+    artifact = tmp_path / old / ARTIFACT
+    artifact.write_bytes(b"crisk_service.features\nLeanTfidfVectorizer\n.")
+    manifest = json.loads((tmp_path / old / MANIFEST).read_text())
+    manifest["sha256"] = sha256_file(artifact)
+    (tmp_path / old / MANIFEST).write_text(json.dumps(manifest))
+
+    with pytest.raises(RegistryError, match="incompatible code version"):
+        registry.load(old)
+    app = create_app({"TESTING": True, "MODELS_DIR": str(tmp_path), "ADMIN_TOKEN": ADMIN_TOKEN})
+    client = app.test_client()
+    (tmp_path / "current").write_text(old + "\n")
+    response = client.post("/v1/model/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert response.status_code == 409 and "retrain" in response.get_json()["detail"]
+    assert client.post("/v1/score", json={"tasks": ["Answer calls"]}).status_code == 200

@@ -46,14 +46,38 @@ def test_mixed_hits_and_misses_keep_input_order(model):
     assert model.predict([]).category_proba.shape == (0, len(model.classes))
 
 
-def test_prediction_cache_is_bounded_and_not_pickled(model, monkeypatch):
+def test_prediction_cache_is_bounded_even_within_one_call_and_not_pickled(model, monkeypatch):
     monkeypatch.setattr(config, "TASK_CACHE_SIZE", 10)
-    model.predict([f"Task number {i} of a long list" for i in range(25)])
-    model.predict(["One more task statement"])
-    assert len(model._cache) <= 25  # a batch may exceed the bound; the next call trims it
-    model.predict(["And another one"])
+    texts = [f"Task number {i} of a long list" for i in range(25)]
+    first = model.predict(texts)
+    assert len(model._cache) <= 10
+    assert set(texts[-10:]) <= set(model._cache)  # the newest stay
+    again = model.predict([*texts, "One more task statement"])  # mostly misses again
+    np.testing.assert_allclose(again.rule_based[:25], first.rule_based, rtol=1e-12)
     assert len(model._cache) <= 10
     assert pickle.loads(pickle.dumps(model))._cache == {}
+
+
+def test_sigmoid_is_exact_in_the_tails():
+    from scipy.special import expit
+
+    from risk_service.taskmodel import _sigmoid
+
+    x = np.array([-700.0, -60.0, -38.0, -5.0, 0.0, 5.0, 38.0, 60.0])
+    np.testing.assert_allclose(_sigmoid(x), expit(x), rtol=1e-12, atol=0)
+
+
+def test_a_featurizer_fitted_with_other_analyzers_is_refused(corpus):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from training.estimators import build_featurizer, feature_space, task_frame
+
+    featurizer = build_featurizer().set_params(
+        words=TfidfVectorizer(analyzer="word", sublinear_tf=True)
+    )
+    featurizer.fit(task_frame(corpus.tasks["text"].head(200)))
+    with pytest.raises(ValueError, match="words view"):
+        feature_space(featurizer)
 
 
 def test_serving_imports_neither_scikit_learn_nor_scipy_nor_pandas(registry_dir):

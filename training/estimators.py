@@ -80,7 +80,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_
+        return self.feature_names_out_.copy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -112,8 +112,18 @@ def build_featurizer() -> ColumnTransformer:
 
 
 def feature_space(featurizer: ColumnTransformer) -> FeatureSpace:
-    """What a fitted :func:`build_featurizer` learned, for serving."""
+    """What a fitted :func:`build_featurizer` learned, for serving.
+
+    Serving applies ``word_terms`` and ``char_terms`` itself: refuse a featurizer whose views
+    were fitted on anything else, rather than serve features the heads never saw.
+    """
     fitted = featurizer.named_transformers_
+    for name, analyzer in (("words", word_terms), ("chars", char_terms)):
+        view = fitted[name]
+        if view.analyzer is not analyzer or view.binary or view.dtype != np.float64:
+            raise ValueError(
+                f"the {name} view must be TfidfVectorizer(analyzer={analyzer.__name__})"
+            )
     return FeatureSpace(
         words=TfidfView.from_vectorizer(fitted["words"]),
         chars=TfidfView.from_vectorizer(fitted["chars"]),
