@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from risk_service.occupations import OccupationMatch
 from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
 from risk_service.text import detect_language
-from risk_service.upskilling import TaskView, recommend
+from risk_service.upskilling import RoleTasks, recommend_many
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,65 +125,73 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
     return _Prepared(texts, [w / total for w in weights], language, match, ignored)
 
 
-def interval(p: Sequence[float], w: Sequence[float]) -> tuple[float, float]:
-    """90 % interval of the weighted mean of ``p`` on the 0-100 scale (``w`` sums to 1)."""
-    # Plain Python: a role has ~15 tasks, where numpy's per-call cost dominates.
-    mean = sum(wi * pi for wi, pi in zip(w, p, strict=True))
-    n_eff = 1.0 / sum(wi * wi for wi in w)
-    between = sum(wi * (pi - mean) ** 2 for wi, pi in zip(w, p, strict=True))
+def intervals(tasks: RoleTasks, means: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """90 % intervals (0-1 scale) of each role's weighted mean rule-based probability."""
+    w, p = tasks.weights, tasks.rule_based
+    n_eff = 1.0 / tasks.per_role_sum(w * w)
+    between = tasks.per_role_sum(w * (p - means[tasks.role_of_task]) ** 2)
     between = (n_eff * between + _PRIOR_TASKS * _PRIOR_VARIANCE) / (n_eff + _PRIOR_TASKS)
-    model = _MODEL_UNCERTAINTY * sum(wi * wi * pi * (1 - pi) for wi, pi in zip(w, p, strict=True))
-    half = _Z90 * math.sqrt(between / n_eff + model)
-    return round(100 * max(0.0, mean - half), 1), round(100 * min(1.0, mean + half), 1)
+    model = _MODEL_UNCERTAINTY * tasks.per_role_sum(w * w * p * (1 - p))
+    half = _Z90 * np.sqrt(between / n_eff + model)
+    return np.maximum(0.0, means - half), np.minimum(1.0, means + half)
 
 
 def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
-    """Assess roles in input order; a role that cannot be scored yields its :class:`RoleError`."""
+    """Assess roles in input order; a role that cannot be scored yields its :class:`RoleError`.
+
+    All tasks of all roles go through the model in one call, and the role arithmetic (scores,
+    intervals, upskilling) runs over all of them at once: that is what makes batches fast.
+    """
     prepared: list[_Prepared | RoleError] = []
     for role in roles:
         try:
             prepared.append(_prepare(role, model))
         except RoleError as exc:
             prepared.append(exc)
-    all_texts = [t for p in prepared if isinstance(p, _Prepared) for t in p.texts]
-    predictions = model.predict(all_texts)
+    scored = [p for p in prepared if isinstance(p, _Prepared)]
+    texts = [t for p in scored for t in p.texts]
+    predictions = model.predict(texts)
+    tasks = RoleTasks(
+        texts=texts,
+        categories=predictions.category,
+        rule_based=predictions.rule_based,
+        weights=np.fromiter((w for p in scored for w in p.weights), float, len(texts)),
+        bounds=np.cumsum([0, *(len(p.texts) for p in scored)]),
+    )
+    means = tasks.per_role_sum(tasks.weights * tasks.rule_based)
+    lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
+    scores = (100 * means).tolist()
+    upskilling = recommend_many(tasks, scores, [p.language for p in scored])
+    rule_based, weights = tasks.rule_based.tolist(), tasks.weights.tolist()
     version = model.meta.get("version", "unversioned")
 
     results: list[dict | RoleError] = []
-    offset = 0
+    done = iter(range(len(scored)))
     for prep in prepared:
         if isinstance(prep, RoleError):
             results.append(prep)
             continue
-        n = len(prep.texts)
-        p = predictions.rule_based[offset : offset + n]
-        categories = predictions.category[offset : offset + n]
-        offset += n
-        p_list, weights = p.tolist(), prep.weights
-        score = 100.0 * sum(wi * pi for wi, pi in zip(weights, p_list, strict=True))
-        views = [
-            TaskView(text, pi, cat, wi)
-            for text, pi, cat, wi in zip(prep.texts, p_list, categories, weights, strict=True)
-        ]
+        r = next(done)
+        start, end = int(tasks.bounds[r]), int(tasks.bounds[r + 1])
         results.append(
             {
                 "assessment_id": uuid.uuid4().hex,
-                "risk_score": round(score, 1),
-                "risk_band": config.band(score),
-                "interval": list(interval(p_list, weights)),
+                "risk_score": round(scores[r], 1),
+                "risk_band": config.band(scores[r]),
+                "interval": [round(lows[r], 1), round(highs[r], 1)],
                 "language": prep.language,
                 "matched_occupation": prep.match.as_dict() if prep.match else None,
                 "tasks": [
                     {
-                        "text": v.text,
-                        "rule_based": round(v.rule_based, 3),
-                        "category": v.category,
-                        "weight": round(v.weight, 4),
+                        "text": texts[i],
+                        "rule_based": round(rule_based[i], 3),
+                        "category": tasks.categories[i],
+                        "weight": round(weights[i], 4),
                     }
-                    for v in views
+                    for i in range(start, end)
                 ],
                 "ignored": prep.ignored,
-                "upskilling": recommend(views, score, prep.language),
+                "upskilling": upskilling[r],
                 "model_version": version,
             }
         )

@@ -9,7 +9,9 @@ interface. A smaller share of the protected work counts too: it is what a person
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from dataclasses import dataclass
+
+import numpy as np
 
 AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
 
@@ -122,13 +124,6 @@ _ACTIONS = {
 }
 
 
-class TaskView(NamedTuple):
-    text: str
-    rule_based: float
-    category: str
-    weight: float
-
-
 @functools.lru_cache(maxsize=100_000)
 def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
     solve, empathy, interface = AFFINITY.get(category, (1 / 3, 1 / 3, 1 / 3))
@@ -141,58 +136,90 @@ def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
     return solve / total, empathy / total, interface / total
 
 
+@functools.lru_cache(maxsize=50_000)
 def _short(text: str, limit: int = 80) -> str:
     text = text.strip().rstrip(".")
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def recommend(tasks: list[TaskView], risk_score: float, language: str) -> list[dict]:
-    """All three areas, ranked by the share of the role's exposed work each one addresses."""
-    if not tasks:
-        raise ValueError("recommend() needs at least one task")
-    # Plain Python on purpose: a role has ~15 tasks, where numpy's per-call cost dominates.
-    solve, empathy, interface = [], [], []  # exposed work per task, by area
-    totals = [0.0, 0.0, 0.0]
-    for t in tasks:
-        a0, a1, a2 = _affinities(t.text, t.category)
-        at_risk = t.weight * t.rule_based
-        both = at_risk + PROTECTED_WEIGHT * t.weight * (1.0 - t.rule_based)
-        solve.append(at_risk * a0)
-        empathy.append(at_risk * a1)
-        interface.append(at_risk * a2)
-        totals[0] += both * a0
-        totals[1] += both * a1
-        totals[2] += both * a2
-    exposed = (solve, empathy, interface)
-    priority = [x / sum(totals) for x in totals]
-    exposed_sums = [sum(column) for column in exposed]
-    exposed_share = [x / max(sum(exposed_sums), 1e-9) for x in exposed_sums]
-    # Stable order: ties fall back to the fixed area order.
-    order = sorted(range(3), key=lambda a: (-round(priority[a], 6), a))
-    texts = [t.text for t in tasks]
-    lang = language if language in _ACTIONS else "en"
-    result = []
-    for rank, a in enumerate(order, start=1):
-        # Tasks this area addresses most, by exposed work; ties broken by text for determinism.
-        top = sorted(zip([-x for x in exposed[a]], texts, strict=True))[:2]
-        names = [_short(text) for _, text in top]
-        templates = _ACTIONS[lang][AREAS[a]]
-        actions = [templates[0].format(task=names[0])]
-        actions.append(templates[1].format(task=names[1] if len(names) > 1 else names[0]))
-        actions.append(templates[2])
+@dataclass
+class RoleTasks:
+    """The tasks of a batch of roles, flat: role ``r`` owns tasks ``bounds[r]:bounds[r + 1]``."""
+
+    texts: list[str]
+    categories: list[str]
+    rule_based: np.ndarray
+    weights: np.ndarray  # time shares; each role's sum to 1
+    bounds: np.ndarray  # (n_roles + 1,), starts at 0
+
+    @property
+    def role_of_task(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+
+    def per_role_sum(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.role_of_task, values, minlength=len(self.bounds) - 1)
+
+
+def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[str]) -> list:
+    """For each role, all three areas ranked by the share of its exposed work each addresses.
+
+    One pass over all tasks of all roles (numpy), then the texts per role.
+    """
+    n_roles = len(risk_scores)
+    if np.any(np.diff(tasks.bounds) < 1):
+        raise ValueError("recommend_many() needs at least one task per role")
+    aff = np.array(
+        [_affinities(t, c) for t, c in zip(tasks.texts, tasks.categories, strict=True)]
+    ).reshape(-1, 3)
+    w, p = tasks.weights, tasks.rule_based
+    at_risk = w * p
+    exposed = at_risk[:, None] * aff  # (n_tasks, 3)
+    both = (at_risk + PROTECTED_WEIGHT * w * (1.0 - p))[:, None] * aff
+    totals = np.column_stack([tasks.per_role_sum(both[:, a]) for a in range(3)])
+    exposed_sums = np.column_stack([tasks.per_role_sum(exposed[:, a]) for a in range(3)])
+    priority = (totals / totals.sum(axis=1, keepdims=True)).tolist()
+    share = (exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)).tolist()
+    # The two tasks each area addresses most, by exposed work; ties broken by text.
+    rank = {text: i for i, text in enumerate(sorted(set(tasks.texts)))}
+    text_rank = np.fromiter((rank[t] for t in tasks.texts), np.int64, len(tasks.texts))
+    role = tasks.role_of_task
+    starts, ends = tasks.bounds[:-1], tasks.bounds[1:]
+    top = []
+    for a in range(3):
+        order = np.lexsort((text_rank, -exposed[:, a], role))
+        top.append((order[starts].tolist(), order[np.minimum(starts + 1, ends - 1)].tolist()))
+    single = (ends - starts == 1).tolist()
+
+    results = []
+    for r in range(n_roles):
+        lang = languages[r] if languages[r] in _ACTIONS else "en"
         quote = "„{}“" if lang == "de" else '"{}"'
-        result.append(
-            {
-                "area": AREAS[a],
-                "rank": rank,
-                "priority": round(priority[a], 3),
-                "why": _WHY[lang].format(
-                    risk=round(risk_score),
-                    label=_LABELS[lang][AREAS[a]],
-                    share=round(100 * exposed_share[a]),
-                    tasks=", ".join(quote.format(n) for n in names),
-                ),
-                "actions": actions,
-            }
-        )
-    return result
+        # Stable order: ties fall back to the fixed area order.
+        order = sorted(range(3), key=lambda a: (-round(priority[r][a], 6), a))  # noqa: B023
+        areas = []
+        for rank_, a in enumerate(order, start=1):
+            first, second = top[a][0][r], top[a][1][r]
+            names = [_short(tasks.texts[first])]
+            if not single[r]:
+                names.append(_short(tasks.texts[second]))
+            templates = _ACTIONS[lang][AREAS[a]]
+            areas.append(
+                {
+                    "area": AREAS[a],
+                    "rank": rank_,
+                    "priority": round(priority[r][a], 3),
+                    "why": _WHY[lang].format(
+                        risk=round(risk_scores[r]),
+                        label=_LABELS[lang][AREAS[a]],
+                        share=round(100 * share[r][a]),
+                        tasks=", ".join(quote.format(n) for n in names),
+                    ),
+                    "actions": [
+                        templates[0].format(task=names[0]),
+                        templates[1].format(task=names[-1]),
+                        templates[2],
+                    ],
+                }
+            )
+        results.append(areas)
+    return results

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from risk_service.schemas import Role
-from risk_service.scoring import RoleError, assess, interval
+from risk_service.scoring import RoleError, assess, intervals
+from risk_service.upskilling import RoleTasks
 
 CALL_CENTRE_EN = [
     "Answer incoming customer calls about orders and deliveries",
@@ -91,11 +92,16 @@ def test_benefits_and_company_sections_barely_move_the_score(model):
 
 
 def test_interval_narrows_with_more_tasks():
-    w3, w12 = np.full(3, 1 / 3), np.full(12, 1 / 12)
     p3 = np.array([0.2, 0.5, 0.8])
-    lo3, hi3 = interval(p3, w3)
-    lo12, hi12 = interval(np.tile(p3, 4), w12)
-    assert hi3 - lo3 > hi12 - lo12 > 0
+    tasks = RoleTasks(  # role 0: three tasks, role 1: the same three four times over
+        texts=["t"] * 15,
+        categories=["routine_cognitive"] * 15,
+        rule_based=np.concatenate([p3, np.tile(p3, 4)]),
+        weights=np.concatenate([np.full(3, 1 / 3), np.full(12, 1 / 12)]),
+        bounds=np.array([0, 3, 15]),
+    )
+    low, high = intervals(tasks, np.array([0.5, 0.5]))
+    assert high[0] - low[0] > high[1] - low[1] > 0
 
 
 def test_language_of_the_request_drives_actions(model):
