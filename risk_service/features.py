@@ -18,8 +18,6 @@ and 98 MB).
 
 from __future__ import annotations
 
-import array
-import collections
 import functools
 import itertools
 import re
@@ -419,26 +417,20 @@ class TfidfView:
         vocabulary = {str(term): int(j) for term, j in vectorizer.vocabulary_.items()}
         return cls(vocabulary, np.asarray(vectorizer.idf_, dtype=np.float64))
 
-    def counts(self, terms) -> collections.Counter:
-        """Column → count of the ``terms`` in the vocabulary."""
-        found = collections.Counter(map(self.vocabulary.get, terms, itertools.repeat(-1)))
-        found.pop(-1, None)
-        return found
-
-    def entries(self, counts: list[collections.Counter]) -> tuple[np.ndarray, ...]:
-        """(row, column, value) of the TF-IDF matrix of texts with these term counts."""
-        # array.array grows in C and hands its buffer to numpy without a copy.
-        rows, cols, counted = array.array("q"), array.array("q"), array.array("d")
-        for i, found in enumerate(counts):
-            rows.extend(itertools.repeat(i, len(found)))
-            cols.extend(found)
-            counted.extend(found.values())
-        row = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
-        col = np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, np.int64)
-        tf = np.frombuffer(counted, dtype=np.float64) if counted else np.zeros(0)
-        value = (1.0 + np.log(tf)) * self.idf[col]
-        norm = np.sqrt(np.bincount(row, value * value, minlength=len(counts)))
+    def entries(
+        self, rows: np.ndarray, cols: np.ndarray, n_rows: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, value) of the TF-IDF matrix of ``n_rows`` texts, from one (row,
+        column) pair per occurrence of a vocabulary term; sorted by row, then column."""
+        n_cols = len(self.idf)
+        keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
+        row, col = np.divmod(keys, n_cols)
+        value = (1.0 + np.log(counts)) * self.idf[col]
+        norm = np.sqrt(np.bincount(row, value * value, minlength=n_rows))
         return row, col, value / norm[row]
+
+
+_NO_COLUMNS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -448,7 +440,7 @@ class FeatureSpace:
     words: TfidfView
     chars: TfidfView
     lexicon: Lexicon
-    _char_cache: dict[str, tuple[int, ...]] = field(
+    _char_cache: dict[str, np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -458,12 +450,9 @@ class FeatureSpace:
 
     def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The feature matrix of ``texts`` as sparse entries: (row, column, value)."""
-        word_rows, word_cols, word_vals = self.words.entries(
-            [self.words.counts(word_terms(text)) for text in texts]
-        )
-        char_rows, char_cols, char_vals = self.chars.entries(
-            [self._char_counts(text) for text in texts]
-        )
+        n = len(texts)
+        word_rows, word_cols, word_vals = self.words.entries(*self._word_occurrences(texts), n)
+        char_rows, char_cols, char_vals = self.chars.entries(*self._char_occurrences(texts), n)
         lexicon = self.lexicon.transform(texts)
         lex_rows, lex_cols = np.nonzero(lexicon)
         offset_chars = len(self.words.idf)
@@ -474,20 +463,42 @@ class FeatureSpace:
             np.concatenate([word_vals, char_vals, lexicon[lex_rows, lex_cols]]),
         )
 
-    def _char_counts(self, text: str) -> collections.Counter:
-        # Character n-grams never cross a word, so each distinct word's columns are looked up
-        # once and reused: words repeat far more than texts do.
+    def _word_occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text, column) of every word term of ``texts`` in the vocabulary."""
+        get = self.words.vocabulary.get
+        columns = [list(map(get, word_terms(text), itertools.repeat(-1))) for text in texts]
+        cols = np.fromiter(itertools.chain.from_iterable(columns), np.int64)
+        rows = np.repeat(np.arange(len(texts)), [len(c) for c in columns])
+        known = cols >= 0
+        return rows[known], cols[known]
+
+    def _char_occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text, column) of every character n-gram of ``texts`` in the vocabulary.
+
+        Character n-grams never cross a word, so each distinct word's columns are looked up
+        once and kept: words repeat far more than texts do.
+        """
         cache = self._char_cache
-        columns = []
-        for word in normalise_task(text).split():
-            hit = cache.get(word)
-            if hit is None:
-                if len(cache) > 100_000:  # ~0.4 kB per word: bounds memory on endless new words
-                    cache.clear()
-                found = map(self.chars.vocabulary.get, char_grams(word), itertools.repeat(-1))
-                hit = cache[word] = tuple(filter((-1).__ne__, found))
-            columns.append(hit)
-        return collections.Counter(itertools.chain.from_iterable(columns))
+        per_word: list[np.ndarray] = []
+        words_per_text: list[int] = []
+        for text in texts:
+            words = normalise_task(text).split()
+            for word in words:
+                hit = cache.get(word)
+                if hit is None:
+                    if len(cache) > 100_000:  # ~0.5 kB per word: bounds memory on new words
+                        cache.clear()
+                    get = self.chars.vocabulary.get
+                    hit = cache[word] = np.array(
+                        [j for j in map(get, char_grams(word)) if j is not None], np.int64
+                    )
+                per_word.append(hit)
+            words_per_text.append(len(words))
+        if not per_word:
+            return _NO_COLUMNS, _NO_COLUMNS
+        text_of_word = np.repeat(np.arange(len(texts)), words_per_text)
+        rows = np.repeat(text_of_word, [len(c) for c in per_word])
+        return rows, np.concatenate(per_word)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_char_cache": {}}  # a cache, not model state

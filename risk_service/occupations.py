@@ -7,6 +7,7 @@ tolerates typos, German compounds ("Finanzbuchhalter" ~ "Buchhalter") and word o
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,11 @@ TITLE_NGRAMS = (2, 4)
 def title_grams(name: str) -> list[str]:
     """Character 2–4-grams of each word of a normalised title, padded (``char_wb``)."""
     return [gram for word in name.split() for gram in char_grams(word, *TITLE_NGRAMS)]
+
+
+def _full_order(scores: np.ndarray):
+    """All names, best first (ties in index order); only reached when the shortlist ran out."""
+    yield from np.argsort(-scores, kind="stable").tolist()
 
 
 @dataclass(frozen=True)
@@ -106,10 +112,14 @@ class OccupationIndex:
 
     def _search(self, query: str, k: int) -> list[OccupationMatch]:
         scores = self._similarities(query)
-        order = np.argsort(-scores, kind="stable")
+        # Best names first (ties in index order); an occupation has a handful of names, so the
+        # k best occupations are almost always among the 20·k best names.
+        shortlist = min(len(scores), 20 * k)
+        best = np.argpartition(-scores, shortlist - 1)[:shortlist] if shortlist else []
+        order = sorted(best, key=lambda i: (-scores[i], i))
         seen: set[str] = set()
         matches: list[OccupationMatch] = []
-        for i in order:
+        for i in itertools.chain(order, _full_order(scores)):
             owner = self._owners[i]
             if owner in seen:
                 continue
@@ -131,12 +141,19 @@ class OccupationIndex:
 
     def _similarities(self, query: str) -> np.ndarray:
         """Cosine of the query with every name: its unit TF-IDF vector times the name matrix."""
-        _, columns, weights = self._view.entries([self._view.counts(title_grams(query))])
-        scores = np.zeros(len(self._owners))
-        for j, weight in zip(columns.tolist(), weights.tolist(), strict=True):
-            start, end = self._col_start[j], self._col_start[j + 1]
-            scores[self._col_rows[start:end]] += weight * self._col_values[start:end]
-        return scores
+        get = self._view.vocabulary.get
+        grams = np.array([j for j in map(get, title_grams(query)) if j is not None], np.int64)
+        _, columns, weights = self._view.entries(np.zeros(len(grams), np.int64), grams, 1)
+        # Gather the matrix columns of the query's grams in one go (CSC: column j's entries
+        # are _col_start[j]:_col_start[j + 1]).
+        starts, ends = self._col_start[columns], self._col_start[columns + 1]
+        lengths = ends - starts
+        entry = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        return np.bincount(
+            self._col_rows[entry],
+            self._col_values[entry] * np.repeat(weights, lengths),
+            minlength=len(self._owners),
+        )
 
     def title(self, occupation_id: str, language: str) -> str:
         return self._rows[occupation_id][f"title_{language}"]
