@@ -162,7 +162,8 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     scores = (100 * means).tolist()
     upskilling = recommend_many(tasks, scores, [p.language for p in scored])
-    rule_based, weights = tasks.rule_based.tolist(), tasks.weights.tolist()
+    rule_based = np.round(tasks.rule_based, 3).tolist()
+    weights = np.round(tasks.weights, 4).tolist()
     version = model.meta.get("version", "unversioned")
 
     results: list[dict | RoleError] = []
@@ -184,9 +185,9 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
                 "tasks": [
                     {
                         "text": texts[i],
-                        "rule_based": round(rule_based[i], 3),
+                        "rule_based": rule_based[i],
                         "category": tasks.categories[i],
-                        "weight": round(weights[i], 4),
+                        "weight": weights[i],
                     }
                     for i in range(start, end)
                 ],

@@ -72,6 +72,7 @@ def neutralise_gender(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=50_000)
 def normalise_title(title: str) -> str:
     """Lower-cased, gender-neutral, whitespace-collapsed title used for matching."""
     text = neutralise_gender(unicodedata.normalize("NFC", title)).lower()

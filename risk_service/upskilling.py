@@ -177,8 +177,13 @@ def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[s
     both = (at_risk + PROTECTED_WEIGHT * w * (1.0 - p))[:, None] * aff
     totals = np.column_stack([tasks.per_role_sum(both[:, a]) for a in range(3)])
     exposed_sums = np.column_stack([tasks.per_role_sum(exposed[:, a]) for a in range(3)])
-    priority = (totals / totals.sum(axis=1, keepdims=True)).tolist()
-    share = (exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)).tolist()
+    priority = totals / totals.sum(axis=1, keepdims=True)
+    share = exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)
+    # Areas by priority; ties (at 6 decimals) fall back to the fixed area order.
+    ranking = np.argsort(-np.round(priority, 6), axis=1, kind="stable").tolist()
+    priority_shown = np.round(priority, 3).tolist()
+    share_shown = np.rint(100 * share).astype(int).tolist()
+    risk_shown = np.rint(risk_scores).astype(int).tolist()
     # The two tasks each area addresses most, by exposed work; ties broken by text.
     rank = {text: i for i, text in enumerate(sorted(set(tasks.texts)))}
     text_rank = np.fromiter((rank[t] for t in tasks.texts), np.int64, len(tasks.texts))
@@ -187,32 +192,29 @@ def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[s
     top = []
     for a in range(3):
         order = np.lexsort((text_rank, -exposed[:, a], role))
-        top.append((order[starts].tolist(), order[np.minimum(starts + 1, ends - 1)].tolist()))
+        first = [_short(tasks.texts[i]) for i in order[starts].tolist()]
+        second = [_short(tasks.texts[i]) for i in order[np.minimum(starts + 1, ends - 1)].tolist()]
+        top.append((first, second))
     single = (ends - starts == 1).tolist()
 
     results = []
     for r in range(n_roles):
         lang = languages[r] if languages[r] in _ACTIONS else "en"
-        quote = "„{}“" if lang == "de" else '"{}"'
-        # Stable order: ties fall back to the fixed area order.
-        order = sorted(range(3), key=lambda a: (-round(priority[r][a], 6), a))  # noqa: B023
+        open_quote, close_quote = ("„", "“") if lang == "de" else ('"', '"')
         areas = []
-        for rank_, a in enumerate(order, start=1):
-            first, second = top[a][0][r], top[a][1][r]
-            names = [_short(tasks.texts[first])]
-            if not single[r]:
-                names.append(_short(tasks.texts[second]))
+        for rank_, a in enumerate(ranking[r], start=1):
+            names = [top[a][0][r]] if single[r] else [top[a][0][r], top[a][1][r]]
             templates = _ACTIONS[lang][AREAS[a]]
             areas.append(
                 {
                     "area": AREAS[a],
                     "rank": rank_,
-                    "priority": round(priority[r][a], 3),
+                    "priority": priority_shown[r][a],
                     "why": _WHY[lang].format(
-                        risk=round(risk_scores[r]),
+                        risk=risk_shown[r],
                         label=_LABELS[lang][AREAS[a]],
-                        share=round(100 * share[r][a]),
-                        tasks=", ".join(quote.format(n) for n in names),
+                        share=share_shown[r][a],
+                        tasks=", ".join(open_quote + n + close_quote for n in names),
                     ),
                     "actions": [
                         templates[0].format(task=names[0]),
