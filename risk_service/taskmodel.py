@@ -9,6 +9,7 @@ or scipy, which is most of a worker's start-up time and memory.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -33,8 +34,15 @@ CATEGORIES = (
 class TaskPredictions:
     rule_based: np.ndarray  # P(degree >= 3) per task
     category: list[str]
-    category_proba: np.ndarray  # (n_tasks, n_categories) in ``classes`` order
     classes: list[str]
+    proba_rows: np.ndarray | list[list[float]] = field(repr=False)
+
+    @functools.cached_property
+    def category_proba(self) -> np.ndarray:
+        """(n_tasks, n_categories) in ``classes`` order (built on first use: scoring needs
+        only the argmax, ``category``)."""
+        rows = np.asarray(self.proba_rows, dtype=np.float64)
+        return rows.reshape(len(self.category), len(self.classes))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -64,8 +72,8 @@ class TaskModel:
     classes: tuple[str, ...]
     occupations: OccupationIndex
     meta: dict = field(default_factory=dict)
-    # statement → (P(rule-based), category probabilities); see predict()
-    _cache: dict[str, tuple[float, list[float]]] = field(
+    # statement → (P(rule-based), category probabilities, category); see predict()
+    _cache: dict[str, tuple[float, list[float], str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
     _lock: threading.Lock = field(
@@ -83,23 +91,20 @@ class TaskModel:
         """
         cache = self._cache
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
-        fresh: dict[str, tuple[float, list[float]]] = {}
+        fresh: dict[str, tuple[float, list[float], str]] = {}
         if missing:
             rule, proba = self._compute(missing)
+            category = [self.classes[i] for i in proba.argmax(axis=1)]
+            computed = zip(rule.tolist(), proba.tolist(), category, strict=True)
             if len(missing) == len(texts):  # all new (an evaluation fold, a cold batch)
-                self._remember(zip(missing, rule.tolist(), proba.tolist(), strict=True))
-                return self._predictions(rule, proba)
-            fresh = {
-                t: (r, row)
-                for t, r, row in zip(missing, rule.tolist(), proba.tolist(), strict=True)
-            }
-            self._remember((t, r, row) for t, (r, row) in fresh.items())
+                self._remember(zip(missing, computed, strict=True))
+                return TaskPredictions(rule, category, list(self.classes), proba)
+            fresh = dict(zip(missing, computed, strict=True))
+            self._remember(fresh.items())
         hits = [fresh.get(t) or cache.get(t) or self._compute_one(t) for t in texts]
         rule = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))
-        proba = np.array([h[1] for h in hits], dtype=np.float64).reshape(
-            len(hits), len(self.classes)
-        )
-        return self._predictions(rule, proba)
+        category = [h[2] for h in hits]
+        return TaskPredictions(rule, category, list(self.classes), [h[1] for h in hits])
 
     def _remember(self, computed) -> None:
         size = config.TASK_CACHE_SIZE
@@ -109,8 +114,7 @@ class TaskModel:
             overflow = len(cache) + len(newest) - size
             for key in list(itertools.islice(cache, max(0, overflow))):
                 cache.pop(key, None)  # oldest first: dicts keep insertion order
-            for text, r, row in newest:
-                cache[text] = (r, row)
+            cache.update(newest)
 
     def _compute(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)
@@ -123,14 +127,10 @@ class TaskModel:
         proba /= proba.sum(axis=1, keepdims=True)  # one-vs-rest normalisation, as sklearn does
         return scores[:, 0].copy(), proba
 
-    def _compute_one(self, text: str) -> tuple[float, list[float]]:
+    def _compute_one(self, text: str) -> tuple[float, list[float], str]:
         # A statement evicted by another thread between lookup and read.
         rule, proba = self._compute([text])
-        return float(rule[0]), proba[0].tolist()
-
-    def _predictions(self, rule: np.ndarray, proba: np.ndarray) -> TaskPredictions:
-        category = [self.classes[i] for i in proba.argmax(axis=1)] if len(rule) else []
-        return TaskPredictions(rule, category, proba, list(self.classes))
+        return float(rule[0]), proba[0].tolist(), self.classes[int(proba[0].argmax())]
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
