@@ -420,8 +420,6 @@ def parse_job_ad(text: str) -> ParsedAd:
     result = ParsedAd()
     current: str | None = None
     for raw_line in strip_markup(text).split("\n"):
-        if not raw_line.strip():
-            continue
         heading, statements = _read_line(raw_line)
         if heading is not None:
             current = heading
@@ -449,6 +447,8 @@ def _read_line(raw_line: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     Cached: postings repeat the same lines (duties, benefits, boilerplate) over and over, and
     what a line is does not depend on the lines around it; only the section it falls in does.
     """
+    if not raw_line.strip():
+        return None, ()
     kind = _heading_kind(_BULLET.sub("", raw_line))
     if kind is not None:
         return kind, ()

@@ -74,8 +74,9 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
         raw_weights += [None] * len(parsed.duties)
         ignored = parsed.ignored
 
-    sample = " ".join([role.title or "", (role.description or "")[:2000], *texts[:20]])
-    language = role.language or detect_language(sample, default="")
+    language = role.language or detect_language(
+        " ".join([role.title or "", (role.description or "")[:2000], *texts[:20]]), default=""
+    )
 
     match = None
     if role.title:
