@@ -10,15 +10,14 @@ to compare across runs; the load average is recorded with them.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
-import pstats
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.http_load import http_benchmark
+from benchmarks.in_process import bench_in_process
 from benchmarks.measure import CLI, ROOT, cli_env, machine, run_measured
 from benchmarks.streaming import streaming_check
 from benchmarks.workload import build_roles, write_roles_csv
@@ -49,67 +48,6 @@ def bench_training(models_dir: Path) -> dict:
         "peak_rss_mb": run["peak_rss_mb"],
         "artifact_mb": round(manifest["artifact_bytes"] / 2**20, 2),
         "version": version,
-    }
-
-
-def bench_in_process(models_dir: Path, roles: list[dict], later: list[dict]) -> dict:
-    """(a) roles/s of :func:`assess_many` in this one process vs serialising the same roles.
-
-    Two passes on a freshly loaded model: ``roles`` with every cache empty (each statement's
-    first sight is computed), then ``later`` — other roles, other descriptions — as a worker
-    that has been running a while sees them: statements it met before come from its caches.
-    """
-    from risk_service.registry import Registry
-    from risk_service.schemas import Role
-    from risk_service.scoring import assess_many
-
-    model = Registry(models_dir).load()
-    first = [Role(**r) for r in roles]
-    second = [Role(**r) for r in later]
-
-    started = time.perf_counter()
-    for r in roles:
-        json.dumps(r)
-    json_s = time.perf_counter() - started
-
-    started = time.perf_counter()
-    results = assess_many(first, model)
-    cold_s = time.perf_counter() - started
-    seen = set(model._cache)
-    started = time.perf_counter()
-    later_results = assess_many(second, model)
-    warm_s = time.perf_counter() - started
-    later_texts = [t["text"] for r in later_results if isinstance(r, dict) for t in r["tasks"]]
-    started = time.perf_counter()
-    assess_many(second, model)  # the same roles again: every statement and line is cached
-    replay_s = time.perf_counter() - started
-    hit_rate = sum(t in seen for t in later_texts) / max(1, len(later_texts))
-    tasks = sum(len(r["tasks"]) for r in results if isinstance(r, dict))
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    assess_many(second[:200], model)
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats
-    own = [
-        (f"{Path(file).name}:{line}:{name}", cum)
-        for (file, line, name), (_cc, _nc, _tt, cum, _callers) in stats.items()
-        if "risk_service" in file and name != "assess_many"
-    ]
-    total = sum(tt for (_cc, _nc, tt, _cum, _callers) in stats.values())
-    hot = sorted(own, key=lambda x: -x[1])[:8]
-    words = sum(len(r["description"].split()) for r in roles) / len(roles)
-    return {
-        "roles": len(roles),
-        "mean_description_words": round(words),
-        "mean_tasks_per_role": round(tasks / len(roles), 1),
-        "roles_per_s": round(len(second) / warm_s, 1),
-        "roles_per_s_cold": round(len(roles) / cold_s, 1),
-        "roles_per_s_replayed": round(len(second) / replay_s, 1),
-        "later_statements_seen_before": round(hit_rate, 3),
-        "baseline_json_dumps_roles_per_s": round(len(roles) / json_s),
-        "ratio_to_json_dumps": round(json_s / warm_s * len(second) / len(roles), 5),
-        "hot_spots_share_of_time": {name: round(cum / total, 3) for name, cum in hot},
     }
 
 
@@ -185,7 +123,8 @@ def markdown(r: dict) -> str:
         "",
         "| measurement | value | same-run baseline | ratio |",
         "|---|---|---|---|",
-        f"| (a) in-process roles/s, 1 process, {a['mean_description_words']}-word ads "
+        f"| (a) in-process roles/s, 1 process (median of 3 fresh processes: "
+        f"{a['roles_per_s_runs']}), {a['mean_description_words']}-word ads "
         f"({a['mean_tasks_per_role']} tasks), running worker "
         f"({a['later_statements_seen_before']:.0%} of statements seen before) | "
         f"{a['roles_per_s']} | json.dumps {a['baseline_json_dumps_roles_per_s']} roles/s | "
@@ -257,8 +196,7 @@ def main() -> None:
         print("(c) training …", flush=True)
         results["training"] = bench_training(models_dir)
         print("(a) in-process …", flush=True)
-        n = int(1_000 * scale)
-        results["in_process"] = bench_in_process(models_dir, roles[:n], build_roles(n, seed=1))
+        results["in_process"] = bench_in_process(models_dir, int(1_000 * scale))
         print("(b, d) HTTP …", flush=True)
         results["http"] = http_benchmark(
             models_dir,
