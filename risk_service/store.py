@@ -20,6 +20,8 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -126,10 +128,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # the writer, NORMAL sync (see the module docstring; feedback asks for FULL), and enforce
     # the feedback foreign key.
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor, seconds: float = 10.0) -> None:
+    """Put the database file in WAL mode (once per file; later connections find it so).
+
+    The switch needs the file to itself and SQLite answers "database is locked" at once instead
+    of waiting ``busy_timeout``: workers that start together on a new file collide here, so
+    retry for a while.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(url: str) -> Engine:
@@ -167,11 +188,15 @@ class Store:
 
     def create_tables(self) -> None:
         """Create missing tables (safe when several workers start at once)."""
-        try:
-            metadata.create_all(self.engine)
-        except SQLAlchemyError:
-            # Another worker created them between our check and our CREATE: check again.
-            metadata.create_all(self.engine)
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except SQLAlchemyError:
+                # Another worker created a table between our check and our CREATE: check again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
 
     def record_assessments(self, roles: Sequence[Role], results: Sequence[object]) -> int:
         """Log every produced assessment of one request in one transaction.

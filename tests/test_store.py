@@ -179,3 +179,28 @@ def test_sqlite_wal_audit_commits_normal_feedback_commits_fsynced(tmp_path, asse
     # WAL mode is a property of the file: any other client sees it too.
     with sqlite3.connect(path) as plain:
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _open_store_at(url: str, barrier) -> None:
+    barrier.wait()  # all processes open the new file at the same moment
+    store = Store(url)
+    store.create_tables()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.dispose()
+
+
+def test_workers_opening_a_new_sqlite_file_together_all_start(tmp_path):
+    """gunicorn workers start at the same instant; the first switch to WAL must not fail one."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path / f'new-{attempt}.db'}"
+        barrier = context.Barrier(4)
+        workers = [context.Process(target=_open_store_at, args=(url, barrier)) for _ in range(4)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(60)
+        assert [w.exitcode for w in workers] == [0, 0, 0, 0]
