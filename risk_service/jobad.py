@@ -325,6 +325,8 @@ _ABBREVIATIONS = (
 # No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s+(?=[A-ZÄÖÜ\"„(])")
 _HEADING_LINE = re.compile(r"^[^.!?;]{2,60}:?$")
+_CHUNK_BREAK = re.compile(r"\s*;\s*|\s+[•·]\s+")  # semicolons and inline bullets
+_WORDLIKE = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
 
 
 @dataclass
@@ -336,11 +338,44 @@ class ParsedAd:
     had_headings: bool = False
 
 
+def _alternation(cues, template: str) -> re.Pattern[str]:
+    if not cues:
+        return re.compile("(?!)")  # matches nothing
+    return re.compile(template.format("|".join(re.escape(c) for c in cues)))
+
+
+# Per kind, one regex per way a cue can make a line a heading (see _heading_kind).
+_HEADING_MATCHERS = {
+    kind: (
+        frozenset(cues),
+        _alternation([c for c in cues if " " in c], "^(?:{})"),
+        _alternation(cues, "(?:{})"),
+        _alternation(cues, " (?:{})$"),
+    )
+    for kind, cues in _HEADING_CUES.items()
+}
+
+
 def _heading_kind(line: str) -> str | None:
     """Section kind if ``line`` looks like a heading, else None."""
     stripped = line.strip().strip("*_#:").strip()
     if not _HEADING_LINE.match(line.strip()) or len(stripped.split()) > 7:
         return None
+    lowered = stripped.lower().rstrip(":").strip()
+    ends_colon = line.strip().endswith(":")
+    n_words = len(lowered.split())
+    for kind, (exact, opening, anywhere, closing) in _HEADING_MATCHERS.items():
+        if (
+            lowered in exact
+            # "Ihre Aufgaben bei uns", "Das bieten wir dir:" — a multi-word cue opening a short
+            # line, or any cue inside a line that ends with a colon.
+            or (n_words <= 5 and opening.match(lowered))
+            or (ends_colon and anywhere.search(lowered))
+            # "Your responsibilities", "Key responsibilities", "Ihre neuen Aufgaben"
+            or (n_words <= 4 and closing.search(lowered))
+        ):
+            return kind
+    return None
     lowered = stripped.lower().rstrip(":").strip()
     ends_colon = line.strip().endswith(":")
     for kind, cues in _HEADING_CUES.items():
@@ -377,8 +412,9 @@ def split_statements(text: str) -> list[str]:
         line = _BULLET.sub("", raw_line).strip()
         if not line:
             continue
-        line = _protect_abbreviations(line)
-        for chunk in re.split(r"\s*;\s*|\s+[•·]\s+", line):
+        if "." in line:
+            line = _protect_abbreviations(line)
+        for chunk in _CHUNK_BREAK.split(line):
             for sentence in _SENTENCE_END.split(chunk):
                 cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
                 if _is_statement(cleaned):
@@ -388,7 +424,7 @@ def split_statements(text: str) -> list[str]:
 
 def _is_statement(text: str) -> bool:
     """At least one word of three letters: drops stray bullets, numbers and punctuation."""
-    return bool(re.search(r"[A-Za-zÄÖÜäöüß]{3,}", text))
+    return _WORDLIKE.search(text) is not None
 
 
 # The ad's own title line: "Buchhalter (m/w/d) – Vollzeit", "Data Analyst (all genders)".
