@@ -180,7 +180,8 @@ def http_benchmark(
                 "cold_start_s": round(cold, 2),
                 "first_requests": first,
                 "closed_loop": closed_loop(server.port, path, closed),
-                # The same requests again: every statement is now in the worker's caches.
+                # The same requests again: each statement is now in the caches of the worker
+                # that first saw it (the other of the two has it only if it saw it too).
                 "replayed": closed_loop(server.port, path, closed),
                 # The framework's floor: a trivial GET through the same app and hooks.
                 "trivial_get": closed_loop(server.port, "/readyz", [None] * len(closed)),

@@ -139,7 +139,7 @@ def markdown(r: dict) -> str:
         f"{h['score']['first_requests']['req_per_s']} | echo "
         f"{h['echo']['first_requests']['req_per_s']} | "
         f"{first_ratio:.3f} |",
-        f"| (b) the same requests replayed (all statements cached) | "
+        f"| (b) the same requests replayed (statements cached by the worker that saw them) | "
         f"{h['score']['replayed']['req_per_s']} | echo {h['echo']['replayed']['req_per_s']} | "
         f"{h['score']['replayed']['req_per_s'] / h['echo']['replayed']['req_per_s']:.3f} |",
         f"| (b) GET /readyz req/s on the same servers (the framework's floor) | "
