@@ -376,22 +376,6 @@ def _heading_kind(line: str) -> str | None:
         ):
             return kind
     return None
-    lowered = stripped.lower().rstrip(":").strip()
-    ends_colon = line.strip().endswith(":")
-    for kind, cues in _HEADING_CUES.items():
-        for cue in cues:
-            if lowered == cue:
-                return kind
-            # "Ihre Aufgaben bei uns", "Das bieten wir dir:" — a multi-word cue opening a short
-            # line, or any cue inside a line that ends with a colon.
-            if (
-                (" " in cue and lowered.startswith(cue) and len(lowered.split()) <= 5)
-                or (ends_colon and cue in lowered)
-                # "Your responsibilities", "Key responsibilities", "Ihre neuen Aufgaben"
-                or (lowered.endswith(" " + cue) and len(lowered.split()) <= 4)
-            ):
-                return kind
-    return None
 
 
 _ABBREVIATION = re.compile("|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len)[::-1]))

@@ -115,7 +115,12 @@ class OccupationIndex:
         # Best names first (ties in index order); an occupation has a handful of names, so the
         # k best occupations are almost always among the 20·k best names.
         shortlist = min(len(scores), 20 * k)
-        best = np.argpartition(-scores, shortlist - 1)[:shortlist] if shortlist else []
+        best: list[int] = []
+        if shortlist:
+            # Every name scoring at least the shortlist's last one, ties included, so the order
+            # is exactly the full sort's (best first, ties by index) as far as it goes.
+            cutoff = np.partition(scores, len(scores) - shortlist)[len(scores) - shortlist]
+            best = np.flatnonzero(scores >= cutoff).tolist()
         order = sorted(best, key=lambda i: (-scores[i], i))
         seen: set[str] = set()
         matches: list[OccupationMatch] = []

@@ -163,8 +163,9 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     scores = (100 * means).tolist()
     upskilling = recommend_many(tasks, scores, [p.language for p in scored])
-    rule_based = np.round(tasks.rule_based, 3).tolist()
-    weights = np.round(tasks.weights, 4).tolist()
+    # Python's round, not np.round: np.round scales first and can miss (1/160 → 0.0062).
+    rule_based = [round(x, 3) for x in tasks.rule_based.tolist()]
+    weights = [round(x, 4) for x in tasks.weights.tolist()]
     version = model.meta.get("version", "unversioned")
 
     results: list[dict | RoleError] = []

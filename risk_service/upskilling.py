@@ -152,7 +152,7 @@ class RoleTasks:
     weights: np.ndarray  # time shares; each role's sum to 1
     bounds: np.ndarray  # (n_roles + 1,), starts at 0
 
-    @property
+    @functools.cached_property
     def role_of_task(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
 
@@ -180,8 +180,10 @@ def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[s
     priority = totals / totals.sum(axis=1, keepdims=True)
     share = exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)
     # Areas by priority; ties (at 6 decimals) fall back to the fixed area order.
-    ranking = np.argsort(-np.round(priority, 6), axis=1, kind="stable").tolist()
-    priority_shown = np.round(priority, 3).tolist()
+    ranking = [
+        sorted(range(3), key=lambda a, row=row: (-round(row[a], 6), a)) for row in priority.tolist()
+    ]
+    priority_shown = [[round(x, 3) for x in row] for row in priority.tolist()]
     share_shown = np.rint(100 * share).astype(int).tolist()
     risk_shown = np.rint(risk_scores).astype(int).tolist()
     # The two tasks each area addresses most, by exposed work; ties broken by text.

@@ -68,3 +68,21 @@ def test_artifact_of_an_older_code_version_is_refused_not_a_500(tmp_path, model)
     response = client.post("/v1/model/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert response.status_code == 409 and "retrain" in response.get_json()["detail"]
     assert client.post("/v1/score", json={"tasks": ["Answer calls"]}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["Buchhalter/in", "会计师", "ä", "zzzz qqqq", "Data"])
+def test_title_search_order_is_the_full_stable_sort_at_every_k(model, query):
+    """Best names first, ties by index; k=1 is the head of k=3 (also for zero-score ties)."""
+    import numpy as np
+
+    from risk_service.text import normalise_title
+
+    index = model.occupations
+    scores = index._similarities(normalise_title(query))
+    expected, seen = [], set()
+    for i in np.argsort(-scores, kind="stable"):
+        if index._owners[i] not in seen:
+            seen.add(index._owners[i])
+            expected.append(index._owners[i])
+    for k in (1, 3, 10):
+        assert [m.occupation_id for m in index.search(query, k=k)] == expected[:k]

@@ -123,3 +123,29 @@ def test_title_only_matches_english_and_german_synonyms(model):
     en = score(model, title="Call centre agent")
     de = score(model, title="Callcenter-Agent (m/w/d)")
     assert en["matched_occupation"]["isco08"] == de["matched_occupation"]["isco08"]
+
+
+def test_batches_keep_input_order_with_errors_mixed_in(model):
+    from risk_service.scoring import assess_many
+
+    assert assess_many([], model) == []
+    bad = Role(title="Qwzx Vrrtpl")  # like no occupation, and nothing else to score
+    assert all(isinstance(r, RoleError) for r in assess_many([bad, bad], model))
+    roles = [
+        bad,
+        Role(tasks=["Rechnungen kontieren und buchen"]),
+        bad,
+        Role(tasks=["Trösten und begleiten von Angehörigen", "Dienstplan schreiben"]),
+    ]
+    results = assess_many(roles, model)
+    assert [type(r).__name__ for r in results] == ["RoleError", "dict", "RoleError", "dict"]
+    assert [t["text"] for t in results[3]["tasks"]] == roles[3].tasks
+    alone = assess_many([roles[3]], model)[0]
+    assert alone["risk_score"] == results[3]["risk_score"]
+    assert alone["upskilling"] == results[3]["upskilling"]
+
+
+def test_task_weights_are_rounded_like_python_round(model):
+    tasks = [f"Aufgabe Nummer {i}: Belege prüfen und ablegen" for i in range(160)]
+    result = score(model, tasks=tasks)
+    assert {t["weight"] for t in result["tasks"]} == {0.0063}  # 1/160 = 0.00625000000000000013

@@ -199,8 +199,13 @@ def test_workers_opening_a_new_sqlite_file_together_all_start(tmp_path):
         url = f"sqlite:///{tmp_path / f'new-{attempt}.db'}"
         barrier = context.Barrier(4)
         workers = [context.Process(target=_open_store_at, args=(url, barrier)) for _ in range(4)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join(60)
+        try:
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join(60)
+        finally:
+            for w in workers:
+                if w.is_alive():
+                    w.kill()  # a hung worker must not hang the test run
         assert [w.exitcode for w in workers] == [0, 0, 0, 0]
