@@ -126,6 +126,19 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
     return _Prepared(texts, [w / total for w in weights], language, match, ignored)
 
 
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    """``[round(v, digits) for v in values]``, vectorised.
+
+    ``np.round`` scales before rounding, so where the scaled value lies at a half it can miss
+    (1/160 → 0.0062 instead of 0.0063); those few are rounded by Python.
+    """
+    scaled = values * 10.0**digits
+    out = np.round(values, digits).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
+
+
 def intervals(tasks: RoleTasks, means: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """90 % intervals (0-1 scale) of each role's weighted mean rule-based probability."""
     w, p = tasks.weights, tasks.rule_based
@@ -163,9 +176,8 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     scores = (100 * means).tolist()
     upskilling = recommend_many(tasks, scores, [p.language for p in scored])
-    # Python's round, not np.round: np.round scales first and can miss (1/160 → 0.0062).
-    rule_based = [round(x, 3) for x in tasks.rule_based.tolist()]
-    weights = [round(x, 4) for x in tasks.weights.tolist()]
+    rule_based = _rounded(tasks.rule_based, 3)
+    weights = _rounded(tasks.weights, 4)
     version = model.meta.get("version", "unversioned")
 
     results: list[dict | RoleError] = []

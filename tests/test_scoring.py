@@ -149,3 +149,15 @@ def test_task_weights_are_rounded_like_python_round(model):
     tasks = [f"Aufgabe Nummer {i}: Belege prüfen und ablegen" for i in range(160)]
     result = score(model, tasks=tasks)
     assert {t["weight"] for t in result["tasks"]} == {0.0063}  # 1/160 = 0.00625000000000000013
+
+
+def test_vectorised_rounding_equals_pythons_round():
+    import numpy as np
+
+    from risk_service.scoring import _rounded
+
+    shares = np.concatenate([np.arange(1, n + 1) / n for n in range(1, 301)])  # time shares
+    probabilities = np.random.default_rng(0).random(20_000)
+    for values in (shares, probabilities):
+        for digits in (3, 4):
+            assert _rounded(values, digits) == [round(v, digits) for v in values.tolist()]
