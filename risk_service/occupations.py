@@ -7,7 +7,6 @@ tolerates typos, German compounds ("Finanzbuchhalter" ~ "Buchhalter") and word o
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,11 +24,6 @@ TITLE_NGRAMS = (2, 4)
 def title_grams(name: str) -> list[str]:
     """Character 2–4-grams of each word of a normalised title, padded (``char_wb``)."""
     return [gram for word in name.split() for gram in char_grams(word, *TITLE_NGRAMS)]
-
-
-def _full_order(scores: np.ndarray):
-    """All names, best first (ties in index order); only reached when the shortlist ran out."""
-    yield from np.argsort(-scores, kind="stable").tolist()
 
 
 @dataclass(frozen=True)
@@ -112,19 +106,9 @@ class OccupationIndex:
 
     def _search(self, query: str, k: int) -> list[OccupationMatch]:
         scores = self._similarities(query)
-        # Best names first (ties in index order); an occupation has a handful of names, so the
-        # k best occupations are almost always among the 20·k best names.
-        shortlist = min(len(scores), 20 * k)
-        best: list[int] = []
-        if shortlist:
-            # Every name scoring at least the shortlist's last one, ties included, so the order
-            # is exactly the full sort's (best first, ties by index) as far as it goes.
-            cutoff = np.partition(scores, len(scores) - shortlist)[len(scores) - shortlist]
-            best = np.flatnonzero(scores >= cutoff).tolist()
-        order = sorted(best, key=lambda i: (-scores[i], i))
         seen: set[str] = set()
         matches: list[OccupationMatch] = []
-        for i in itertools.chain(order, _full_order(scores)):
+        for i in np.argsort(-scores, kind="stable").tolist():  # best first, ties by index
             owner = self._owners[i]
             if owner in seen:
                 continue
