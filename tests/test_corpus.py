@@ -37,6 +37,18 @@ def test_pair_check_flags_missing_language_and_category_mismatch():
     assert any("pair 3" in p and "degrees" in p for p in problems)
 
 
+def test_statements_adapted_from_onet_may_stand_alone_in_english_ours_may_not():
+    tasks = _tasks(
+        [
+            ("1-en", "o", "1", "en", "Enter invoices", 4, "routine_cognitive"),
+            ("2-en", "o", "2", "en", "File records", 4, "routine_cognitive"),
+        ]
+    ).assign(source=["own", "onet-29.3:8823"])
+    problems = check_pairs(tasks)
+    assert any("pair 1" in p and "languages" in p for p in problems)
+    assert not any("pair 2" in p for p in problems)
+
+
 def test_near_duplicates_are_flagged_but_distinct_statements_are_not():
     tasks = _tasks(
         [

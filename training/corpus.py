@@ -25,6 +25,9 @@ OCCUPATION_COLUMNS = [
     "synonyms_de",
 ]
 TASK_COLUMNS = ["task_id", "occupation_id", "pair_id", "lang", "text", "degree", "category"]
+# Optional (DESIGN §6): where a statement comes from ("own" or "onet-29.3:<Task ID>") and its
+# typical share of the occupation's working time in its language.
+OPTIONAL_TASK_COLUMNS = {"source": "own", "share": ""}
 _ISCO = re.compile(r"^[1-9]\d{3}$|^0[1-3]\d{2}$")  # major groups 1-9, armed forces 0
 
 
@@ -63,7 +66,7 @@ def _fail(path: Path, row: int | None, column: str | None, msg: str) -> None:
     raise CorpusError(f"{locate(path, row, column)}: {msg}")
 
 
-def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+def _read(path: Path, columns: list[str], optional: dict[str, str] | None = None) -> pd.DataFrame:
     if not path.is_file():
         _fail(path, None, None, "file not found")
     try:
@@ -73,7 +76,10 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         _fail(path, 1, missing[0], f"missing column(s) {missing}")
-    return frame[columns]
+    for column, default in (optional or {}).items():
+        if column not in frame.columns:
+            frame[column] = default
+    return frame[columns + list(optional or {})]
 
 
 def _check_occupations(path: Path, occ: pd.DataFrame) -> None:
@@ -100,11 +106,19 @@ def _check_tasks(path: Path, tasks: pd.DataFrame, known: set[str]) -> pd.DataFra
             _fail(path, i, "category", f"{row.category!r} is not one of {', '.join(CATEGORIES)}")
         if row.occupation_id not in known:
             _fail(path, i, "occupation_id", f"{row.occupation_id!r} is not in occupations.csv")
+        if row.share:
+            try:
+                share = float(row.share)
+            except ValueError:
+                share = -1.0
+            if not 0 < share <= 1:
+                _fail(path, i, "share", f"{row.share!r} is not a share of working time in (0, 1]")
     dup = tasks["task_id"].duplicated()
     if dup.any():
         _fail(path, int(dup.idxmax()) + 2, "task_id", "duplicate id")
     tasks = tasks.copy()
     tasks["degree"] = tasks["degree"].astype(int)
+    tasks["source"] = tasks["source"].replace("", "own")
     return tasks
 
 
@@ -118,7 +132,9 @@ def load_corpus(*dirs: str | Path) -> Corpus:
         _check_occupations(occ_path, occ)
         known = set(occ["occupation_id"]) | {o for f in occupations for o in f["occupation_id"]}
         occupations.append(occ)
-        tasks.append(_check_tasks(task_path, _read(task_path, TASK_COLUMNS), known))
+        tasks.append(
+            _check_tasks(task_path, _read(task_path, TASK_COLUMNS, OPTIONAL_TASK_COLUMNS), known)
+        )
         digest.update(occ_path.read_bytes())
         digest.update(task_path.read_bytes())
     occ_all = pd.concat(occupations, ignore_index=True)

@@ -8,7 +8,10 @@ Deterministic (seeded) so the selection can be reproduced from the official file
   supplemental), topped up with an 8th statement for a random subset until ≥ 6,100.
 
 Run ``python -m training.onet_selection ONET_DIR`` to rewrite
-``training/data/onet/selection.csv``.
+``training/data/onet/selection.csv``. The committed file is authoritative (it is what was
+labelled): it was drawn before the top-up order was made independent of Python's string hashing,
+so a re-run differs from it in which occupations got an 8th statement (about 70 rows), nowhere
+else.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def select(onet_dir: Path, seed: int = 2026) -> list[dict[str, str]]:
         by_major[code[:2]].append(code)
     # Dev occupations: proportional to each major group's size, at least one per group.
     dev: set[str] = set()
-    for major, members in sorted(by_major.items()):
+    for _major, members in sorted(by_major.items()):
         k = max(1, round(DEV_OCCUPATIONS * len(members) / len(codes)))
         dev.update(rng.sample(members, min(k, len(members))))
 
@@ -51,7 +54,7 @@ def select(onet_dir: Path, seed: int = 2026) -> list[dict[str, str]]:
 
     out: list[dict[str, str]] = []
     train_codes = [c for c in codes if c not in dev]
-    extra = set(rng.sample(train_codes, len(train_codes)))  # order for the top-up
+    extra = rng.sample(train_codes, len(train_codes))  # order for the top-up
     n_train = sum(min(len(by_occ[c]), TRAIN_PER_OCCUPATION) for c in train_codes)
     top_up = [c for c in extra if len(by_occ[c]) > TRAIN_PER_OCCUPATION]
     top_up_set = set(top_up[: max(0, TRAIN_TARGET - n_train)])

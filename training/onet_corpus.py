@@ -1,0 +1,141 @@
+"""Our labels on O*NET task statements → two corpus directories in the usual format.
+
+Inputs (``training/data/onet/``): ``selection.csv`` (which statements, from
+:mod:`training.onet_selection`), ``labels_<chunk>.csv`` (our degree, category and German
+counterpart per statement, labelled by hand with ``docs/annotation-rubric.md``) and
+``isco_<chunk>.csv`` (our ISCO-08 unit group and German title per O*NET occupation).
+
+Outputs:
+
+* ``training/data/onet/{occupations,tasks}.csv`` — the training statements;
+* ``training/data/dev/{occupations,tasks}.csv`` — the development set (60 occupations no model
+  trains on; every model choice is judged on it).
+
+Every row carries ``source = onet-29.3:<Task ID>``: the English text is O*NET's, the labels and
+the German text are ours. ``share`` is the statement's typical share of the occupation's working
+time in that language: O*NET core tasks count twice as much as supplemental ones.
+
+This product includes information from the O*NET 29.3 Database by the U.S. Department of
+Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license.
+O*NET® is a trademark of USDOL/ETA. Labels and German translations are ours.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+SOURCE_DIR = DATA / "onet"
+TASK_FIELDS = [
+    "task_id",
+    "occupation_id",
+    "pair_id",
+    "lang",
+    "text",
+    "degree",
+    "category",
+    "source",
+    "share",
+]
+OCCUPATION_FIELDS = [
+    "occupation_id",
+    "isco08",
+    "title_en",
+    "title_de",
+    "synonyms_en",
+    "synonyms_de",
+]
+CORE_WEIGHT = 2.0  # a core task takes about twice the time of a supplemental one
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def occupation_id(soc: str) -> str:
+    return "onet_" + soc.replace("-", "_").replace(".", "_")
+
+
+def build(source_dir: Path = SOURCE_DIR) -> dict[str, tuple[list[dict], list[dict]]]:
+    """{"onet": (occupations, tasks), "dev": (occupations, tasks)} from the label files."""
+    selection = _rows(source_dir / "selection.csv")
+    labels: dict[str, dict[str, str]] = {}
+    for path in sorted(source_dir.glob("labels_*.csv")):
+        for row in _rows(path):
+            labels[row["onet_task_id"]] = row
+    isco: dict[str, dict[str, str]] = {}
+    for path in sorted(source_dir.glob("isco_*.csv")):
+        for row in _rows(path):
+            isco[row["onet_soc"]] = row
+
+    out: dict[str, tuple[list[dict], list[dict]]] = {"onet": ([], []), "dev": ([], [])}
+    seen_occupations: set[str] = set()
+    by_occupation: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for sel in selection:
+        label, occ = labels.get(sel["onet_task_id"]), isco.get(sel["onet_soc"])
+        if label is None or occ is None:
+            continue  # not labelled yet
+        target = "dev" if sel["split"] == "dev" else "onet"
+        occ_id = occupation_id(sel["onet_soc"])
+        if occ_id not in seen_occupations:
+            seen_occupations.add(occ_id)
+            out[target][0].append(
+                {
+                    "occupation_id": occ_id,
+                    "isco08": occ["isco08"],
+                    "title_en": sel["occupation"],
+                    "title_de": occ["title_de"],
+                    "synonyms_en": "",
+                    "synonyms_de": "",
+                }
+            )
+        pair_id = f"onet-{sel['onet_task_id']}"
+        texts = {"en": sel["text"], "de": label.get("text_de", "").strip()}
+        for lang, text in texts.items():
+            if not text:
+                continue
+            row = {
+                "task_id": f"{pair_id}-{lang}",
+                "occupation_id": occ_id,
+                "pair_id": pair_id,
+                "lang": lang,
+                "text": text,
+                "degree": label["degree"],
+                "category": label["category"],
+                "source": f"onet-29.3:{sel['onet_task_id']}",
+                "share": "",
+                "_weight": CORE_WEIGHT if sel["task_type"] == "Core" else 1.0,
+            }
+            out[target][1].append(row)
+            by_occupation[(occ_id, lang)].append(row)
+    for rows in by_occupation.values():
+        total = sum(r["_weight"] for r in rows)
+        for r in rows:
+            r["share"] = f"{r.pop('_weight') / total:.4f}"
+    return out
+
+
+def write(out: dict[str, tuple[list[dict], list[dict]]], data: Path = DATA) -> None:
+    for name, (occupations, tasks) in out.items():
+        target = data / name
+        target.mkdir(parents=True, exist_ok=True)
+        for path, fields, rows in (
+            (target / "occupations.csv", OCCUPATION_FIELDS, occupations),
+            (target / "tasks.csv", TASK_FIELDS, tasks),
+        ):
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=fields)
+                writer.writeheader()
+                writer.writerows(rows)
+        langs = defaultdict(int)
+        for r in tasks:
+            langs[r["lang"]] += 1
+        print(f"{target}: {len(occupations)} occupations, {dict(langs)} statements")
+
+
+if __name__ == "__main__":
+    write(build(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE_DIR))
