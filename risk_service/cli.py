@@ -174,11 +174,17 @@ def train(
     data_dirs: tuple[str, ...], seed: int, models_dir: str, no_promote: bool, if_missing: bool
 ) -> None:
     """Train, evaluate with folds grouped by occupation, and register a model version."""
-    from risk_service.registry import Registry
+    from risk_service.registry import Registry, RegistryError
 
-    if if_missing and Registry(models_dir).current_version():
-        click.echo(f"model {Registry(models_dir).current_version()} is registered; not training")
-        return
+    if if_missing:
+        try:
+            current = Registry(models_dir).current_version()
+        except RegistryError as exc:  # an unreadable pointer: a new model replaces it
+            click.echo(f"{exc}; training a new model", err=True)
+            current = None
+        if current:
+            click.echo(f"model {current} is registered; not training")
+            return
     from training.corpus import CorpusError
     from training.train import train as run_training
 
@@ -305,7 +311,7 @@ def feedback_export(output: str, database_url: str | None) -> None:
 
     from flask import Flask
 
-    from risk_service.store import Store
+    from risk_service.store import Store, StoreUnavailable
     from training.feedback_export import export_feedback
 
     if database_url is None:
@@ -321,7 +327,7 @@ def feedback_export(output: str, database_url: str | None) -> None:
             summary = export_feedback(store, output)
         finally:
             store.dispose()
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, StoreUnavailable) as exc:
         raise click.ClickException(f"cannot read the store: {str(exc).splitlines()[0]}") from None
     click.echo(json.dumps({"output": output, **asdict(summary)}, indent=2))
 
@@ -343,15 +349,26 @@ _models_dir = click.option("--models-dir", default=str(config.MODELS_DIR), show_
 @models.command("list")
 @_models_dir
 def models_list(models_dir: str) -> None:
-    """One line per version; * marks the current one."""
+    """One line per version, oldest first; * marks the current one, BROKEN what would not load."""
+    from risk_service.registry import RegistryError
+
     registry = _registry(models_dir)
-    current = registry.current_version()
+    try:
+        current = registry.current_version()
+    except RegistryError as exc:
+        click.echo(f"warning: {exc}", err=True)
+        current = None
     for m in registry.versions():
-        metrics = m.get("metrics", {})
+        mark = "*" if m["version"] == current else " "
+        if m["broken"]:
+            click.echo(f"{mark} {m['version']}  BROKEN: {m['broken']}")
+            continue
+        metrics = m["metrics"]
         click.echo(
-            f"{'*' if m['version'] == current else ' '} {m['version']}  {m['created']}  "
+            f"{mark} {m['version']}  {m['created']}  "
             f"auc_min={metrics.get('rule_auc_min', '-')}  "
-            f"f1_min={metrics.get('category_macro_f1_min', '-')}  data={m['data_hash'][:10]}"
+            f"f1_min={metrics.get('category_macro_f1_min', '-')}  "
+            f"data={m.get('data_hash', '')[:10]}"
         )
 
 
@@ -384,6 +401,8 @@ def models_promote(version: str, force: bool, models_dir: str) -> None:
         click.echo(f"current: {_registry(models_dir).promote(version, force=force)}")
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the pointer could not be written
+        raise click.ClickException(f"cannot update the registry: {exc}") from None
 
 
 @models.command("rollback")
@@ -396,6 +415,8 @@ def models_rollback(models_dir: str) -> None:
         click.echo(f"current: {_registry(models_dir).rollback()}")
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the pointer could not be written
+        raise click.ClickException(f"cannot update the registry: {exc}") from None
 
 
 @models.command("diff")

@@ -136,7 +136,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "/readyz",
         "get",
-        "Readiness: 503 until a model is loaded",
+        "Readiness: 503 until a model is loaded and while the audit log cannot be written",
         "operations",
         response=schemas.Readiness,
         extra_responses={503: schemas.Readiness},

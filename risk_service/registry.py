@@ -2,36 +2,54 @@
 
 Layout under the registry root (``models/`` by default)::
 
-    <version>/model.joblib     the TaskModel
-    <version>/manifest.json    version, created, libraries, data hash, sha256, metrics
+    <version>/model.npz        the model's numpy arrays (no pickled objects)
+    <version>/model.json       everything else about the model (risk_service.artifact)
+    <version>/manifest.json    version, created, format, sha256 of each artifact file, metrics, …
     <version>/...              evaluation report, plots, model card (written by training)
     current                    the serving version's name
     history                    promoted versions, oldest first (for rollback)
 
-Every load recomputes the artifact's sha256 and compares it with the manifest before joblib
-unpickles anything, so a tampered or truncated file is refused instead of executed.
+Artifacts are data, not code: a load reads each artifact file into memory, checks its sha256
+against the manifest, and only then parses those same bytes (``allow_pickle=False``, JSON), so
+a tampered, truncated or swapped file is refused before anything interprets it. Version folders
+must be real directories directly inside the root (no symlinks). Every malformed manifest,
+pointer or artifact is a :class:`RegistryError` saying what is wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
-import pickle
 import platform
+import re
 import shutil
+import stat
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import joblib
+import numpy as np
 
+from risk_service.artifact import ArtifactError
 from risk_service.taskmodel import TaskModel
 
-ARTIFACT = "model.joblib"
+ARRAYS = "model.npz"
+DOCUMENT = "model.json"
+ARTIFACTS = (ARRAYS, DOCUMENT)
+ARTIFACT = ARRAYS  # the file a tamper test flips a byte in
+LEGACY_ARTIFACT = "model.joblib"  # pickles written before the npz+json format: never loaded
 MANIFEST = "manifest.json"
+FORMAT = "npz+json/1"
 PRIMARY_METRIC = "rule_auc_min"  # the worse language's grouped-CV ROC AUC: higher is better
+
+_VERSION_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_MAX_MANIFEST_BYTES = 1 << 20
+_MAX_POINTER_BYTES = 1 << 16
 
 
 class RegistryError(RuntimeError):
@@ -46,10 +64,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def artifact_digest(files: Mapping[str, str]) -> str:
+    """One sha256 for a version's artifact files (their names and sha256s, sorted)."""
+    lines = "".join(f"{name} {sha}\n" for name, sha in sorted(files.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 def _library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    import numpy
     import pandas
     import scipy
     import sklearn
@@ -57,12 +80,18 @@ def _library_versions() -> dict[str, str]:
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
+        "numpy": np.__version__,
         "scipy": scipy.__version__,
         "pandas": pandas.__version__,
-        "joblib": joblib.__version__,
         "PyStemmer": version("PyStemmer"),  # decides the word view's stems when serving
     }
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -74,68 +103,171 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _read_regular(path: Path, what: str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, not following a symlink; RegistryError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise RegistryError(f"{what}: {path.name} is missing") from None
+    except OSError as exc:  # ELOOP: a symlink; EACCES, EISDIR, …
+        reason = "is a symlink" if os.path.islink(path) else f"cannot be read ({exc.strerror})"
+        raise RegistryError(f"{what}: {path.name} {reason}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise RegistryError(f"{what}: {path.name} is not a regular file")
+        data = fh.read() if limit is None else fh.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise RegistryError(f"{what}: {path.name} is larger than {limit} bytes")
+    return data
+
+
+def _check_name(version: object, what: str = "model version") -> str:
+    if not isinstance(version, str) or not _VERSION_NAME.fullmatch(version):
+        raise RegistryError(f"invalid {what} {str(version)[:80]!r}")
+    return version
+
+
+def _check_manifest(version: str, manifest: object) -> dict:
+    """The fields every reader relies on, with their types; the error names the first bad one."""
+
+    def bad(problem: str) -> RegistryError:
+        return RegistryError(f"model {version}: {MANIFEST} {problem}")
+
+    if not isinstance(manifest, dict):
+        raise bad(f"is not a JSON object but {type(manifest).__name__}")
+    for key, kind in (("version", str), ("created", str), ("sha256", str), ("metrics", dict)):
+        if key not in manifest:
+            raise bad(f"has no {key!r}")
+        if not isinstance(manifest[key], kind):
+            raise bad(f"{key!r} is not a {kind.__name__}")
+    if manifest["version"] != version:
+        raise bad(f"names version {manifest['version'][:80]!r}, not its folder {version!r}")
+    try:
+        dt.datetime.fromisoformat(manifest["created"])
+    except ValueError:
+        raise bad(f"'created' is not an ISO 8601 time: {manifest['created'][:40]!r}") from None
+    if not _SHA256.fullmatch(manifest["sha256"]):
+        raise bad("'sha256' is not 64 lower-case hex digits")
+    if not isinstance(manifest.get("data_hash", ""), str):
+        raise bad("'data_hash' is not a str")
+    return manifest
+
+
 class Registry:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
     # -- reading -------------------------------------------------------------------------
-    def versions(self) -> list[dict]:
-        """Manifests of all versions, oldest first."""
+    def versions(self, *, verify: bool = True) -> list[dict]:
+        """Manifests of all versions, oldest first; a broken one has ``broken`` (the reason).
+
+        With ``verify`` every version is loaded as serving would load it (hashes, parsing, a
+        test prediction; about 0.2 s each), so ``broken`` is exactly what a load refuses.
+        """
         if not self.root.is_dir():
             return []
-        manifests = []
-        for child in self.root.iterdir():
-            if (child / MANIFEST).is_file():
-                manifests.append(json.loads((child / MANIFEST).read_text()))
-        return sorted(manifests, key=lambda m: (m["created"], m["version"]))
+        entries = []
+        for child in sorted(self.root.iterdir()):
+            if child.name.startswith(".") or child.name in ("current", "history"):
+                continue  # staging folders, pointers
+            if not child.is_symlink() and not child.is_dir():
+                continue  # a README or other plain file
+            try:
+                manifest = self.load(child.name).meta if verify else self.manifest(child.name)
+                entries.append({**manifest, "broken": None})
+            except RegistryError as exc:
+                entries.append({"version": child.name, "broken": str(exc)})
+        return sorted(entries, key=lambda m: (str(m.get("created", "")), m["version"]))
 
     def manifest(self, version: str) -> dict:
-        path = self._dir(version) / MANIFEST
-        if not path.is_file():
-            raise RegistryError(f"unknown model version {version!r}")
-        return json.loads(path.read_text())
+        """The checked manifest of ``version`` (RegistryError when missing or malformed)."""
+        what = f"model {version}"
+        raw = _read_regular(self._dir(version) / MANIFEST, what, _MAX_MANIFEST_BYTES)
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise RegistryError(f"{what}: {MANIFEST} is not UTF-8 text") from None
+        except (ValueError, RecursionError) as exc:
+            raise RegistryError(f"{what}: {MANIFEST} is not valid JSON ({exc})") from None
+        return _check_manifest(version, data)
 
     def current_version(self) -> str | None:
+        """The version ``current`` names, None when there is none; RegistryError if unreadable."""
         pointer = self.root / "current"
-        return pointer.read_text().strip() or None if pointer.is_file() else None
+        if not os.path.lexists(pointer):
+            return None
+        raw = _read_regular(pointer, "registry pointer", _MAX_POINTER_BYTES)
+        try:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise RegistryError("registry pointer: current is not UTF-8 text") from None
+        return _check_name(text, "model version in current") if text else None
 
     def pointer_stamp(self) -> float:
         """Modification time of the ``current`` pointer (0 when absent); cheap to poll."""
         try:
             return (self.root / "current").stat().st_mtime
-        except FileNotFoundError:
+        except OSError:
             return 0.0
 
-    def verify(self, version: str) -> Path:
-        """Return the artifact path after checking its sha256 against the manifest."""
+    def verify(self, version: str) -> dict:
+        """Check ``version``'s manifest and the sha256 of every artifact file; its manifest."""
+        return self._verified(version)[0]
+
+    def _verified(self, version: str) -> tuple[dict, dict[str, bytes]]:
+        """The manifest and the artifact bytes, each file hashed as read (parse these bytes,
+        never the file again: it may have changed since)."""
         manifest = self.manifest(version)
-        artifact = self._dir(version) / ARTIFACT
-        if not artifact.is_file():
-            raise RegistryError(f"model {version}: artifact {artifact} is missing")
-        actual = sha256_file(artifact)
-        if actual != manifest["sha256"]:
-            raise RegistryError(
-                f"model {version}: artifact sha256 {actual[:12]}… does not match the manifest "
-                f"({manifest['sha256'][:12]}…); refusing to load a modified file"
-            )
-        return artifact
+        folder, what = self._dir(version), f"model {version}"
+        if manifest.get("format") != FORMAT:
+            if "format" not in manifest or os.path.lexists(folder / LEGACY_ARTIFACT):
+                raise RegistryError(
+                    f"{what} is in the old pickle format ({LEGACY_ARTIFACT}), which is no longer "
+                    "loaded because a pickle can run code; retrain it with `risk-service train`"
+                )
+            raise RegistryError(f"{what}: unknown artifact format {str(manifest['format'])[:40]!r}")
+        files = manifest.get("files")
+        if not isinstance(files, dict) or set(files) != set(ARTIFACTS):
+            raise RegistryError(f"{what}: {MANIFEST} 'files' must list exactly {list(ARTIFACTS)}")
+        if not all(isinstance(sha, str) and _SHA256.fullmatch(sha) for sha in files.values()):
+            raise RegistryError(f"{what}: {MANIFEST} 'files' has a malformed sha256")
+        if artifact_digest(files) != manifest["sha256"]:
+            raise RegistryError(f"{what}: {MANIFEST} 'sha256' does not match its 'files'")
+        blobs = {}
+        for name in ARTIFACTS:
+            data = _read_regular(folder / name, what)
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != files[name]:
+                raise RegistryError(
+                    f"{what}: {name} sha256 {actual[:12]}… does not match the manifest "
+                    f"({files[name][:12]}…); refusing to load a modified file"
+                )
+            blobs[name] = data
+        return manifest, blobs
 
     def load(self, version: str | None = None) -> TaskModel:
         """Load ``version`` (default: current) after verifying it."""
         version = version or self.current_version()
         if version is None:
             raise RegistryError(f"no current model in {self.root}; run `risk-service train`")
-        artifact = self.verify(version)
+        manifest, blobs = self._verified(version)
         try:
-            model = joblib.load(artifact)
-        except (AttributeError, ImportError, TypeError, pickle.UnpicklingError) as exc:
-            # Pickled by an older code version whose classes no longer exist.
+            document = json.loads(blobs[DOCUMENT].decode("utf-8"))
+            with np.load(io.BytesIO(blobs[ARRAYS]), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+            model = TaskModel.from_arrays(arrays, document)
+        except (ArtifactError, ValueError, RecursionError, zipfile.BadZipFile, OSError) as exc:
+            # ValueError covers bad JSON, non-UTF-8 text and pickled (object) arrays.
             raise RegistryError(
-                f"model {version} was saved by an incompatible code version ({exc}); retrain it"
+                f"model {version}: the artifact is not a model this code can read ({exc}); "
+                "retrain it"
             ) from None
-        if not isinstance(model, TaskModel):
-            raise RegistryError(f"model {version}: artifact is not a TaskModel")
-        try:  # an artifact pickled by an older code version may load but fail to predict
+        except Exception as exc:  # noqa: BLE001 - a state the classes reject: do not serve it
+            raise RegistryError(
+                f"model {version}: the artifact does not fit this code version "
+                f"({type(exc).__name__}: {exc}); retrain it"
+            ) from None
+        try:  # a model saved by another code version may load but fail to predict
             model.predict(["Enter invoices into the accounting system"])
             for match in model.occupations.search("Buchhalter/in", k=1):
                 model.occupations.title(match.occupation_id, "en")
@@ -143,7 +275,7 @@ class Registry:
             raise RegistryError(
                 f"model {version} does not work with this code version ({exc}); retrain it"
             ) from None
-        model.meta = self.manifest(version)
+        model.meta = manifest
         return model
 
     # -- writing -------------------------------------------------------------------------
@@ -153,45 +285,54 @@ class Registry:
         """Store ``model`` as a new version (not yet promoted) and return its name."""
         self.root.mkdir(parents=True, exist_ok=True)
         created = dt.datetime.now(dt.UTC)
+        arrays, document = model.to_arrays()
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         try:
-            model.meta = {}
-            joblib.dump(model, staging / ARTIFACT, compress=3)
-            sha = sha256_file(staging / ARTIFACT)
+            buffer = io.BytesIO()
+            np.savez_compressed(buffer, **arrays)
+            _fsync_write(staging / ARRAYS, buffer.getvalue())
+            text = json.dumps(document, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+            _fsync_write(staging / DOCUMENT, text.encode("ascii"))
+            files = {name: sha256_file(staging / name) for name in ARTIFACTS}
+            sha = artifact_digest(files)
             version = f"{created:%Y%m%d-%H%M%S}-{sha[:8]}"
+            target, n = self.root / version, 1
+            while os.path.lexists(target):  # same bytes saved twice within a second
+                n += 1
+                target = self.root / f"{version}-{n}"
             manifest = {
-                "version": version,
+                "version": target.name,
                 "created": created.isoformat(timespec="seconds"),
+                "format": FORMAT,
                 "sha256": sha,
-                "artifact_bytes": (staging / ARTIFACT).stat().st_size,
+                "files": files,
+                "artifact_bytes": sum((staging / name).stat().st_size for name in ARTIFACTS),
                 "data_hash": data_hash,
                 "libraries": _library_versions(),
                 "metrics": metrics,
                 **(extra or {}),
             }
-            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-            target, n = self._dir(version), 1
-            while target.exists():  # same bytes saved twice within a second
-                n += 1
-                target = self._dir(f"{version}-{n}")
-            version = target.name
-            manifest["version"] = version
-            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+            text = json.dumps(manifest, indent=2, ensure_ascii=False)
+            _fsync_write(staging / MANIFEST, text.encode("utf-8"))
             staging.chmod(0o755)  # mkdtemp makes it 0700; analysts read the reports inside
             os.replace(staging, target)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-        return version
+        return target.name
 
     def promote(self, version: str, *, force: bool = False) -> str:
-        """Make ``version`` current. Refuses a challenger worse on :data:`PRIMARY_METRIC`."""
-        self.verify(version)
-        current = self.current_version()
+        """Make ``version`` current after loading it. Refuses a challenger worse on
+        :data:`PRIMARY_METRIC` unless ``force``; a broken current version is simply replaced."""
+        new = self.load(version).meta["metrics"].get(PRIMARY_METRIC)
+        try:
+            current = self.current_version()
+            old = self.manifest(current)["metrics"].get(PRIMARY_METRIC) if current else None
+        except RegistryError:
+            current = old = None  # nothing sound to compare with
         if current and current != version and not force:
-            new = self.manifest(version)["metrics"].get(PRIMARY_METRIC)
-            old = self.manifest(current)["metrics"].get(PRIMARY_METRIC)
-            if new is not None and old is not None and new < old:
+            comparable = all(isinstance(v, int | float) for v in (new, old))
+            if comparable and new < old:
                 raise RegistryError(
                     f"{version} is worse than current {current} on {PRIMARY_METRIC} "
                     f"({new:.4f} < {old:.4f}); use --force to promote anyway"
@@ -204,13 +345,13 @@ class Registry:
         return version
 
     def rollback(self) -> str:
-        """Return to the previously promoted version."""
+        """Return to the previously promoted version (after loading it)."""
         history = self._history()
         if len(history) < 2:
             raise RegistryError("nothing to roll back to: fewer than two promoted versions")
         history.pop()
         previous = history[-1]
-        self.verify(previous)
+        self.load(previous)
         _write_atomic(self.root / "history", "\n".join(history) + "\n")
         _write_atomic(self.root / "current", previous + "\n")
         return previous
@@ -218,8 +359,8 @@ class Registry:
     def write_files(self, version: str, files: Mapping[str, bytes]) -> list[Path]:
         """Write report files (metrics, report, plots, model card) into a version's folder.
 
-        These files describe the artifact but are not part of it: the sha256 covers only
-        ``model.joblib``, so rewriting a report never invalidates a model.
+        These files describe the artifact but are not part of it: the sha256s cover only the
+        artifact files, so rewriting a report never invalidates a model.
 
         Parameters
         ----------
@@ -233,12 +374,11 @@ class Registry:
         list of Path
             The written files, in the order given.
         """
+        self.manifest(version)  # a registered, sound version
         folder = self._dir(version)
-        if not (folder / MANIFEST).is_file():
-            raise RegistryError(f"unknown model version {version!r}")
         written = []
         for name, content in files.items():
-            reserved = name in (ARTIFACT, MANIFEST) or name.startswith(".")
+            reserved = name in (*ARTIFACTS, LEGACY_ARTIFACT, MANIFEST) or name.startswith(".")
             if not name or reserved or name != Path(name).name:
                 raise RegistryError(f"refusing to write {name!r} into model {version}")
             path = folder / name
@@ -252,9 +392,31 @@ class Registry:
 
     def _history(self) -> list[str]:
         path = self.root / "history"
-        return path.read_text().split() if path.is_file() else []
+        if not os.path.lexists(path):
+            return []
+        raw = _read_regular(path, "registry history", _MAX_POINTER_BYTES * 16)
+        try:
+            return [_check_name(v, "model version in history") for v in raw.decode().split()]
+        except UnicodeDecodeError:
+            raise RegistryError("registry history is not UTF-8 text") from None
 
     def _dir(self, version: str) -> Path:
-        if not version or "/" in version or version.startswith("."):
-            raise RegistryError(f"invalid model version {version!r}")
-        return self.root / version
+        """The folder of ``version``: a real directory directly inside the root."""
+        _check_name(version)
+        path = self.root / version
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            raise RegistryError(f"unknown model version {version!r}") from None
+        except OSError as exc:
+            raise RegistryError(
+                f"model {version}: cannot read its folder ({exc.strerror})"
+            ) from None
+        if stat.S_ISLNK(mode):
+            raise RegistryError(
+                f"model {version}: its folder is a symlink; versions must be real folders "
+                f"inside {self.root}"
+            )
+        if not stat.S_ISDIR(mode) or path.resolve().parent != self.root.resolve():
+            raise RegistryError(f"model {version}: not a folder inside {self.root}")
+        return path

@@ -9,14 +9,16 @@ or scipy, which is most of a worker's start-up time and memory.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from risk_service import config
+from risk_service import artifact, config
 from risk_service.features import FeatureSpace
 from risk_service.occupations import OccupationIndex
 
@@ -131,6 +133,21 @@ class TaskModel:
         # A statement evicted by another thread between lookup and read.
         rule, proba = self._compute([text])
         return float(rule[0]), proba[0].tolist(), self.classes[int(proba[0].argmax())]
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict]:
+        """The model as data: named arrays and a JSON document (:mod:`risk_service.artifact`).
+
+        ``meta`` is left out: the registry keeps it in the version's manifest.
+        """
+        return artifact.encode(dataclasses.replace(self, meta={}))
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], document: object) -> TaskModel:
+        """Rebuild a model from :meth:`to_arrays` output; :class:`ArtifactError` otherwise."""
+        model = artifact.decode(document, arrays)
+        if not isinstance(model, cls):
+            raise artifact.ArtifactError(f"the artifact holds a {type(model).__name__}")
+        return model
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

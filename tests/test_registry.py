@@ -1,7 +1,7 @@
 import pytest
 
 from risk_service import create_app
-from risk_service.registry import ARTIFACT, Registry, RegistryError
+from risk_service.registry import ARTIFACT, ARTIFACTS, Registry, RegistryError
 from tests.conftest import ADMIN_TOKEN
 
 
@@ -43,31 +43,62 @@ def test_promote_refuses_worse_model_and_rollback_restores(tmp_path, model):
     assert registry.current_version() == first
 
 
-def test_artifact_of_an_older_code_version_is_refused_not_a_500(tmp_path, model):
+def test_a_version_saved_as_a_pickle_is_refused_with_retrain_not_a_500(tmp_path, model):
+    """Versions from before the npz+json format (model.joblib) are never unpickled."""
     import json
 
-    from risk_service.registry import MANIFEST, sha256_file
+    from risk_service.registry import LEGACY_ARTIFACT, MANIFEST, sha256_file
 
     registry = Registry(tmp_path)
     good = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
     registry.promote(good)
     old = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
-    # A pickle naming a class this code no longer has (as models saved before the serving
-    # refactor do), with a manifest that vouches for its bytes.
-    artifact = tmp_path / old / ARTIFACT
+    # What an old version looks like: a pickle naming a class this code no longer has, and a
+    # manifest (without "format" and "files") that vouches for its bytes.
+    for name in ARTIFACTS:
+        (tmp_path / old / name).unlink()
+    artifact = tmp_path / old / LEGACY_ARTIFACT
     artifact.write_bytes(b"crisk_service.features\nLeanTfidfVectorizer\n.")
     manifest = json.loads((tmp_path / old / MANIFEST).read_text())
+    del manifest["format"], manifest["files"]
     manifest["sha256"] = sha256_file(artifact)
     (tmp_path / old / MANIFEST).write_text(json.dumps(manifest))
 
-    with pytest.raises(RegistryError, match="incompatible code version"):
+    with pytest.raises(RegistryError, match="old pickle format.*retrain"):
         registry.load(old)
+    with pytest.raises(RegistryError, match="old pickle format"):
+        registry.promote(old, force=True)
     app = create_app({"TESTING": True, "MODELS_DIR": str(tmp_path), "ADMIN_TOKEN": ADMIN_TOKEN})
     client = app.test_client()
     (tmp_path / "current").write_text(old + "\n")
     response = client.post("/v1/model/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert response.status_code == 409 and "retrain" in response.get_json()["detail"]
     assert client.post("/v1/score", json={"tasks": ["Answer calls"]}).status_code == 200
+
+
+def test_saved_model_is_arrays_and_json_and_loads_to_the_same_predictions(tmp_path, model):
+    import json
+    import zipfile
+
+    from risk_service.registry import MANIFEST
+
+    registry = Registry(tmp_path)
+    version = registry.save(model, metrics={"rule_auc_min": 0.9}, data_hash="x")
+    folder = tmp_path / version
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*ARTIFACTS, MANIFEST])
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["format"] == "npz+json/1" and set(manifest["files"]) == set(ARTIFACTS)
+    with zipfile.ZipFile(folder / "model.npz") as npz:  # plain .npy members, nothing else
+        assert all(name.endswith(".npy") for name in npz.namelist())
+    json.loads((folder / "model.json").read_text())  # plain JSON
+    loaded = registry.load(version)
+    texts = ["Rechnungen kontieren und buchen", "Comfort grieving relatives", "Lead the team"]
+    expected, actual = model.predict(texts), loaded.predict(texts)
+    assert actual.rule_based.tolist() == expected.rule_based.tolist()
+    assert actual.category == expected.category
+    assert loaded.occupations.search("Buchhalter/in", k=3) == model.occupations.search(
+        "Buchhalter/in", k=3
+    )
 
 
 @pytest.mark.parametrize("query", ["Buchhalter/in", "会计师", "ä", "zzzz qqqq", "Data"])
