@@ -112,13 +112,24 @@ def _read_regular(path: Path, what: str, limit: int | None = None) -> bytes:
     except OSError as exc:  # ELOOP: a symlink; EACCES, EISDIR, …
         reason = "is a symlink" if os.path.islink(path) else f"cannot be read ({exc.strerror})"
         raise RegistryError(f"{what}: {path.name} {reason}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a folder
+        os.close(fd)
+        raise RegistryError(f"{what}: {path.name} is not a regular file")
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise RegistryError(f"{what}: {path.name} is not a regular file")
         data = fh.read() if limit is None else fh.read(limit + 1)
     if limit is not None and len(data) > limit:
         raise RegistryError(f"{what}: {path.name} is larger than {limit} bytes")
     return data
+
+
+def _array(npz, name: str, version: str) -> np.ndarray:
+    try:
+        return npz[name]
+    except ValueError as exc:  # numpy refuses object arrays: they would need unpickling
+        raise RegistryError(
+            f"model {version}: {ARRAYS} member {name[:60]!r} is not a plain array (it would "
+            f"need unpickling: {exc})"
+        ) from None
 
 
 def _check_name(version: object, what: str = "model version") -> str:
@@ -251,11 +262,15 @@ class Registry:
         if version is None:
             raise RegistryError(f"no current model in {self.root}; run `risk-service train`")
         manifest, blobs = self._verified(version)
+        if not blobs[ARRAYS].startswith(b"PK\x03\x04"):  # a pickle, a bare .npy, anything else
+            raise RegistryError(f"model {version}: {ARRAYS} is not an npz archive; retrain it")
         try:
             document = json.loads(blobs[DOCUMENT].decode("utf-8"))
             with np.load(io.BytesIO(blobs[ARRAYS]), allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in npz.files}
+                arrays = {name: _array(npz, name, version) for name in npz.files}
             model = TaskModel.from_arrays(arrays, document)
+        except RegistryError:
+            raise
         except (ArtifactError, ValueError, RecursionError, zipfile.BadZipFile, OSError) as exc:
             # ValueError covers bad JSON, non-UTF-8 text and pickled (object) arrays.
             raise RegistryError(

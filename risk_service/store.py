@@ -15,8 +15,8 @@ stores the role itself only when ``STORE_RAW_TEXT`` is true.
 Faults end in a 503 with ``Retry-After`` within a bounded time, and the store recovers without a
 restart:
 
-* a lock held by another writer is waited for at most ``STORE_LOCK_TIMEOUT`` seconds (SQLite
-  busy timeout, PostgreSQL ``lock_timeout``);
+* a lock held by another writer is waited for at most ``STORE_LOCK_TIMEOUT`` seconds (SQLite:
+  retried with ``time.sleep``, which yields under gevent; PostgreSQL: ``lock_timeout``);
 * a connection that turns out stale (read-only, broken) is discarded with the rest of the pool
   and the transaction retried once on a fresh one; pooled connections are pinged on checkout;
 * a SQLite file that cannot be written (read-only, immutable) is detected before SQLite touches
@@ -33,6 +33,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -167,21 +168,18 @@ def input_hash(role: Role) -> str:
     return hashlib.sha256(canonical_role_json(role).encode("utf-8")).hexdigest()
 
 
-def _sqlite_pragmas(busy_ms: int) -> Callable:
-    def apply(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        # Wait a bounded time for a concurrent writer instead of failing at once; no memory map
-        # of the database file (a file that shrinks or turns immutable under a map is SIGBUS);
-        # then WAL so readers never block the writer, NORMAL sync (see the module docstring;
-        # feedback asks for FULL), and enforce the feedback foreign key.
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-        cursor.execute("PRAGMA mmap_size=0")
-        _switch_to_wal(cursor)
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return apply
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # No busy wait inside SQLite (Store._run waits for a concurrent writer, cooperatively); no
+    # memory map of the database file (a file that shrinks or turns immutable under a map is
+    # SIGBUS); then WAL so readers never block the writer, NORMAL sync (see the module
+    # docstring; feedback asks for FULL), and enforce the feedback foreign key.
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.execute("PRAGMA mmap_size=0")
+    _switch_to_wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def _switch_to_wal(cursor, seconds: float = 10.0) -> None:
@@ -259,17 +257,18 @@ def is_lock_wait(exc: BaseException) -> bool:
 def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> Engine:
     """An engine for ``url`` whose lock waits end after ``lock_timeout`` seconds.
 
-    SQLite files get WAL, ``synchronous=NORMAL``, no memory map, a busy timeout, and no
-    connection while the file cannot be written; PostgreSQL (psycopg) gets ``lock_timeout`` and
-    a connect timeout. Stale connections are discarded: pinged on checkout, and a read-only
-    connection is treated as a disconnect (the pool is recycled and the work can be retried).
+    SQLite files get WAL, ``synchronous=NORMAL``, no memory map, no busy wait (the
+    :class:`Store` retries, see ``Store._run``) and no connection while the file cannot be
+    written; PostgreSQL (psycopg) gets ``lock_timeout`` and a connect timeout. Stale
+    connections are discarded: pinged on checkout, and a read-only connection is treated as a
+    disconnect (the pool is recycled and the work can be retried).
     """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     path = sqlite_file(url)
     kwargs: dict = {}
     if backend == "sqlite":
-        kwargs["connect_args"] = {"timeout": lock_timeout}
+        kwargs["connect_args"] = {"timeout": 0}  # see _sqlite_pragmas
         if path is None:  # in memory: one connection is the database, share it
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"]["check_same_thread"] = False
@@ -282,7 +281,7 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> Engi
     engine = create_engine(url, hide_parameters=True, pool_pre_ping=True, **kwargs)
 
     if backend == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas(max(1, round(lock_timeout * 1000))))
+        event.listen(engine, "connect", _sqlite_pragmas)
     if path is not None:
 
         @event.listens_for(engine, "do_connect")
@@ -334,6 +333,7 @@ class Store:
         self.url = url
         self.store_raw_text = store_raw_text
         self.probe_seconds = probe_seconds
+        self.lock_timeout = lock_timeout
         self.engine = make_engine(url, lock_timeout=lock_timeout)
         self.path = sqlite_file(url)
         self._tables_ready = False
@@ -341,10 +341,15 @@ class Store:
         self._last_write: tuple[float, str | None] = (-math.inf, None)
         self._probe_lock = threading.Lock()
 
-    def create_tables(self) -> None:
-        """Create missing tables (safe when several workers start at once)."""
+    def create_tables(self, seconds: float = 10.0) -> None:
+        """Create missing tables (safe when several workers start at once).
+
+        Retried for up to ``seconds`` (at least five times) while another worker holds the
+        lock or creates the same table.
+        """
         self._refuse_if_unwritable("could not open the store")
-        for attempt in range(5):
+        deadline = time.monotonic() + seconds
+        for attempt in itertools.count():
             try:
                 metadata.create_all(self.engine)
                 with self.engine.begin() as conn:
@@ -353,8 +358,9 @@ class Store:
                 self._tables_ready = True
                 return
             except SQLAlchemyError:
-                # Another worker created a table between our check and our CREATE: check again.
-                if attempt == 4:
+                # Another worker created a table between our check and our CREATE, or holds
+                # the lock: check again.
+                if attempt >= 4 and time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
 
@@ -370,21 +376,32 @@ class Store:
         """``work`` in one transaction, committed when this returns.
 
         The file check comes first (see :func:`unwritable_reason`). A connection found stale
-        (the pool is then recycled) gets one retry on a fresh connection: its transaction was
-        rolled back, so nothing is written twice. Every other database error is
+        (the pool is then recycled) gets one retry on a fresh connection; a SQLite lock held by
+        another writer is retried until ``lock_timeout``. A failed transaction was rolled back,
+        so a retry never writes twice. Every other database error is
         :class:`StoreUnavailable`; errors raised by ``work`` itself pass through.
+
+        SQLite's own busy timeout is off: its wait is a C sleep that would stall every
+        greenlet of a gevent worker, while ``time.sleep`` here yields to them.
         """
-        for attempt in (1, 2):
+        deadline = time.monotonic() + self.lock_timeout
+        pause, stale_retried = 0.002, False
+        while True:
             self._refuse_if_unwritable(what)
             try:
                 if not self._tables_ready:  # the store was unavailable when the app started
-                    self.create_tables()
+                    self.create_tables(seconds=max(0.0, deadline - time.monotonic()))
                 transaction = self._fsynced_transaction() if fsync else self.engine.begin()
                 with transaction as conn:
                     result = work(conn)
             except DBAPIError as exc:
-                if exc.connection_invalidated and attempt == 1:
+                if exc.connection_invalidated and not stale_retried:
                     log.warning("%s: discarded a stale database connection; retrying", what)
+                    stale_retried = True
+                    continue
+                if self.path and is_lock_wait(exc) and time.monotonic() + pause < deadline:
+                    time.sleep(pause)
+                    pause = min(2 * pause, 0.05)
                     continue
                 self._failed(what, exc, write)
             except SQLAlchemyError as exc:
@@ -393,7 +410,6 @@ class Store:
                 if write:
                     self._last_write = (time.monotonic(), None)
                 return result
-        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _failed(self, what: str, exc: SQLAlchemyError, write: bool) -> None:
         locked = is_lock_wait(exc)
