@@ -149,10 +149,10 @@ def compile_model(
     ----------
     featurizer : ColumnTransformer
         A fitted :func:`build_featurizer`.
-    rule_head : LogisticRegression
-        Binary: rule-based or not.
-    category_head : OneVsRestClassifier
-        Of binary ``LogisticRegression`` heads, one per category.
+    rule_head : PairedLogisticRegression
+        Binary: rule-based or not (``coef_`` of shape (1, n_features)).
+    category_head : PairedLogisticRegression
+        One-vs-rest over the categories (``coef_`` of shape (n_classes, n_features)).
     occupations : OccupationIndex
     meta : dict, optional
 
@@ -160,11 +160,12 @@ def compile_model(
     -------
     TaskModel
     """
-    heads = [rule_head, *category_head.estimators_]
     return TaskModel(
         features=feature_space(featurizer),
-        coef=np.vstack([h.coef_.ravel() for h in heads]).astype(np.float64),
-        intercept=np.array([h.intercept_[0] for h in heads], dtype=np.float64),
+        coef=np.vstack([rule_head.coef_, category_head.coef_]).astype(np.float64),
+        intercept=np.concatenate([rule_head.intercept_, category_head.intercept_]).astype(
+            np.float64
+        ),
         classes=tuple(str(c) for c in category_head.classes_),
         occupations=occupations,
         meta=dict(meta or {}),
