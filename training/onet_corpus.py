@@ -72,6 +72,9 @@ def build(source_dir: Path = SOURCE_DIR) -> dict[str, tuple[list[dict], list[dic
         for row in _rows(path):
             isco[row["onet_soc"]] = row
 
+    # O*NET repeats some statements word for word across occupations; one that is in the
+    # development set is kept out of training, so no dev statement is ever trained on.
+    dev_texts = {s["text"].strip().lower() for s in selection if s["split"] == "dev"}
     out: dict[str, tuple[list[dict], list[dict]]] = {"onet": ([], []), "dev": ([], [])}
     seen_occupations: set[str] = set()
     by_occupation: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -80,6 +83,8 @@ def build(source_dir: Path = SOURCE_DIR) -> dict[str, tuple[list[dict], list[dic
         if label is None or occ is None:
             continue  # not labelled yet
         target = "dev" if sel["split"] == "dev" else "onet"
+        if target == "onet" and sel["text"].strip().lower() in dev_texts:
+            continue
         occ_id = occupation_id(sel["onet_soc"])
         if occ_id not in seen_occupations:
             seen_occupations.add(occ_id)
