@@ -27,7 +27,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config.from_mapping(config)
 
     # Imported here so that `import risk_service` (CLI, training) stays light.
-    from risk_service import problems, ratelimit, store, telemetry
+    from risk_service import problems, ratelimit, request_body, store, telemetry
     from risk_service.api import init_app as init_api
     from risk_service.live_model import LiveModel
     from risk_service.registry import Registry
@@ -35,6 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     problems.init_app(app)
     telemetry.init_app(app)  # before the limiter: its hooks time and log rate-limited requests too
     ratelimit.init_app(app)
+    request_body.init_app(app)  # after telemetry: a 408 is timed and logged like any answer
     store.init_app(app)
     live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
     app.extensions["risk_model"] = live

@@ -164,7 +164,8 @@ def workforce(input_path: str, output_path: str | None, models_dir: str) -> None
     "data_dirs",
     multiple=True,
     type=click.Path(exists=True, file_okay=False),
-    help="Data directory with occupations.csv and tasks.csv (repeatable).",
+    help="Data directory with occupations.csv and tasks.csv (repeatable; default: our corpus "
+    "and our O*NET labels).",
 )
 @click.option("--seed", default=0, show_default=True)
 @click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
@@ -186,11 +187,12 @@ def train(
             click.echo(f"model {current} is registered; not training")
             return
     from training.corpus import CorpusError
+    from training.train import DEFAULT_DATA
     from training.train import train as run_training
 
     try:
         version, metrics = run_training(
-            list(data_dirs) or [config.DATA_DIR], models_dir, seed=seed, promote=not no_promote
+            list(data_dirs) or list(DEFAULT_DATA), models_dir, seed=seed, promote=not no_promote
         )
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
@@ -202,12 +204,18 @@ def train(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
+@click.option(
+    "--workers",
+    default=os.cpu_count() or 1,
+    show_default="one per core",
+    help="gevent worker processes; scoring is CPU-bound, so more than the cores do not help.",
+)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API under gunicorn.
+    """Serve the API under gunicorn (settings in risk_service/gunicorn_conf.py).
 
     Workers share metrics through a fresh PROMETHEUS_MULTIPROC_DIR; the app writes one JSON log
     line per request itself (gunicorn's access log would print query strings, i.e. role text).
+    Put a buffering reverse proxy in front in production (README, Operations).
     """
     from risk_service.gunicorn_conf import fresh_metrics_dir, serve_argv
 
