@@ -43,6 +43,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -673,8 +674,9 @@ def init_app(app: Flask) -> None:
         store.create_tables()
     except (StoreUnavailable, SQLAlchemyError) as exc:
         app.logger.error("audit store unavailable at start, retried on use: %s", exc)
-    if store.path:
-        atexit.register(store.exit_without_closing_if_unwritable)
+    if store.path:  # a weak reference: apps that tests create and drop must not pile up
+        ref = weakref.ref(store)
+        atexit.register(lambda: (live := ref()) and live.exit_without_closing_if_unwritable())
     # gunicorn --preload forks after this: no pooled connection may be inherited by workers
     # (an in-memory database is its one connection and stays; it is per process anyway).
     if store.engine.url.database not in (None, "", ":memory:"):
