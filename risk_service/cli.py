@@ -202,6 +202,55 @@ def train(
 
 
 @main.command()
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Your labelled statements: a directory with occupations.csv and tasks.csv (repeatable).",
+)
+@click.option(
+    "--reference",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your occupation-level table: columns id, title and/or description, value "
+    "(optional language); comma, semicolon or tab separated.",
+)
+@click.option("--version", "version", default=None, help="Model version (default: current).")
+@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Directory for plots (lengths.png, reference.png) and per-row predictions.",
+)
+def evaluate(
+    data_dirs: tuple[str, ...],
+    reference: str | None,
+    version: str | None,
+    models_dir: str,
+    output: str | None,
+) -> None:
+    """Judge a model on your own labelled statements or against your own reference table.
+
+    Prints JSON: AUC, Brier and Spearman per language, the length table, German vs English gaps
+    and the list/sentence/paragraph segmentation check for --data; Spearman and AUC at the
+    reference's median and 70th percentile, by language and ISCO major group, and the largest
+    disagreements with their tasks for --reference.
+    """
+    if not data_dirs and not reference:
+        raise click.UsageError("give --data DIR and/or --reference FILE")
+    from risk_service.registry import Registry, RegistryError
+    from training.corpus import CorpusError
+    from training.evaluate import evaluate_command
+
+    try:
+        model = Registry(models_dir).load(version)
+        result = evaluate_command(model, list(data_dirs), reference, output)
+    except (RegistryError, CorpusError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option(

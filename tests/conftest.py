@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from risk_service import config, create_app
+from risk_service import create_app
 from risk_service.registry import Registry
 from tests.browser import serving
 
@@ -24,11 +24,12 @@ def _audit_log_outside_the_checkout(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def registry_dir(tmp_path_factory):
-    """A registry holding one model fitted on the full corpus (no CV: keeps the suite fast)."""
-    from training.train import train
+    """A registry holding the default model: fitted on the full training data (our corpus and
+    our O*NET labels), no CV, so the suite tests what ``make train`` serves and stays fast."""
+    from training.train import DEFAULT_DATA, train
 
     root = tmp_path_factory.mktemp("models")
-    train([config.DATA_DIR], root, seed=0, evaluate=False)
+    train(list(DEFAULT_DATA), root, seed=0, evaluate=False)
     return root
 
 

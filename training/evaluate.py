@@ -267,3 +267,83 @@ def reference_report(
     ]
     report["frame"] = ok
     return report
+
+
+# --- what `risk-service evaluate` prints and writes ------------------------------------------
+
+
+def plot_lengths(lengths: pd.DataFrame) -> bytes:
+    """Mean P(rule-based) per length bucket, one line per labelled degree."""
+    from matplotlib.figure import Figure  # the train extra
+
+    from training.report import _png
+
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.subplots()
+    buckets = [c for c in lengths.columns if c not in ("spread", "n")]
+    for degree, row in lengths.iterrows():
+        ax.plot(buckets, [row[b] for b in buckets], marker="o", label=f"degree {degree}")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("statement length (words)")
+    ax.set_ylabel("mean P(rule-based)")
+    ax.legend(fontsize=8)
+    ax.set_title("Flat lines: the score does not depend on how long the text is")
+    return _png(fig)
+
+
+def plot_reference(frame: pd.DataFrame) -> bytes:
+    """Role score against the analyst's reference value."""
+    from matplotlib.figure import Figure
+
+    from training.report import _png
+
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.subplots()
+    for lang, part in frame.groupby("language"):
+        ax.scatter(part["value"], part["score"], s=10, alpha=0.6, label=str(lang))
+    ax.set_xlabel("reference value")
+    ax.set_ylabel("risk score")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def evaluate_command(
+    model: TaskModel,
+    data_dirs: list[str],
+    reference: str | None,
+    output: str | None,
+) -> dict:
+    """Everything ``risk-service evaluate`` reports, as one JSON-able dict; plots and the
+    per-statement predictions go to ``output`` when given."""
+    from pathlib import Path
+
+    from training.corpus import load_corpus
+
+    result: dict = {"model_version": model.meta.get("version")}
+    out = Path(output) if output else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    if data_dirs:
+        corpus = load_corpus(*data_dirs)
+        report = statement_report(model, corpus)
+        result["statements"] = report.as_dict()
+        result["segmentation"] = segmentation_report(model, corpus)
+        worst = report.predictions.assign(
+            error=(report.predictions["p_rule"] - report.predictions["rule_based"]).abs()
+        ).nlargest(10, "error")
+        result["largest_statement_errors"] = [
+            {"text": r.text, "lang": r.lang, "degree": int(r.degree), "p_rule": round(r.p_rule, 3)}
+            for r in worst.itertuples()
+        ]
+        if out:
+            report.predictions.to_csv(out / "statements.csv", index=False)
+            (out / "lengths.png").write_bytes(plot_lengths(report.lengths))
+    if reference:
+        table = pd.read_csv(reference, dtype={"id": str}, sep=None, engine="python")
+        ref = reference_report(model, table)
+        frame = ref.pop("frame")
+        result["reference"] = ref
+        if out:
+            frame.to_csv(out / "reference_scores.csv", index=False)
+            (out / "reference.png").write_bytes(plot_reference(frame))
+    return result
