@@ -2,6 +2,10 @@
 
 Reads and writes one chunk at a time, so memory stays flat however large the file; the output
 keeps input order. A progress bar shows on a terminal only.
+
+CSV output is neutralised against formula injection (:func:`csv_safe`): a text cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a
+spreadsheet shows it as text instead of evaluating it. Parquet output is typed and left as is.
 """
 
 from __future__ import annotations
@@ -18,9 +22,30 @@ from tqdm import tqdm
 from risk_service.scoring import score_frame
 from risk_service.taskmodel import TaskModel
 
+# What spreadsheet programs read as the start of a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 class InputError(ValueError):
     """The input file cannot be scored (format, columns)."""
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell that a spreadsheet would evaluate prefixed by ``'``.
+
+    Numeric columns are untouched (a negative score is not text); only object/string columns,
+    e.g. ``id`` or ``error``, which can carry what the input file held.
+    """
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not text:
+        return frame
+    out = frame.copy()
+    for column in text:
+        values = out[column]
+        risky = values.notna() & values.astype(str).str.startswith(_FORMULA_START)
+        if risky.any():
+            out.loc[risky, column] = "'" + values[risky].astype(str)
+    return out
 
 
 def _kind(path: Path) -> str:
@@ -79,7 +104,9 @@ def score_file(
         for chunk in read_chunks(input_path, chunk_size):
             scored = score_frame(chunk.reset_index(drop=True), model)
             if out_kind == "csv":
-                scored.to_csv(tmp, mode="w" if rows == 0 else "a", header=rows == 0, index=False)
+                csv_safe(scored).to_csv(
+                    tmp, mode="w" if rows == 0 else "a", header=rows == 0, index=False
+                )
             else:
                 table = pa.Table.from_pandas(scored, preserve_index=False)
                 if writer is None:

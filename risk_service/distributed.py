@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from risk_service.batchio import InputError, _check_columns, _kind
+from risk_service.batchio import InputError, _check_columns, _kind, csv_safe
 from risk_service.registry import Registry, RegistryError
 from risk_service.scoring import score_frame
 from risk_service.taskmodel import TaskModel
@@ -257,7 +257,8 @@ def score_file_dask(
                 enforce_metadata=False,
             )
             if out_kind == "csv":
-                write = scored.to_csv(str(tmp), single_file=True, index=False, compute=False)
+                safe = scored.map_partitions(csv_safe, meta=_empty_output())
+                write = safe.to_csv(str(tmp), single_file=True, index=False, compute=False)
             else:
                 shutil.rmtree(parts_dir, ignore_errors=True)
                 write = scored.to_parquet(str(parts_dir), write_index=False, compute=False)

@@ -43,6 +43,10 @@ worker_connections = 1000  # open connections per worker; more wait in the liste
 timeout = 30  # seconds a worker may block its event loop (one long computation) before restart
 graceful_timeout = 30
 keepalive = 5  # seconds for a request head to arrive, on a new or a kept-alive connection
+# gunicorn's defaults, stated because the OpenAPI document quotes them (414, 431).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 
 
 def fresh_metrics_dir() -> str:

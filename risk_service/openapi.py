@@ -14,24 +14,35 @@ from flask import Flask
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from risk_service import __version__, config, schemas
+from risk_service import __version__, config, gunicorn_conf, request_body, schemas
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # Why each problem status can happen; operations pick the ones that apply to them.
 PROBLEM_REASONS = {
-    400: "Malformed JSON: empty body, invalid UTF-8, syntax error or nesting too deep",
+    400: "Malformed request: a request line or header gunicorn cannot parse; for JSON bodies "
+    "also an empty body, invalid UTF-8 (or invalid in the declared charset), a JSON syntax "
+    "error, nesting too deep, or a broken chunked encoding",
     401: "Missing or wrong admin bearer token",
     404: "Unknown resource",
+    408: "The request body did not arrive within RISK_BODY_READ_TIMEOUT seconds (default "
+    f"{request_body.DEFAULT_TIMEOUT:g})",
     409: "The registry's current model failed verification; the previous one keeps serving",
-    413: f"Body larger than {config.MAX_BODY_BYTES:,} bytes",
-    415: "Body not sent as application/json",
+    413: f"Body larger than {config.MAX_BODY_BYTES:,} bytes (announced, or sent chunked)",
+    414: f"Request line (method, path and query string) over "
+    f"{gunicorn_conf.limit_request_line:,} bytes; send long role texts with POST",
+    415: "Body not sent as application/json, or in a charset other than UTF-8, US-ASCII or "
+    "ISO-8859-1",
     422: "Validation failed; `errors` names each field, `suggestions` lists close occupations",
     429: "Rate limit exceeded",
+    431: f"Request headers over the limits ({gunicorn_conf.limit_request_fields} fields, "
+    f"{gunicorn_conf.limit_request_field_size:,} bytes per field)",
     503: "No model loaded yet",
 }
-JSON_BODY_PROBLEMS = (400, 413, 415, 422)
+JSON_BODY_PROBLEMS = (400, 408, 413, 415, 422)
+# Answered by gunicorn before the app runs, on any route (also as problem+json).
+PRE_APP_PROBLEMS = (400, 414, 431)
 
 
 @dataclass(frozen=True)
@@ -213,7 +224,7 @@ def _operation(op: Operation, refs: dict, rate_limited: bool) -> dict:
             name: {"required": True, "schema": {"type": "string"}} for name in op.headers
         }
     limited = (429,) if rate_limited and op.path.startswith("/v1/") else ()
-    for status in (*op.problems, *limited):
+    for status in sorted({*op.problems, *limited, *PRE_APP_PROBLEMS}):
         responses[str(status)] = {"description": PROBLEM_REASONS[status], "content": problem}
 
     slug = re.sub(r"[^a-z0-9]+", "_", op.path.lower()).strip("_") or "page"

@@ -1,4 +1,9 @@
-"""Request and response models: they validate input and generate the OpenAPI document."""
+"""Request and response models: they validate input and generate the OpenAPI document.
+
+Numbers and booleans in requests are strict: ``"3"``, ``true`` or ``"3e2"`` for a weight or a
+headcount is a 422 naming the field, not silently converted (JSON numbers only; an integer is a
+valid float, a float is not a valid integer).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ class WeightedTask(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     text: TaskText
-    weight: float = Field(gt=0, le=1_000)
+    weight: float = Field(gt=0, le=1_000, strict=True, allow_inf_nan=False)
 
 
 class Role(BaseModel):
@@ -54,7 +59,7 @@ class Role(BaseModel):
 
 
 class WorkforceRole(Role):
-    headcount: int = Field(ge=0, le=10_000_000)
+    headcount: int = Field(ge=0, le=10_000_000, strict=True)
 
 
 class BatchRequest(BaseModel):
@@ -122,7 +127,7 @@ class Feedback(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     assessment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    risk_score: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    risk_score: float | None = Field(default=None, ge=0, le=100, strict=True, allow_inf_nan=False)
     tasks: list[FeedbackTask] | None = Field(default=None, max_length=config.MAX_TASKS)
     comment: str | None = Field(
         default=None, max_length=FEEDBACK_COMMENT_CHARS, pattern=_NO_CONTROL

@@ -6,7 +6,9 @@ prometheus_client, so every worker writes its values to that directory and a scr
 any worker adds them all up (see :func:`exposition` and :mod:`risk_service.gunicorn_conf`).
 
 Logs never carry role texts or request bodies: the request line logs the path without its
-query string, and bodies appear at DEBUG as a byte count only.
+query string, and bodies appear at DEBUG as a byte count only. Plain-text lines
+(``LOG_JSON=false``) escape control characters, so a ``%0a`` in a path cannot start a forged
+line of its own; JSON lines are escaped by JSON itself.
 """
 
 from __future__ import annotations
@@ -136,6 +138,24 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+# C0 and C1 controls plus Unicode line/paragraph separators: anything a terminal or a log
+# shipper may take for a line break or an escape sequence.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class PlainFormatter(logging.Formatter):
+    """One record, one line: control characters in the message (a request path, an exception
+    message) are written as ``\\xNN`` escapes. A traceback, appended after, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return _CONTROL.sub(_escape_control, super().formatMessage(record))
+
+
 def _configure_logging(app: Flask) -> None:
     """One stderr handler on the app logger, JSON unless ``LOG_JSON`` is false."""
     if app.config["LOG_JSON"]:
@@ -147,7 +167,7 @@ def _configure_logging(app: Flask) -> None:
             json_ensure_ascii=False,
         )
     else:
-        formatter = logging.Formatter(
+        formatter = PlainFormatter(
             "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
         )
     handler = logging.StreamHandler()
