@@ -30,7 +30,7 @@ from pathlib import Path
 from benchmarks.measure import ROOT, cli_env, percentile
 
 HOST = "127.0.0.1"
-KINDS = ("stall", "dribble", "chunked")
+KINDS = ("stall", "dribble", "chunked")  # slow bodies; "head" stalls inside the request head
 NORMAL_ROLE = {
     "title": "Buchhalter/in",
     "description": "Kontieren und Buchen von Belegen; Abgleich der Kontoauszüge; Mahnwesen",
@@ -48,6 +48,15 @@ def _head(kind: str, port: int) -> bytes:
     ).encode()
 
 
+def _opening(kind: str, port: int) -> bytes:
+    """What a slow client of ``kind`` sends before it stalls or starts dribbling."""
+    if kind == "head":
+        return _head("stall", port)[:60]  # stops inside a header line
+    if kind == "chunked":
+        return _head(kind, port) + b"%x\r\n" % 100 + _OPENING + b"a" * 40  # 84 of 100 bytes
+    return _head(kind, port) + _OPENING + b"a" * 56  # 100 of 4,000 bytes
+
+
 @dataclass
 class SlowConnection:
     """One slow client: what it sent, and when and how the server answered."""
@@ -57,7 +66,7 @@ class SlowConnection:
     opened: float
     answer: bytes = b""
     answered: float | None = None  # monotonic time of the first answer byte
-    closed: bool = False
+    closed: float | None = None  # monotonic time the server closed the connection
 
     @property
     def status(self) -> int | None:
@@ -75,31 +84,35 @@ class SlowConnection:
 
     @property
     def seconds(self) -> float | None:
+        """Seconds from opening to the first answer byte (None: no answer)."""
         return None if self.answered is None else self.answered - self.opened
+
+    @property
+    def closed_after(self) -> float | None:
+        """Seconds from opening until the server closed the connection (None: still open)."""
+        return None if self.closed is None else self.closed - self.opened
 
 
 @dataclass
 class SlowClients:
-    """``n`` connections to ``port``: a third each send a ~100-byte partial body and wait
-    (``stall``), dribble one byte every ``interval`` seconds (``dribble``), or send part of a
-    chunk and wait (``chunked``). A background thread keeps dribbling and collects answers."""
+    """``n`` connections to ``port``, taking turns over ``kinds``: send a ~100-byte partial
+    body and wait (``stall``), dribble one byte every ``interval`` seconds (``dribble``), send
+    part of a chunk and wait (``chunked``), or stop in the middle of the request head
+    (``head``). A background thread keeps dribbling and collects answers."""
 
     port: int
     n: int = 50
     interval: float = 0.5
+    kinds: tuple[str, ...] = KINDS
     connections: list[SlowConnection] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
         for i in range(self.n):
-            kind = KINDS[i % len(KINDS)]
+            kind = self.kinds[i % len(self.kinds)]
             sock = socket.create_connection((HOST, self.port), timeout=5)
-            sock.sendall(_head(kind, self.port))
-            if kind == "chunked":
-                sock.sendall(b"%x\r\n" % 100 + _OPENING + b"a" * 40)  # 84 of 100 bytes
-            else:
-                sock.sendall(_OPENING + b"a" * 56)  # 100 of 4,000 bytes
+            sock.sendall(_opening(kind, self.port))
             sock.setblocking(False)
             self.connections.append(SlowConnection(kind, sock, time.monotonic()))
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -110,7 +123,7 @@ class SlowClients:
         for conn in self.connections:
             selector.register(conn.sock, selectors.EVENT_READ, conn)
         next_drip = time.monotonic() + self.interval
-        while not self._stop.is_set() and not all(c.closed for c in self.connections):
+        while not self._stop.is_set() and any(c.closed is None for c in self.connections):
             for key, _ in selector.select(timeout=max(0.0, next_drip - time.monotonic())):
                 conn = key.data
                 try:
@@ -123,12 +136,12 @@ class SlowClients:
                     conn.answered = time.monotonic()
                 conn.answer += data
                 if not data:
-                    conn.closed = True
+                    conn.closed = time.monotonic()
                     selector.unregister(conn.sock)
             if time.monotonic() >= next_drip:
                 next_drip += self.interval
                 for conn in self.connections:
-                    if conn.kind == "dribble" and conn.answered is None and not conn.closed:
+                    if conn.kind == "dribble" and conn.answered is None and conn.closed is None:
                         with contextlib.suppress(OSError):  # the server may have closed it
                             conn.sock.send(b"a")
         selector.close()
@@ -137,7 +150,7 @@ class SlowClients:
         """Wait until every connection has an answer or was closed; False on timeout."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if all(c.answered is not None or c.closed for c in self.connections):
+            if all(c.answered is not None or c.closed is not None for c in self.connections):
                 return True
             time.sleep(0.05)
         return False
@@ -153,7 +166,7 @@ class SlowClients:
         answered = [c.seconds for c in self.connections if c.seconds is not None]
         statuses: dict[str, int] = {}
         for c in self.connections:
-            key = str(c.status) if c.status else ("closed" if c.closed else "no answer")
+            key = str(c.status) if c.status else ("closed" if c.closed is not None else "no answer")
             statuses[key] = statuses.get(key, 0) + 1
         return {
             "connections": self.n,
