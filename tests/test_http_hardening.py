@@ -264,3 +264,25 @@ def test_json_log_keeps_the_path_as_sent(client, app):
         client.get("/nothing%0aforged")
     (record,) = [json.loads(line) for line in log.getvalue().splitlines()]
     assert record["path"] == "/nothing\nforged"  # JSON escapes it; the line stays one line
+
+
+# --- behind a reverse proxy -----------------------------------------------------------------
+
+
+def test_proxy_hops_give_the_client_address_to_the_rate_limit(registry_dir, database_url):
+    from risk_service.wsgi import serving_app
+
+    settings = {"MODELS_DIR": str(registry_dir), "DATABASE_URL": database_url}
+    proxied = serving_app({**settings, "RATE_LIMIT": "1/minute", "PROXY_HOPS": 1}).test_client()
+    for client_address in ("203.0.113.1", "203.0.113.2"):
+        sent = proxied.post(
+            "/v1/score", json=GOOD_ROLE, headers={"X-Forwarded-For": client_address}
+        )
+        assert sent.status_code == 200  # one per client: the proxy's own address is not the key
+    again = proxied.post("/v1/score", json=GOOD_ROLE, headers={"X-Forwarded-For": "203.0.113.1"})
+    assert again.status_code == 429
+
+    direct = serving_app({**settings, "RATE_LIMIT": "1/minute"}).test_client()
+    assert direct.post("/v1/score", json=GOOD_ROLE).status_code == 200
+    spoofed = direct.post("/v1/score", json=GOOD_ROLE, headers={"X-Forwarded-For": "198.51.100.9"})
+    assert spoofed.status_code == 429  # without PROXY_HOPS the header is not believed
