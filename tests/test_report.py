@@ -131,7 +131,9 @@ def test_model_card_states_use_limits_and_data(trained_twice):
     assert manifest["data_hash"] in card
     assert f"{N_OCCUPATIONS} occupations" in card
     assert f"| Brier score (lower is better) | {metrics['de']['brier']} |" in card
-    assert "written by the project team" in card and "linear text model" in card.lower()
+    assert "written or labelled by the project team" in card and "linear text model" in card.lower()
+    assert "O*NET 29.3 Database" in card
+    assert "an index of exposure to generative AI" in card
 
 
 def test_report_files_are_outside_the_verified_artifact(trained_twice):

@@ -506,6 +506,16 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         "its duties; bands follow the IAB cut-offs (low ≤ 30, medium, high > 70).",
         f"- Libraries: {', '.join(f'{k} {v}' for k, v in manifest.get('libraries', {}).items())}.",
         "",
+        "## What this score means",
+        "",
+        "- It measures **how standardised the described work is**: the share of the role's "
+        "duties that could be written down as rules or a checklist (structured inputs, repeated "
+        "steps, checkable outputs) — the article's criterion: the more rule-based a task, the "
+        "easier it is to automate.",
+        "- It is **not** an index of exposure to generative AI, and **not** a forecast of job "
+        "losses: whether and when work is automated depends on cost, law, works councils, "
+        "organisation and demand, none of which the score sees.",
+        "",
         "## Intended use",
         "",
         "- Helping people and organisations see **which tasks** of a role are rule-based and "
@@ -537,8 +547,16 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         f"- Labels: rule-based degree 0–4 from the team's rubric (`docs/annotation-rubric.md`), "
         f"binary target degree ≥ 3 ({100 * labelled['rule_based'].mean():.1f} % positive); "
         f"degree counts {', '.join(f'{k}: {v}' for k, v in degree.items())}.",
-        "- Published occupation-level automation estimates were not used as labels.",
+        "- Sources: statements written by the team (`source = own`) and O*NET task statements "
+        "(`source = onet-29.3:<Task ID>`) labelled by the team, with German counterparts written "
+        "by the team. Attribution: This product includes information from the O*NET 29.3 "
+        "Database by the U.S. Department of Labor, Employment and Training Administration "
+        "(USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. "
+        "Labels and German translations are ours, not USDOL/ETA's.",
+        "- Published occupation-level automation estimates and O*NET's rating files were not "
+        "used as labels, features or tuning targets.",
         "",
+        *_dev_section(metrics),
         "## Metrics by language",
         "",
     ]
@@ -557,8 +575,9 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         "",
         "## Known limits",
         "",
-        "- The corpus was written by the project team, not sampled from real job ads or "
-        "surveys: its wording, coverage and balance reflect the authors.",
+        "- The corpus was written or labelled by the project team, not sampled from real job "
+        "ads: its wording, coverage and balance reflect the authors and O*NET's style; the "
+        "development set is O*NET-style text of held-out occupations, not real job ads.",
         "- Labels come from one rubric applied by the team; degrees 2–3 are judgement calls and "
         "label noise there bounds the achievable accuracy.",
         "- A linear text model: it scores the words of a task statement, not the context of a "
@@ -566,9 +585,10 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         "non-routine task).",
         "- Title-only requests are matched to the corpus occupations only; titles outside the "
         f"{len(corpus.occupations)} occupations get the nearest one or a 422 with suggestions.",
-        "- Calibration and accuracy were measured on held-out corpus occupations (see "
-        "`calibration.png`), not on real job ads, and scores were not validated against "
-        "observed automation.",
+        "- Calibration and accuracy were measured on held-out occupations (see "
+        "`calibration.png` and the development set), not on real job ads, and scores were not "
+        "validated against observed automation. Short statements (≤ 5 words) get less "
+        "confident probabilities than long ones of the same degree (the length table).",
         "- German and English scores of the same occupation can differ (see `de_vs_en.png`).",
         "",
     ]
