@@ -23,7 +23,6 @@ from risk_service.occupations import OccupationIndex
 from risk_service.registry import Registry
 from risk_service.taskmodel import TaskModel
 from training.corpus import Corpus, load_corpus
-from training.esco_titles import load_esco
 from training.estimators import build_featurizer, compile_model, task_frame
 from training.heads import PairedLogisticRegression
 
@@ -92,10 +91,26 @@ def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
     )
 
 
+def typical_day(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The statements that make up an occupation's typical day, for title-only scores.
+
+    Where an occupation's statements carry a ``share`` of working time, statements without one
+    are extra phrasings written to teach the model real job-ad shapes: they train the heads but
+    do not count again towards the occupation's day.
+    """
+    if "share" not in tasks.columns:
+        return tasks
+    has_share = tasks["share"].astype(str).str.strip() != ""
+    shared = tasks.loc[has_share, ["occupation_id", "lang"]].drop_duplicates()
+    keyed = tasks.set_index(["occupation_id", "lang"]).index
+    in_shared = keyed.isin(pd.MultiIndex.from_frame(shared))
+    return tasks[has_share.to_numpy() | ~in_shared]
+
+
 def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
     """The serving model fitted on the corpus (what the registry stores)."""
     rule, category = fit_pipelines(corpus, seed)
-    titles = OccupationIndex(corpus.occupations, corpus.tasks, load_esco())  # ESCO title index
+    titles = OccupationIndex(corpus.occupations, typical_day(corpus.tasks))
     return compile_model(rule[0], rule[-1], category[-1], titles)
 
 
