@@ -9,9 +9,10 @@ Each ad is rebuilt as the raw text a user would paste (its HTML for HTML ads), p
 :func:`risk_service.jobad.parse_job_ad`, and every duty the parser returns is traced back to
 the line it came from. A line counts as *scored* when at least one returned duty came from it.
 
-``python -m training.adset [--split heldout|tune|all]`` prints precision and recall of duty
-lines per language, the share of ads whose scored tasks hold no non-duty line, and how often a
-line with several coordinated duties was split into them.
+``python -m training.adset [--split heldout|tune|all] [--method rules]`` prints precision and
+recall of duty lines per language, the share of ads whose scored tasks hold no non-duty line,
+and how often a line with several coordinated duties was split into them (also by the line's
+shape: prose, list or pair).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from risk_service import jobad
 from risk_service.jobad import parse_job_ad
 
 ADS_DIR = Path(__file__).parent / "data" / "ads"
@@ -56,12 +59,14 @@ def _key(text: str) -> str:
 
 
 def source_line(duty: str, lines: list[str]) -> int | None:
-    """Index of the line a returned duty came from (containment, else largest word overlap)."""
+    """Index of the line a returned duty came from (the first line holding its words in order,
+    else the largest word overlap)."""
     key = _key(duty)
     if not key:
         return None
+    padded = f" {key} "
     for i, line in enumerate(lines):
-        if key in line:
+        if padded in f" {line} ":  # whole words: "plan" is not in "PlantBox"
             return i
     words = set(key.split())
     best, best_overlap = None, 0.0
@@ -81,6 +86,7 @@ class AdResult:
     scored: list[bool]  # per line: did a returned duty come from it?
     parts_expected: list[int]  # per line: coordinated duties it holds (0 when not labelled)
     parts_found: list[int]  # per line: returned duties traced to it
+    shapes: list[str]  # per line: "prose", "list" or "pair" (see line_shape)
     untraced: list[str]  # returned duties traced to no line
 
     @property
@@ -91,9 +97,14 @@ class AdResult:
         )
 
 
-def evaluate_ad(ad: dict) -> AdResult:
+def evaluate_ad(ad: dict, labeller: Callable | None = None) -> AdResult:
+    """Parse one ad (statements labelled by ``labeller``, default the shipped one) and trace
+    its duties to its lines."""
     lines = [_key(line["text"]) for line in ad["lines"]]
-    parsed = parse_job_ad(raw_text(ad))
+    if labeller is None:
+        parsed = parse_job_ad(raw_text(ad))
+    else:
+        parsed = parse_job_ad(raw_text(ad), labeller=labeller)
     found = [0] * len(lines)
     untraced = []
     for duty in parsed.duties:
@@ -111,7 +122,23 @@ def evaluate_ad(ad: dict) -> AdResult:
         parts_expected=[len(line.get("parts") or []) for line in ad["lines"]],
         parts_found=found,
         untraced=untraced,
+        shapes=[line_shape(line["text"]) for line in ad["lines"]],
     )
+
+
+_ADDRESSED = re.compile(r"\b(?:Sie|du|Du|you|You|you'll|You'll|you’ll|You’ll)\b")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def line_shape(text: str) -> str:
+    """How a line coordinates its duties: "prose" (a sentence addressing the reader: "Sie
+    kontieren …, gleichen … ab und …"), "list" (commas: "Aufgaben: Kontierung, Zahlungsverkehr
+    und Mahnwesen") or "pair" (one conjunction: "Kontieren und Buchen von Belegen", which
+    the parser keeps whole when both share one object)."""
+    if _ADDRESSED.search(text):
+        return "prose"
+    body = _BRACKETED.sub("", text.split(":", 1)[-1])
+    return "list" if re.search(r"\w, \w", body) else "pair"
 
 
 def summarise(results: list[AdResult]) -> dict:
@@ -125,9 +152,11 @@ def summarise(results: list[AdResult]) -> dict:
         scored = sum(sum(r.scored) for r in part) + sum(len(r.untraced) for r in part)
         duty = sum(lab == "duty" for r in part for lab in r.labels)
         multi = [
-            (e, f)
+            (e, f, shape)
             for r in part
-            for e, f, lab in zip(r.parts_expected, r.parts_found, r.labels, strict=True)
+            for e, f, lab, shape in zip(
+                r.parts_expected, r.parts_found, r.labels, r.shapes, strict=True
+            )
             if lab == "duty" and e > 1
         ]
         wrong_kind: dict[str, int] = {}
@@ -142,10 +171,18 @@ def summarise(results: list[AdResult]) -> dict:
             "recall": round(tp / duty, 3) if duty else None,
             "clean_ads": round(sum(r.clean for r in part) / len(part), 3),
             "split_lines": len(multi),
-            "split_exact": round(sum(e == f for e, f in multi) / len(multi), 3) if multi else None,
-            "split_at_least_two": (
-                round(sum(f >= 2 for _, f in multi) / len(multi), 3) if multi else None
+            "split_exact": (
+                round(sum(e == f for e, f, _ in multi) / len(multi), 3) if multi else None
             ),
+            "split_at_least_two": (
+                round(sum(f >= 2 for _, f, _ in multi) / len(multi), 3) if multi else None
+            ),
+            # the same by how the line coordinates: lines, share split into at least two
+            "split_by_shape": {
+                shape: [n, round(sum(f >= 2 for _, f, s in multi if s == shape) / n, 3)]
+                for shape in ("prose", "list", "pair")
+                if (n := sum(s == shape for _, _, s in multi))
+            },
             "non_duty_scored": wrong_kind,
         }
     return out
@@ -155,9 +192,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("heldout", "tune", "all"), default="heldout")
     parser.add_argument("--show", type=int, default=0, help="print N ads with wrong lines")
+    parser.add_argument(
+        "--method",
+        choices=("default", "rules"),
+        default="default",
+        help="label statements by the shipped line classifier (default) or by the cue rules",
+    )
     args = parser.parse_args(argv)
     ads = [a for a in load_ads() if args.split == "all" or a.get("split") == args.split]
-    results = [evaluate_ad(a) for a in ads]
+    labeller = jobad.label_rules if args.method == "rules" else None
+    results = [evaluate_ad(a, labeller) for a in ads]
     print(json.dumps(summarise(results), indent=2, ensure_ascii=False))
     shown = 0
     for ad, r in zip(ads, results, strict=True):

@@ -1,0 +1,430 @@
+"""One duty statement that coordinates several duties → those duties.
+
+"Sie kontieren und buchen Eingangsrechnungen, gleichen Kontoauszüge ab und kümmern sich um das
+Mahnwesen" is three duties, "Kontierung, Zahlungsverkehr und Mahnwesen" three, "Reconciling
+supplier statements and resolving queries" two. Actions on one shared object stay one duty
+("Kontieren und Buchen von Belegen", "Matching, coding and processing purchase invoices"), and
+so do a task and its objects ("Erfassung von Zählerständen, Umzügen und Tarifwechseln",
+"Fitting pipework, radiators and sanitaryware"): splitting those would score the same work
+several times, or score an object as if it were a task.
+
+The statement is cut at its joints (", ", "und", "and", "sowie", "&"; not inside brackets nor
+after a truncated compound such as "Melde-, Pass- und …") into pieces, and each joint is judged
+from the pieces around it:
+
+* prose (German addressed with "Sie"/"du"): a new duty starts where a finite verb opens a piece
+  and the duty so far has named what it acts on (German nouns are capitalised);
+* German nominal lists: action nouns by their endings ("-ung", "-wesen", "-kontrolle", …),
+  and whether a piece's complement is an object it may share ("von Baugruppen", "der Akten");
+* English: a verb or gerund with its object opening a piece, after a duty that has its own.
+
+Word lists are data: the "coordination" tables of ``risk_service/data/jobad_cues.json``.
+Everything here is linear in the statement, and statements of more than ``MAX_PIECES`` pieces
+(no real duty) are left whole.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+_TABLES: dict = json.loads(
+    (Path(__file__).parent / "data" / "jobad_cues.json").read_text(encoding="utf-8")
+)["coordination"]
+
+MAX_PIECES = 24
+
+_DE_TASK_SUFFIXES = tuple(sorted(_TABLES["de_task_noun_suffixes"], key=len, reverse=True))
+_DE_FUNCTION = frozenset(_TABLES["de_function_words"])
+_DE_ADVERBS = frozenset(_TABLES["de_clause_adverbs"])
+_DE_PARTICLES = frozenset(_TABLES["de_separable_particles"])
+_DE_PREDICATIVES = frozenset(_TABLES["de_predicatives"])
+_DE_SHARED_STARTS = frozenset(_TABLES["de_shared_object_starts"])
+_DE_ARTICLES = frozenset(
+    "der die das den dem des ein eine einen einem einer eines beim zum zur vom".split()
+)
+_DE_PRONOUNS = frozenset(
+    "Sie Du Ihr Ihre Ihren Ihrem Ihrer Ihres Dein Deine Deinen Deinem Deiner".split()
+)
+_EN_VERBS = frozenset(_TABLES["en_verbs"])
+_EN_NOT_GERUNDS = frozenset(_TABLES["en_not_gerunds"])
+_EN_FUNCTION = frozenset(_TABLES["en_function_words"])
+_EN_PREPOSITIONS = frozenset(_TABLES["en_prepositions"])
+_EN_ADVERBS = frozenset(_TABLES["en_adverbs"])
+_EN_LEADS = frozenset(("also", "then", "and", "help", "to"))
+
+# Where coordinated parts meet. A joint inside brackets, or right after a truncated compound
+# ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
+_JOINER = re.compile(r", (?:und |and |sowie |as well as )?+| (?:und|and|sowie|as well as|&) ")
+_WORD = re.compile(r"[\w*/'’-]++")
+_ADDRESSED_DU = re.compile(r"(?i)\b(?:du|dich|dir)\b")
+_ADDRESSED_SIE = re.compile(r"\bSie\b")
+
+Piece = tuple[str, str]  # (joiner before it: "", ",", "und", "and", …; its text)
+
+
+def split_coordinated(text: str, language: str) -> list[str]:
+    """The duties one duty statement coordinates (``[text]`` when it holds one).
+
+    >>> split_coordinated("Kontierung, Zahlungsverkehr und Mahnwesen", "de")
+    ['Kontierung', 'Zahlungsverkehr', 'Mahnwesen']
+    >>> split_coordinated("Kontieren und Buchen von Belegen", "de")
+    ['Kontieren und Buchen von Belegen']
+    """
+    if ", " not in text and not any(j in text for j in (" und ", " and ", " sowie ", " & ")):
+        return [text]
+    head, colon, rest = text.partition(": ")
+    if colon and 0 < head.count(" ") < 5 and any(j in rest for j in (", ", " und ", " and ")):
+        # "Crop work: pruning, de-leafing, trellising": the list after the colon, its first
+        # duty keeping the lead-in
+        parts = _split(rest, language)
+        return [f"{head}: {parts[0]}", *parts[1:]]
+    return _split(text, language)
+
+
+def _split(text: str, language: str) -> list[str]:
+    pieces = _pieces(text)
+    if pieces is None or not 2 <= len(pieces) <= MAX_PIECES:
+        return [text]
+    words = [_WORD.findall(piece) for _, piece in pieces]
+    if any(not w for w in words):
+        return [text]
+    groups = _split_de(pieces, words, text) if language == "de" else _split_en(pieces, words)
+    return groups or [text]
+
+
+def _pieces(text: str) -> list[Piece] | None:
+    """The statement cut at its joints; None when a piece would be empty."""
+    out: list[Piece] = []
+    depth = 0
+    start = pos = 0
+    joiner = ""
+    for match in _JOINER.finditer(text):
+        segment = text[pos : match.start()]
+        depth += segment.count("(") - segment.count(")")
+        pos = match.end()
+        if depth > 0 or text[match.start() - 1 : match.start()] in ("-", "/"):
+            continue
+        out.append((joiner, text[start : match.start()]))
+        if len(out) > MAX_PIECES:
+            return None
+        joiner = match.group().strip(" ,") or ","
+        start = match.end()
+    out.append((joiner, text[start:]))
+    if any(not piece.strip() for _, piece in out):
+        return None
+    return out
+
+
+def _join(pieces: list[Piece]) -> str:
+    parts = [pieces[0][1]]
+    for joiner, piece in pieces[1:]:
+        parts.append((", " if joiner == "," else f" {joiner} ") + piece)
+    return "".join(parts).strip(" ,")
+
+
+def _groups(pieces: list[Piece], starts: list[bool]) -> list[str]:
+    """Join the pieces into duties; a duty starts at each piece whose ``starts`` is true."""
+    groups: list[list[Piece]] = []
+    for piece, start in zip(pieces, starts, strict=True):
+        if start or not groups:
+            groups.append([("", piece[1])])
+        else:
+            groups[-1].append(piece)
+    return [_join(g) for g in groups]
+
+
+# --- German -------------------------------------------------------------------------------
+
+
+def is_de_task_noun(word: str) -> bool:
+    """A capitalised action noun by its ending: "Kontierung", "Mahnwesen", "Zugangskontrolle"."""
+    return word[:1].isupper() and word.lower().endswith(_DE_TASK_SUFFIXES)
+
+
+def _split_de(pieces: list[Piece], words: list[list[str]], text: str) -> list[str] | None:
+    du = _ADDRESSED_DU.search(text) is not None
+    if du or _ADDRESSED_SIE.search(text) is not None:
+        starts = _de_clause_starts(words, du)
+        return _groups(pieces, starts) if sum(starts) > 1 else None
+    if len(pieces) > 2 and all(len(w) == 1 and w[0][:1].isupper() for w in words):
+        return [piece for _, piece in pieces]  # "Waschen, Schneiden, Föhnen"
+    return _de_nominal_split(pieces, words)
+
+
+def _de_verb_start(words: list[str], du: bool) -> bool:
+    """Does a German piece open with a finite verb ("gleichen Kontoauszüge ab")?"""
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in _DE_ADVERBS:
+        i += 1
+    word = words[i]
+    if not word[0].islower() or word in _DE_FUNCTION:
+        return False
+    if du:
+        return word.endswith(("t", "en", "ern", "eln"))  # "prüfst", "bearbeitest", "kassierst"
+    return word.endswith(("en", "ern", "eln")) or word in ("sind", "tun")
+
+
+def _names_object(word: str) -> bool:
+    return (word[:1].isupper() or word[:1].isdigit()) and word not in _DE_PRONOUNS
+
+
+def _de_clause_starts(words: list[list[str]], du: bool) -> list[bool]:
+    """Prose: a new duty starts where a finite verb opens a piece and the duty so far has
+    named what it acts on ("Sie kontieren und buchen X": no object before "und", one duty)."""
+    starts = [True]
+    # The sentence's first word is capitalised whatever it is.
+    has_object = any(_names_object(w) for w in words[0][1:])
+    last = words[0][-1]
+    for w in words[1:]:
+        lowered = last.lower()
+        complete = has_object and (
+            last[:1].isupper()
+            or last[:1].isdigit()
+            or last.endswith(")")
+            or lowered in _DE_PARTICLES
+            or lowered in _DE_ADVERBS
+            or lowered in _DE_PREDICATIVES
+        )
+        start = complete and _de_verb_start(w, du)
+        starts.append(start)
+        if start:
+            has_object = any(_names_object(x) for x in w)
+        else:
+            has_object = has_object or any(_names_object(x) for x in w)
+        last = w[-1]
+    return starts
+
+
+def _de_head(words: list[str]) -> tuple[str, list[str]]:
+    """A nominal piece's head noun and what follows it: articles, adjectives and truncated
+    compounds before it are skipped ("die tägliche Abfahrtskontrolle", "Be- und Entladen")."""
+    i = 0
+    while i < len(words) - 1 and (
+        words[i][:1].islower() or words[i].endswith("-") or words[i].startswith("-")
+    ):
+        i += 1
+    if (
+        i + 1 < len(words)
+        and not is_de_task_noun(words[i])
+        and words[i + 1][:1].isupper()
+        and is_de_task_noun(words[i + 1])
+    ):
+        i += 1  # "Pair Programming", "User Research"
+    return words[i], words[i + 1 :]
+
+
+def _de_piece_kind(words: list[str], first: bool, joiner: str, previous: str | None) -> str:
+    """Kind of a German piece: "T" a task with its own complement, "S" one whose complement
+    is an object it may share ("Montage von Baugruppen"), "B" a bare task noun, "V" a bare verb
+    ("etikettieren"), "O" an object or anything else that continues the piece before it (of
+    kind ``previous``)."""
+    if words[0].startswith("-"):
+        return "O"  # "Lieferantenauswahl und -bewertung"
+    last = words[-1]
+    if (
+        len(words) >= 2
+        and last[:1].islower()
+        and last.endswith(("en", "ern", "eln"))
+        and any(w[:1].isupper() for w in words[:-1])
+    ):
+        return "T"  # "Betten machen", "Mängel an die Haustechnik melden"
+    if len(words) == 1 and words[0][:1].islower():
+        return "V" if words[0].endswith(("en", "ern", "eln")) else "O"
+    head, rest = _de_head(words)
+    if not head[:1].isupper():
+        return "O"
+    task = is_de_task_noun(head)
+    lowered = head.lower()
+    # "Be- und Entladen mit dem Ladekran", "das Ausfüllen der Lieferscheine" — but not the
+    # dative plural of an object list ("Meldung von Schäden und Vorfällen an die Leitstelle")
+    nominal_infinitive = (
+        lowered.endswith(("en", "eln", "ern"))
+        and not lowered.endswith(("ungen", "ionen"))
+        and bool(rest)
+        and rest[0].lower() in _DE_FUNCTION
+        and (joiner == "," or words[0].lower() in ("das", "beim", "zum", "vom"))
+    )
+    if not (task or nominal_infinitive):
+        if first:
+            return "T" if rest else "B"
+        return "O"
+    if not rest:
+        if previous in ("T", "S") and joiner != ",":
+            return "O"  # "Durchführung von Investitionsrechnungen und Wirtschaftlichkeitsanalysen"
+        return "B" if task else "O"
+    if rest[0].lower() in _DE_SHARED_STARTS or rest[0].lower() not in _DE_FUNCTION:
+        return "S"  # "von Baugruppen", "der Teilhabepläne", "mechanischer Komponenten"
+    return "T"
+
+
+def _ends_in_bare_action(unit: list[Piece]) -> bool:
+    """Does the unit end in an action noun after an article or preposition ("… bei der
+    Planung", "… die Anlage")?"""
+    words = [w for _, piece in unit[-2:] for w in _WORD.findall(piece)]
+    return len(words) >= 2 and is_de_task_noun(words[-1]) and words[-2].lower() in _DE_FUNCTION
+
+
+def _de_nominal_split(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
+    """Nominal lists: "Kontierung, Zahlungsverkehr und Mahnwesen" → three duties; actions
+    before one shared object stay one ("Demontage, Reparatur und Montage von Baugruppen",
+    "Kontieren und Buchen von Belegen", "bei der Planung und Umsetzung von Kampagnen");
+    objects stay with their task ("Erfassung von Zählerständen, Umzügen und Tarifwechseln")."""
+    units: list[tuple[str, list[Piece]]] = []  # (kind, pieces)
+    for n, (piece, w) in enumerate(zip(pieces, words, strict=True)):
+        previous = units[-1][0] if units else None
+        kind = _de_piece_kind(w, n == 0, piece[0], previous)
+        if units and kind in ("O", "V"):
+            units[-1][1].append(piece)  # an object or a second verb of the same duty
+        elif (
+            units
+            and previous in ("T", "S")
+            and kind == "S"
+            and piece[0] != ","
+            and w[0].lower() not in _DE_ARTICLES
+            and _ends_in_bare_action(units[-1][1])
+        ):
+            # the unit before ends in a bare action that shares this object ("die Anlage und
+            # Führung der Akten")
+            units[-1][1].append(piece)
+            units[-1] = ("S", units[-1][1])
+        else:
+            units.append((kind, [piece]))
+    merged: list[tuple[str, list[Piece]]] = []
+    for kind, unit in units:
+        if kind == "S" and unit[0][0] != "," and merged and merged[-1][0] == "B":
+            # "Demontage, Reparatur und Montage von Baugruppen": the bare run shares the object
+            run: list[Piece] = []
+            while merged and merged[-1][0] == "B":
+                run[:0] = merged.pop()[1]
+            merged.append(("S", run + unit))
+        else:
+            merged.append((kind, unit))
+    if len(merged) < 2:
+        return None
+    if len(merged) == 2 and all(k == "B" for k, _ in merged) and merged[1][1][0][0] != ",":
+        return None  # two bare nouns joined by "und": one pair ("Pflanzarbeiten und Rasenanlage")
+    return [_join([("", g[0][1]), *g[1:]]) for _, g in merged]
+
+
+# --- English ------------------------------------------------------------------------------
+
+
+def en_verbish(word: str) -> bool:
+    """A verb or gerund ("reconcile", "matching"), not a noun in -ing ("marketing")."""
+    lowered = word.lower()
+    if lowered in _EN_FUNCTION or lowered in _EN_NOT_GERUNDS:
+        return False
+    return lowered in _EN_VERBS or (lowered.endswith("ing") and len(lowered) > 5)
+
+
+def _en_verb_start(words: list[str]) -> bool:
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in _EN_LEADS:
+        i += 1
+    return en_verbish(words[i])
+
+
+def _en_names_object(words: list[str]) -> bool | None:
+    """True if a piece has a word after its first verb that is no function word ("Review
+    code"), False if its verb has none ("you will build"), None if it has no verb."""
+    verb = next((i for i, w in enumerate(words) if en_verbish(w)), None)
+    if verb is None:
+        return None
+    return any(w.lower() not in _EN_FUNCTION for w in words[verb + 1 :])
+
+
+def _en_piece_kind(words: list[str]) -> str:
+    """Kind of an English piece: "VO" a verb or gerund with its object ("processing purchase
+    invoices", "close down the bar"), "VP" one with a prepositional complement ("deciding on
+    liability"), "V" one alone ("coding", "budgeting together"), "N" a noun phrase ("stock
+    control"), "P" a noun phrase with a preposition, or a long one ("maintenance of lifts")."""
+    if en_verbish(words[0]):
+        for w in (w.lower() for w in words[1:]):
+            if w == "of":
+                return "VO"  # "support of LAN": an object
+            if w in _EN_PREPOSITIONS:
+                return "VP"
+            if w in _EN_ADVERBS or w.endswith("ly") or w in _EN_FUNCTION:
+                continue
+            return "VO"
+        return "V"
+    if any(w.lower() in _EN_PREPOSITIONS for w in words) or len(words) > 4:
+        return "P"
+    return "N"
+
+
+def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
+    starts = [True]
+    # Does the duty so far name what it acts on? ("Matching, coding" does not yet.)
+    found = _en_names_object(words[0])
+    has_object, has_verb = bool(found), found is not None
+    content = sum(w.lower() not in _EN_FUNCTION for w in words[0])
+    for previous, w in zip(words, words[1:], strict=False):
+        # A new duty: a verb or gerund with its object opens the piece, and the duty so far
+        # names its own object. A single word ("dressing"), a noun ("repair of …") or the
+        # rest of a list after a gerund ("with washing, dressing and getting up") continues it.
+        last = previous[-1]
+        start = (
+            len(w) >= 2
+            and w[1].lower() != "of"
+            and (has_object or (not has_verb and content >= 2))
+            and not (last.lower().endswith("ing") and en_verbish(last))
+            and _en_verb_start(w)
+        )
+        starts.append(start)
+        found = _en_names_object(w)
+        n_content = sum(x.lower() not in _EN_FUNCTION for x in w)
+        if start:
+            has_object, has_verb, content = bool(found), found is not None, n_content
+        else:
+            has_object = has_object or bool(found)
+            has_verb = has_verb or found is not None
+            content += n_content
+    if sum(starts) > 1:
+        return _groups(pieces, starts)
+    if not any(joiner == "," for joiner, _ in pieces):
+        return None  # conjunctions only: a pair ("Calf feeding & rearing")
+    kinds = [_en_piece_kind(w) for w in words]
+    bare = [k == "V" or (k == "N" and len(w) == 1) for k, w in zip(kinds, words, strict=True)]
+    first_object = next((i for i, b in enumerate(bare) if not b), None)
+    if (
+        first_object is not None
+        and kinds[first_object] == "VO"
+        and all(k in ("V", "N", "P") for k in kinds[first_object + 1 :])
+    ):
+        # "Matching, coding and processing purchase invoices": one object; "Fitting pipework,
+        # radiators and sanitaryware", "Drafting letters of claim, schedules of loss and
+        # court bundles": its objects
+        return None
+    if kinds[0] == "P":
+        return None  # "Maintenance of lifts, escalators and doors"
+    # A list of activities ("Cooking, shopping and budgeting together", "Client liaison,
+    # progress meetings and monthly reports"). It ends at the first conjunction after its
+    # last comma ("testing & inspection in domestic and light commercial properties").
+    last_comma = max(i for i, (joiner, _) in enumerate(pieces) if joiner == ",")
+    starts = [True]
+    for i in range(1, len(pieces)):
+        start = pieces[i][0] == "," or (
+            # "…, topping and sealing trays": the pair shares its object
+            i == last_comma + 1 and not (kinds[i - 1] == "V" and kinds[i] in ("VO", "VP"))
+        )
+        if kinds[i] == "N" and kinds[i - 1] in ("VO", "VP", "P"):
+            start = False  # objects of the piece before ("support of LAN, WAN and Wi-Fi")
+        starts.append(start)
+    return _groups(pieces, starts)
+
+
+def opens_like_task(text: str, language: str) -> bool:
+    """A verb or gerund ("Reconcile …", "Matching …"), a German action noun ("Erstellung …")
+    or a short infinitive phrase ("Newsletter erstellen")."""
+    words = _WORD.findall(text)
+    if not words:
+        return False
+    if language != "de":
+        return en_verbish(words[0])
+    if len(words[0]) >= 6 and is_de_task_noun(words[0]):
+        return True
+    last = words[-1]
+    return len(words) <= 6 and last[:1].islower() and last.endswith(("en", "ern", "eln"))

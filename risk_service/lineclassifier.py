@@ -1,0 +1,341 @@
+"""Job-ad statement → label (duty, requirement, benefit, company, contact, other).
+
+A multinomial linear model over three views of a :class:`risk_service.jobad.Statement`:
+
+* word uni- and bigrams of the statement (lower case, digits collapsed), TF-IDF;
+* character 2–4-grams within its words (German compounds: "Urlaubsgeld", "Deutschkenntnisse"),
+  TF-IDF;
+* what the parser saw around it (:func:`context_features`): the last heading's kind, an inline
+  heading on the line, the cue families and contact patterns its words hit, bullet, position,
+  length. (The cue rules' own verdict is left out: with it, cross-validation was no better.)
+
+It is trained on our line-labelled ads by ``training/lineclassifier.py`` (scikit-learn) and
+shipped as data: ``risk_service/data/line_classifier.npz`` (arrays, read with
+``allow_pickle=False``) and ``line_classifier.json`` (vocabularies, classes, the npz's sha256).
+Serving needs numpy only and computes the scikit-learn pipeline's own probabilities (tested).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from risk_service.jobad import Statement
+
+FORMAT = "risk-service-line-classifier"
+SCHEMA = 1
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_JSON = DATA_DIR / "line_classifier.json"
+DEFAULT_NPZ = DATA_DIR / "line_classifier.npz"
+
+LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
+CHAR_NGRAMS = (2, 4)
+_MAX_WORD_CHARS = 40  # longer "words" (URLs, runs of letters) add no grams beyond this
+_WORD = re.compile(r"\w++", re.UNICODE)
+_DIGITS = re.compile(r"\d++")
+
+
+class ClassifierError(ValueError):
+    """Line-classifier files that are missing pieces, do not match their hash or each other."""
+
+
+def _tokens(text: str) -> list[str]:
+    return [_DIGITS.sub("0", w) for w in _WORD.findall(text.lower())]
+
+
+def word_terms(text: str) -> list[str]:
+    """Word uni- and bigrams of a statement."""
+    tokens = _tokens(text)
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def char_terms(text: str) -> list[str]:
+    """Character 2–4-grams within the statement's words (as scikit-learn's ``char_wb``)."""
+    out: list[str] = []
+    low, high = CHAR_NGRAMS
+    for word in _tokens(text):
+        padded = f" {word[:_MAX_WORD_CHARS]} "
+        size = len(padded)
+        for n in range(low, min(high, size) + 1):
+            out += [padded[i : i + n] for i in range(size - n + 1)]
+    return out
+
+
+_SECTIONS = (None, *LABELS)
+_NEIGHBOUR_CUES = ("", "none", *LABELS)  # "": no statement there; "none": one without a cue
+_ALL_CAPS = re.compile(r"^[^a-zäöüß]*[A-ZÄÖÜ]{3}[^a-zäöüß]*$")
+_SECOND_PERSON = re.compile(
+    r"(?i:\b(?:du|dich|dir|dein\w*|you|you'll|you're|your|yours)\b)|\b(?:Sie|Ihr\w*)\b"
+)
+_FIRST_PERSON = re.compile(r"(?i:\b(?:wir|uns|unser\w*|we|we're|we've|our|us)\b)")
+
+
+def context_feature_names() -> list[str]:
+    names = [f"section={s}" for s in _SECTIONS]
+    names += [f"inline={s}" for s in _SECTIONS]
+    names += [f"cue={s}" for s in _SECTIONS]
+    names += [f"strong={s}" for s in _SECTIONS]
+    names += [
+        "before_first_heading",
+        "before_first_heading&duty_heading",
+        "no_section&no_duty_heading",
+        "duty_heading",
+        "bullet",
+        "money",
+        "title",
+        "position",
+        "sentence_index>0",
+        "several_sentences",
+        "log_words",
+        "short",
+        "long",
+        "ends_period",
+        "ends_colon",
+        "ends_question",
+        "all_caps",
+        "has_digit",
+        "second_person",
+        "first_person",
+        "second_person_only",
+        "starts_lower",
+        "task_start",
+        "task_start&no_section",
+        "task_list",
+        "task_list&task_start",
+        "previous_task",
+        "next_task",
+    ]
+    names += [f"previous_cue={s}" for s in _NEIGHBOUR_CUES]
+    names += [f"next_cue={s}" for s in _NEIGHBOUR_CUES]
+    return names
+
+
+def context_features(s: Statement) -> list[float]:
+    """What the parser saw around a statement, as numbers (names: context_feature_names)."""
+    out: list[float] = []
+    for value in (s.section, s.inline):
+        out += [1.0 if value == v else 0.0 for v in _SECTIONS]
+    for value in (s.cue or None, s.strong or None):
+        out += [1.0 if value == v else 0.0 for v in _SECTIONS]
+    text = s.text
+    n_words = len(text.split())
+    second = _SECOND_PERSON.search(text) is not None
+    first = _FIRST_PERSON.search(text) is not None
+    stripped = s.line.rstrip()
+    before = s.headings_before == 0
+    out += [
+        float(before),
+        float(before and s.duty_heading),
+        float(s.section is None and s.inline is None and not s.duty_heading),
+        float(s.duty_heading),
+        float(s.bullet),
+        float(s.money),
+        float(s.title),
+        s.line_index / max(1, s.n_lines - 1),
+        float(s.sentence_index > 0),
+        float(s.n_sentences > 1),
+        min(math.log1p(n_words) / 4.0, 1.5),
+        float(n_words <= 3),
+        float(n_words >= 20),
+        float(stripped.endswith((".", "!"))),
+        float(stripped.endswith(":")),
+        float(stripped.endswith("?")),
+        float(_ALL_CAPS.match(text) is not None),
+        float(any(c.isdigit() for c in text)),
+        float(second),
+        float(first),
+        float(second and not first),
+        float(text[:1].islower()),
+        float(s.task_start),
+        float(s.task_start and s.section is None and s.inline is None),
+        float(s.task_list),
+        float(s.task_list and s.task_start),
+        float(s.previous_task),
+        float(s.next_task),
+    ]
+    out += [1.0 if s.previous_cue == v else 0.0 for v in _NEIGHBOUR_CUES]
+    out += [1.0 if s.next_cue == v else 0.0 for v in _NEIGHBOUR_CUES]
+    return out
+
+
+@dataclass
+class TfidfTable:
+    """A fitted TF-IDF view: term → column, idf per column (sublinear tf, l2 norm)."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def transform(
+        self, term_lists: Sequence[list[str]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, value) of the rows' TF-IDF vectors, as scikit-learn computes them."""
+        get = self.vocabulary.get
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, terms in enumerate(term_lists):
+            found = [j for j in map(get, terms) if j is not None]
+            rows += [i] * len(found)
+            cols += found
+        if not cols:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        n_cols = len(self.idf)
+        keys, counts = np.unique(
+            np.asarray(rows, dtype=np.int64) * n_cols + np.asarray(cols, dtype=np.int64),
+            return_counts=True,
+        )
+        row, col = np.divmod(keys, n_cols)
+        value = (1.0 + np.log(counts)) * self.idf[col]
+        norm = np.sqrt(np.bincount(row, value * value, minlength=len(term_lists)))
+        return row, col, value / norm[row]
+
+
+@dataclass
+class LineClassifier:
+    """The fitted model: two TF-IDF views, context features, one linear head per label."""
+
+    classes: tuple[str, ...]
+    words: TfidfTable
+    chars: TfidfTable
+    coef: np.ndarray  # (n_classes, n_words + n_chars + n_context)
+    intercept: np.ndarray  # (n_classes,)
+    duty_threshold: float  # a statement is a duty when P(duty) is at least this
+    info: dict
+
+    def decision(self, statements: Sequence[Statement]) -> np.ndarray:
+        n = len(statements)
+        logits = np.tile(self.intercept, (n, 1))
+        if not n:
+            return logits
+        n_words = len(self.words.idf)
+        n_chars = len(self.chars.idf)
+        for table, terms, offset in (
+            (self.words, [word_terms(s.text) for s in statements], 0),
+            (self.chars, [char_terms(s.text) for s in statements], n_words),
+        ):
+            row, col, value = table.transform(terms)
+            if len(row):
+                np.add.at(logits, row, value[:, None] * self.coef[:, col + offset].T)
+        context = np.asarray([context_features(s) for s in statements], dtype=np.float64)
+        logits += context @ self.coef[:, n_words + n_chars :].T
+        return logits
+
+    def predict_proba(self, statements: Sequence[Statement]) -> np.ndarray:
+        logits = self.decision(statements)
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def label(self, statements: Sequence[Statement]) -> list[str]:
+        """Each statement's label: duty where P(duty) ≥ the threshold, else the likeliest other."""
+        if not statements:
+            return []
+        p = self.predict_proba(statements)
+        duty = self.classes.index("duty")
+        others = p.copy()
+        others[:, duty] = -1.0
+        best_other = others.argmax(axis=1)
+        return [
+            "duty" if p[i, duty] >= self.duty_threshold else self.classes[int(best_other[i])]
+            for i in range(len(statements))
+        ]
+
+    # --- files ------------------------------------------------------------------------------
+
+    def save(self, json_path: Path = DEFAULT_JSON, npz_path: Path = DEFAULT_NPZ) -> None:
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            word_idf=self.words.idf,
+            char_idf=self.chars.idf,
+            coef=self.coef,
+            intercept=self.intercept,
+        )
+        data = buffer.getvalue()
+        npz_path.write_bytes(data)
+        document = {
+            "format": FORMAT,
+            "schema": SCHEMA,
+            "npz_sha256": hashlib.sha256(data).hexdigest(),
+            "classes": list(self.classes),
+            "duty_threshold": self.duty_threshold,
+            "context_features": context_feature_names(),
+            "char_ngrams": list(CHAR_NGRAMS),
+            # terms in column order: the list index is the column
+            "word_terms": _terms_in_order(self.words.vocabulary),
+            "char_terms": _terms_in_order(self.chars.vocabulary),
+            "info": self.info,
+        }
+        json_path.write_text(
+            json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n",
+            encoding="utf-8",
+        )
+
+    @classmethod
+    def load(cls, json_path: Path = DEFAULT_JSON, npz_path: Path = DEFAULT_NPZ) -> LineClassifier:
+        try:
+            document = json.loads(json_path.read_text(encoding="utf-8"))
+            data = npz_path.read_bytes()
+        except (OSError, ValueError) as exc:
+            raise ClassifierError(f"cannot read the line classifier: {exc}") from exc
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise ClassifierError(f"{json_path.name} is not a {FORMAT} document")
+        if document.get("schema") != SCHEMA:
+            raise ClassifierError(f"{json_path.name}: schema {document.get('schema')!r}; retrain")
+        if hashlib.sha256(data).hexdigest() != document.get("npz_sha256"):
+            raise ClassifierError(f"{npz_path.name} does not match the sha256 in {json_path.name}")
+        if document.get("context_features") != context_feature_names():
+            raise ClassifierError("the line classifier was trained on other context features")
+        if tuple(document.get("char_ngrams", ())) != CHAR_NGRAMS:
+            raise ClassifierError("the line classifier was trained on other character grams")
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            word_idf = np.asarray(arrays["word_idf"], dtype=np.float64)
+            char_idf = np.asarray(arrays["char_idf"], dtype=np.float64)
+            coef = np.asarray(arrays["coef"], dtype=np.float64)
+            intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        words = TfidfTable({t: j for j, t in enumerate(document["word_terms"])}, word_idf)
+        chars = TfidfTable({t: j for j, t in enumerate(document["char_terms"])}, char_idf)
+        classes = tuple(document["classes"])
+        width = len(word_idf) + len(char_idf) + len(context_feature_names())
+        if (
+            len(words.vocabulary) != len(word_idf)
+            or len(chars.vocabulary) != len(char_idf)
+            or coef.shape != (len(classes), width)
+            or intercept.shape != (len(classes),)
+            or "duty" not in classes
+            or not set(classes) <= set(LABELS)
+        ):
+            raise ClassifierError("the line classifier's arrays do not fit its vocabularies")
+        return cls(
+            classes,
+            words,
+            chars,
+            coef,
+            intercept,
+            float(document["duty_threshold"]),
+            dict(document.get("info", {})),
+        )
+
+
+def _terms_in_order(vocabulary: dict[str, int]) -> list[str]:
+    terms = [""] * len(vocabulary)
+    for term, j in vocabulary.items():
+        terms[j] = term
+    return terms
+
+
+def load_default() -> LineClassifier | None:
+    """The shipped classifier, or None where its files are not installed."""
+    if not (DEFAULT_JSON.exists() and DEFAULT_NPZ.exists()):
+        return None
+    return LineClassifier.load()
