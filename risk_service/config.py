@@ -25,8 +25,13 @@ MAX_TASKS = 200
 MAX_TASK_CHARS = 1_000
 MAX_BATCH = 1_000
 
-# Below this title similarity a title-only query is answered 422 with suggestions.
-TITLE_SIMILARITY_FLOOR = 0.55
+# Below this title similarity a title-only query is answered 422 with suggestions (chosen on the
+# tune titles of training/data/titles: 99.4 % of them resolve; made-up words such as "Qwxzz
+# Blorf" or "Banane" stay below 0.32).
+TITLE_SIMILARITY_FLOOR = 0.40
+# A one-line description is read as a job title from this similarity on (below, its line is a
+# duty): 94 % of the tune titles sent as descriptions, 3 % of our labelled ads' duty lines.
+DESCRIPTION_TITLE_FLOOR = 0.55
 # Task statements whose predictions a worker keeps (about 0.5 kB each).
 TASK_CACHE_SIZE = 50_000
 

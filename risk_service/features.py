@@ -345,7 +345,7 @@ class Lexicon:
     """
 
     def __init__(self, lexicon: dict[str, tuple[str, ...]], normalise: bool = True) -> None:
-        self.names = [*lexicon, "log_words"]
+        self.names = list(lexicon)
         self.normalise = normalise
         self.stems = [tuple(s for s in stems if " " not in s) for stems in lexicon.values()]
         self.pairs = [
@@ -367,14 +367,15 @@ class Lexicon:
         return hit
 
     def transform(self, texts: list[str]) -> np.ndarray:
-        """Dense (n_texts, n_families + 1) array in [0, 1]: capped cue counts, log length.
+        """Dense (n_texts, n_families) array in [0, 1]: capped cue counts.
 
         Scaled like the TF-IDF columns beside them, so the linear heads stay well conditioned.
+        No length column: the statement's length is style, not standardisation (it made long
+        real statements look less rule-based on the development set).
         """
         n_families = len(self.stems)
         rows: list[int] = []
         cols: list[int] = []
-        n_words = np.zeros(len(texts))
         for i, text in enumerate(texts):
             if self.normalise:
                 text = normalise_task(text)
@@ -390,13 +391,9 @@ class Lexicon:
                         if words[k] == first and words[k + 1].startswith(second)
                     )
             rows.extend([i] * (len(cols) - before))
-            n_words[i] = len(text.split())
         counts = np.zeros((len(texts), n_families))
         np.add.at(counts, (rows, cols), 1)
-        out = np.empty((len(texts), n_families + 1))
-        out[:, :n_families] = np.minimum(counts, 3) / 3
-        out[:, n_families] = np.minimum(np.log1p(n_words) / 4, 1.0)
-        return out
+        return np.minimum(counts, 3) / 3
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_families": {}}  # a cache, not model state

@@ -79,11 +79,25 @@ class ScoredTask(BaseModel):
     weight: float = Field(ge=0, le=1)
 
 
+MatchBasis = Literal["unit_group", "minor_group", "sub_major_group", "major_group", "other_group"]
+
+
 class MatchedOccupation(BaseModel):
-    occupation_id: str
-    title: str
-    isco08: str
+    """The occupation a title resolved to (ESCO) and the corpus occupation scored for it."""
+
+    occupation_id: str = Field(description="Corpus occupation whose tasks were scored")
+    title: str = Field(description="Its title in the request's language")
+    isco08: str = Field(description="ISCO-08 unit group of the title's occupation")
     similarity: float = Field(ge=0, le=1)
+    esco_uri: str | None = Field(default=None, description="ESCO occupation of the title")
+    label: str | None = Field(
+        default=None, description="The ESCO occupation's preferred label, request language"
+    )
+    basis: MatchBasis | None = Field(
+        default=None,
+        description="Where the scored occupation comes from: the title's ISCO-08 unit group, or "
+        "(when our corpus has none there) its minor, sub-major or major group, or another group",
+    )
 
 
 class Upskilling(BaseModel):
@@ -101,6 +115,10 @@ class Assessment(BaseModel):
     interval: tuple[float, float]
     language: Language
     matched_occupation: MatchedOccupation | None
+    read_as: Literal["title", "description", "tasks"] = Field(
+        description="How the input was read: a job title (its occupation's tasks were scored), "
+        "a description (duties found in it) or explicit tasks"
+    )
     tasks: list[ScoredTask]
     ignored: dict[str, list[str]] = Field(
         default_factory=dict, description="Statements of the description not scored, by section"

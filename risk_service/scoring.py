@@ -16,11 +16,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from risk_service import config
+from risk_service.features import char_terms
 from risk_service.jobad import parse_job_ad
-from risk_service.occupations import OccupationMatch
+from risk_service.occupations import OccupationMatch, is_title_shaped
 from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
-from risk_service.text import detect_language
+from risk_service.text import LANGUAGE_NAMES, detect_foreign_language, detect_language
 from risk_service.upskilling import RoleTasks, recommend_many
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class _Prepared:
     weights: list[float]  # sum to 1
     language: str
     match: OccupationMatch | None
+    read_as: str  # "title" | "description" | "tasks" (DESIGN §6)
     ignored: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -67,26 +69,45 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
         else:
             texts.append(task)
             raw_weights.append(None)
+    read_as = "tasks" if texts else "description"
+    title, title_loc = role.title, ["title"]
+    description = role.description if role.description and role.description.strip() else None
+    candidates: list[OccupationMatch] = []
+    if description and not texts and not title and is_title_shaped(description):
+        # One role, one answer: {"description": "Buchhalter"} is the title "Buchhalter". A line
+        # in words the duty model knows ("Mahnwesen") is a title only when close to one; a line
+        # it has no words for ("Xylophqwz") can only be meant as a title.
+        candidates = model.occupations.search(description, k=3)
+        best = candidates[0].similarity if candidates else 0.0
+        if best >= config.DESCRIPTION_TITLE_FLOOR or not _known_words(model, description):
+            title, title_loc, description = description, ["description"], None
     ignored: dict[str, list[str]] = {}
-    if role.description and role.description.strip():
-        parsed = parse_job_ad(role.description)
+    if description:
+        parsed = parse_job_ad(description)
         texts += parsed.duties
         raw_weights += [None] * len(parsed.duties)
         ignored = parsed.ignored
 
-    language = role.language or detect_language(
-        " ".join([role.title or "", (role.description or "")[:2000], *texts[:20]]), default=""
-    )
+    sample = " ".join([(role.description or "")[:2000], *texts[:20]])
+    foreign = detect_foreign_language(sample)
+    if foreign is not None:
+        raise RoleError(
+            ["description"] if role.description else ["tasks"],
+            f"the text is in {LANGUAGE_NAMES[foreign]} ({foreign}); only German (de) and "
+            "English (en) are scored",
+        )
+    language = role.language or detect_language(" ".join([title or "", sample]), default="")
 
     match = None
-    if role.title:
-        candidates = model.occupations.search(role.title, k=3)
+    if title:
+        if title_loc == ["title"]:
+            candidates = model.occupations.search(title, k=3)
         best = candidates[0] if candidates else None
         if best is not None and best.similarity >= config.TITLE_SIMILARITY_FLOOR:
             match = best
         elif not texts:
             raise RoleError(
-                ["title"],
+                title_loc,
                 "no known occupation is close enough to this title; pick one of the suggestions "
                 "or send the role's tasks or description",
                 candidates,
@@ -95,35 +116,50 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
         if match is None:
             loc = ["description"] if role.description else ["tasks"]
             raise RoleError(loc, "no duties found: the text holds no task statements to score")
+        read_as = "title"
         language = language or match.language
-        texts = model.occupations.tasks_of(match.occupation_id, language)
-        if not texts:  # imported occupations may have tasks in one language only, or none
-            other = "en" if language == "de" else "de"
-            texts = model.occupations.tasks_of(match.occupation_id, other)
+        texts, raw_weights = _occupation_tasks(model, match, language)
         if not texts:
             raise RoleError(
-                ["title"],
+                title_loc,
                 f"the matched occupation {match.title!r} has no task statements to score; "
                 "send the role's tasks or description",
                 [match],
             )
-        raw_weights = [None] * len(texts)
     language = language or "en"
     if match is not None:
-        match = OccupationMatch(
-            match.occupation_id,
-            model.occupations.title(match.occupation_id, language),
-            match.isco08,
-            match.similarity,
-            language,
-        )
+        match = model.occupations.in_language(match, language)
 
     # Time shares where given; tasks without one get the mean of the given ones (or 1).
     given = [w for w in raw_weights if w is not None]
     fill = sum(given) / len(given) if given else 1.0
     weights = [fill if w is None else w for w in raw_weights]
     total = sum(weights)
-    return _Prepared(texts, [w / total for w in weights], language, match, ignored)
+    return _Prepared(texts, [w / total for w in weights], language, match, read_as, ignored)
+
+
+# A title-shaped line is in words the duty model knows when at least this share of its
+# character 5-grams are in the model's vocabulary (duty words 0.7-1.0, "Xylophqwz" 0).
+KNOWN_GRAMS_SHARE = 0.5
+
+
+def _known_words(model: TaskModel, text: str) -> bool:
+    grams = [g for g in char_terms(text) if len(g) == 5]
+    vocabulary = model.features.chars.vocabulary
+    return bool(grams) and sum(g in vocabulary for g in grams) >= KNOWN_GRAMS_SHARE * len(grams)
+
+
+def _occupation_tasks(
+    model: TaskModel, match: OccupationMatch, language: str
+) -> tuple[list[str], list[float | None]]:
+    """The matched occupation's statements in ``language`` (the other language if it has
+    none) weighted by their typical share of working time where the corpus gives one."""
+    for lang in (language, "en" if language == "de" else "de"):
+        texts = model.occupations.tasks_of(match.occupation_id, lang) if match.occupation_id else []
+        if texts:
+            shares = model.occupations.shares_of(match.occupation_id, lang)
+            return texts, list(shares) if shares else [None] * len(texts)
+    return [], []
 
 
 def _rounded(values: np.ndarray, digits: int) -> list[float]:
@@ -196,6 +232,7 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
                 "interval": [round(lows[r], 1), round(highs[r], 1)],
                 "language": prep.language,
                 "matched_occupation": prep.match.as_dict() if prep.match else None,
+                "read_as": prep.read_as,
                 "tasks": [
                     {
                         "text": texts[i],

@@ -72,13 +72,136 @@ def neutralise_gender(text: str) -> str:
     return " ".join(text.split())
 
 
+# Title-only forms (not applied to task text): "Angestellte/r", "Kaufmännische(r)" → the form
+# without the adjective ending's gender letter.
+_ADJECTIVE_GENDER = re.compile(r"(?<=e)(?:/-?|\*|:|_|\()r\)?(?!\w)")
+# German adjectives before a title noun differ by gender and case only in their ending
+# ("Technischer Leiter" / "Technische Leiterin"): one stem for all of them.
+_ADJECTIVE_ENDING = re.compile(r"(isch|lich)(?:e|er|en|es)$")
+# Letters left of a bare gender tag ("m/w/d" without brackets, "(m/w/div)").
+_GENDER_LETTERS = frozenset("m w d f x i div divers gn".split())
+# Function words carry no occupation: "Kaufmann im Einzelhandel" = "Kaufmann Einzelhandel".
+_TITLE_STOPWORDS = frozenset(
+    """der die das des dem den und oder für fuer im in am an zur zum vom von mit bei als auf
+    eine einer ein the of and or for in at a an to with on by""".split()
+)
+
+
+# "Call-Center-Agent" and "Callcenter-Agent" are one word, as German writes compounds.
+_HYPHEN_JOIN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 @functools.lru_cache(maxsize=50_000)
 def normalise_title(title: str) -> str:
-    """Lower-cased, gender-neutral, whitespace-collapsed title used for matching."""
-    text = neutralise_gender(unicodedata.normalize("NFC", title)).lower()
-    words = [_SPECIAL_FEMININE.get(w, w) for w in re.findall(r"[\wäöüß]+", text)]
-    text = " ".join(words)
-    return _FEMININE_ER.sub(r"\1", text)
+    """Lower-cased, gender-neutral, whitespace-collapsed title used for matching.
+
+    Both gender forms of one title collapse to one ("Buchhalter/Buchhalterin",
+    "Sachbearbeiterin / Sachbearbeiter", "Facharzt/-ärztin" → one word), function words and
+    bare numbers are dropped.
+
+    >>> normalise_title("Technischer Leiter/Technische Leiterin für Bühne")
+    'technisch leiter bühne'
+    """
+    text = _ADJECTIVE_GENDER.sub("", neutralise_gender(unicodedata.normalize("NFC", title)))
+    words: list[str] = []
+    for word in re.findall(r"[\wäöüß]+", _HYPHEN_JOIN.sub("", text.lower())):
+        if word in _TITLE_STOPWORDS or word in _GENDER_LETTERS or word.isdigit():
+            continue
+        word = _SPECIAL_FEMININE.get(word) or _FEMININE_ER.sub(r"\1", word)
+        word = _ADJECTIVE_ENDING.sub(r"\1", word)
+        # The second of two gender forms: the same word again, or the tail of the first
+        # ("Facharzt/-ärztin" → "facharzt arzt").
+        if words and (word == words[-1] or (len(word) > 2 and words[-1].endswith(word))):
+            continue
+        words.append(word)
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        words = words[:half]  # "Leiter Bühne / Leiterin Bühne": the phrase twice
+    return " ".join(words)
+
+
+# Job-board titles carry more than the occupation: "Senior Data Analyst – Marketing",
+# "Werkstudent Controlling (m/w/d)", "Bäcker/in – Nachtschicht, Handwerksbäckerei", "Kitchen
+# Porter needed ASAP – Brighton", "Telesales Executive – £30k OTE". title_core() keeps the
+# occupation: the text before the first separator (dash between spaces, "|", a bracket), without
+# level, contract, working-time, pay and place words. Words are compared after normalise_title.
+_TITLE_SEPARATOR = re.compile(r"\s[–—-]\s|[–—|•·(\[{,;:]")
+# "… für unsere Kita", "… in unserem Team", "… to join our team": the rest is about the employer.
+_EMPLOYER_PHRASE = re.compile(
+    r"\b(?:für|fuer|in|im|bei|an|zur|zum|for|to join|at)\s++(?:unsere[mnrs]?|unser|our)\b.*",
+    re.IGNORECASE | re.DOTALL,
+)
+# "… im Raum Köln", "… Region Hannover", "… based in Leeds": a place at the end of the title (a
+# bare "in …" stays: "Specialist in Orthodontics", "Lecturer in Law").
+_PLACE = re.compile(
+    r"\s(?:im Raum|Raum|Region|Standort|near|based in)\s++[A-ZÄÖÜ][\w.]*+(?:[\s-]++"
+    r"(?:am|an der|a\.|im|bei|upon|on)?\s*+[A-ZÄÖÜ][\w.]*+)?\s*+$"
+)
+_TITLE_NOISE_WORDS = frozenset(
+    """senior junior sr jr snr jnr midweight experienced erfahren erfahrene erfahrener trainee
+    graduate principal lead stellvertretend stellvertretende stellvertretender stellv stv
+    deputy geselle teamleiter teamleitung werkstudent werkstudierende aushilfe aushilfskraft
+    minijob minijobber praktikant praktikum pflichtpraktikum intern internship azubi
+    auszubildende auszubildender ausbildung quereinsteiger quereinstieg freelance freelancer
+    freiberuflich contractor temporary temp interim permanent festanstellung befristet
+    unbefristet vollzeit teilzeit fulltime parttime remote hybrid homeoffice asap sofort needed
+    wanted urgently urgent gesucht job jobs stelle stellenangebot vacancy vacancies
+    brutto netto ote salary gehalt""".split()
+)
+_TITLE_NOISE_PAIRS = frozenset(
+    {
+        ("working", "student"),
+        ("part", "time"),
+        ("full", "time"),
+        ("home", "office"),
+        ("duales", "studium"),
+        ("dual", "studium"),
+        ("mid", "level"),
+        ("entry", "level"),
+        ("team", "leader"),
+        ("team", "lead"),
+        ("ab", "sofort"),
+        ("maternity", "cover"),
+        ("per", "hour"),
+        ("per", "annum"),
+    }
+)
+
+
+def _drop_noise(words: list[str]) -> list[str]:
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        if tuple(words[i : i + 2]) in _TITLE_NOISE_PAIRS:
+            i += 2
+            continue
+        word = words[i]
+        if word not in _TITLE_NOISE_WORDS and not any(ch.isdigit() for ch in word):
+            kept.append(word)
+        i += 1
+    return kept
+
+
+@functools.lru_cache(maxsize=50_000)
+def title_core(title: str) -> str:
+    """The occupation in a job-board title, normalised (:func:`normalise_title`): the text
+    before the first separator without level, contract, working-time, pay and place words
+    (the first segment that keeps a word).
+
+    >>> title_core("Senior Sachbearbeiter Kreditorenbuchhaltung (m/w/d) – Teilzeit, Köln")
+    'sachbearbeiter kreditorenbuchhaltung'
+    >>> title_core("Werkstudent Controlling")
+    'controlling'
+
+    Falls back to the whole normalised title when nothing else would be left ("Werkstudent").
+    """
+    text = _GENDER_TAG.sub(" ", unicodedata.normalize("NFC", title)).replace("**", " ")
+    for segment in _TITLE_SEPARATOR.split(text):
+        segment = _PLACE.sub("", _EMPLOYER_PHRASE.sub("", segment))
+        words = _drop_noise(normalise_title(segment).split())
+        if words:
+            return " ".join(words)
+    return normalise_title(title)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -120,3 +243,86 @@ def detect_language(text: str, default: str = "en") -> str:
     if de == en:
         return default
     return "de" if de > en else "en"
+
+# Other languages, by their own short function words (none of them a German or English one) and
+# letters: enough of them, and far more than German or English cues, name the language.
+_FOREIGN_WORDS = {
+    "fr": "le la les des du et est une pour avec dans sur nous vous votre vos notre nos sont "
+    "être au aux ce cette qui que ou par chez nous sera leur leurs ses",
+    "es": "el los las del y una para con por que es son su sus nuestro nuestra nuestros usted "
+    "como se al lo más tu tus será también",
+    "it": "il lo gli di del della dei delle è una per con che sono nostro nostra nel nella alla "
+    "al si come anche degli sarà tuo tua",
+    "nl": "het een en van voor met op zijn wij jij je u uw onze ons bij naar niet ook te dat "
+    "deze wordt je jouw",
+    "pt": "os da dos das em uma para com por que é são nosso nossa você no na ao pelo pela "
+    "seu sua também será",
+    "pl": "w z na do się jest są oraz dla od że nie jak który która ich po przy lub także "
+    "będzie twoje",
+    "tr": "ve bir bu için ile olarak olan gibi çok daha ya veya iş ekibimize sizin",
+}
+# Letters and endings no other of these languages writes ("-ión" is Spanish, "-ção" Portuguese).
+_FOREIGN_LETTERS = {
+    "fr": ("è", "ù", "œ", "eaux"),
+    "es": ("ñ", "¿", "¡", "ión"),
+    "it": ("ì", "ò", "zione"),
+    "pt": ("ã", "õ", "ção"),
+    "pl": tuple("ąęłśźżćń"),
+    "tr": ("ş", "ğ", "ı"),
+}
+
+
+def _distinctive(lists: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Each language's words that no other language listed here (German, English included)
+    uses as a function word: "la", "que", "una" tell no Romance language from another."""
+    sets = {lang: frozenset(words.split()) for lang, words in lists.items()}
+    shared = {
+        lang: frozenset().union(_DE_WORDS, _EN_WORDS, *(o for k, o in sets.items() if k != lang))
+        for lang in sets
+    }
+    return {lang: words - shared[lang] for lang, words in sets.items()}
+
+
+_FOREIGN_SETS = _distinctive(_FOREIGN_WORDS)
+LANGUAGE_NAMES = {
+    "de": "German",
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "tr": "Turkish",
+}
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Evidence needed: this many cues of the language, and twice as many as of German or English
+# and of the runner-up: short or mixed text keeps the German/English reading.
+_FOREIGN_MIN_CUES = 5
+_FOREIGN_MARGIN = 2.0
+
+
+def detect_foreign_language(text: str) -> str | None:
+    """The language of ``text`` when it is confidently neither German nor English, else None.
+
+    >>> detect_foreign_language("Vous serez responsable de la gestion des factures et du suivi")
+    'fr'
+    >>> detect_foreign_language("Buchhalter") is None
+    True
+    """
+    lowered = text[:5000].lower()
+    words = _LETTERS.findall(lowered)
+    if len(words) < _FOREIGN_MIN_CUES:
+        return None
+    counts = {
+        lang: sum(w in vocabulary for w in words)
+        + sum(lowered.count(cue) for cue in _FOREIGN_LETTERS.get(lang, ()))
+        for lang, vocabulary in _FOREIGN_SETS.items()
+    }
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    (best, n), (_, runner_up) = ranked[0], ranked[1]
+    german = sum(w in _DE_WORDS for w in words) + 2 * len(_DE_CHARS.findall(lowered))
+    english = sum(w in _EN_WORDS for w in words)
+    if n < _FOREIGN_MIN_CUES or n < _FOREIGN_MARGIN * max(german, english, runner_up, 0.5):
+        return None
+    return best

@@ -46,7 +46,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
     lexicon_ : Lexicon
         The compiled families.
     feature_names_out_ : ndarray of str
-        One name per cue family plus ``"log_words"``.
+        One name per cue family.
     """
 
     def __init__(self, lexicon: dict[str, tuple[str, ...]] | None = None, normalise: bool = True):
@@ -73,7 +73,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """Dense (n_samples, n_families + 1) array in [0, 1]: capped cue counts, log length."""
+        """Dense (n_samples, n_families) array in [0, 1]: capped cue counts."""
         check_is_fitted(self, "lexicon_")
         X = validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
         return self.lexicon_.transform([" ".join(str(cell) for cell in row) for row in X])

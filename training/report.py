@@ -553,6 +553,10 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         "Database by the U.S. Department of Labor, Employment and Training Administration "
         "(USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. "
         "Labels and German translations are ours, not USDOL/ETA's.",
+        "- Job titles: the title index is ESCO v1.2 (3,039 occupations, German and English "
+        "preferred, alternative and hidden labels) plus our corpus's titles and synonyms. "
+        "Attribution: ESCO classification © European Union, https://esco.ec.europa.eu. Reuse is "
+        "authorised provided the source is acknowledged (Commission Decision 2011/833/EU).",
         "- Published occupation-level automation estimates and O*NET's rating files were not "
         "used as labels, features or tuning targets.",
         "",
@@ -583,8 +587,11 @@ def render_model_card(manifest: dict, corpus: Corpus, model: TaskModel | None = 
         "- A linear text model: it scores the words of a task statement, not the context of a "
         "particular workplace, and can be fooled by wording (e.g. routine verbs in a "
         "non-routine task).",
-        "- Title-only requests are matched to the corpus occupations only; titles outside the "
-        f"{len(corpus.occupations)} occupations get the nearest one or a 422 with suggestions.",
+        "- A title alone resolves to an ESCO occupation and is scored with the tasks of a corpus "
+        "occupation of its ISCO-08 unit group, or of the closest group where the corpus has none "
+        "(`matched_occupation.basis`); ESCO's and a reader's unit group for a job-board title "
+        "differ often enough that about one title in five lands in another unit group "
+        "(`python -m training.titles_eval`).",
         "- Calibration and accuracy were measured on held-out occupations (see "
         "`calibration.png` and the development set), not on real job ads, and scores were not "
         "validated against observed automation. Short statements (≤ 5 words) get less "

@@ -23,6 +23,7 @@ from risk_service.occupations import OccupationIndex
 from risk_service.registry import Registry
 from risk_service.taskmodel import TaskModel
 from training.corpus import Corpus, load_corpus
+from training.esco_titles import load_esco
 from training.estimators import build_featurizer, compile_model, task_frame
 from training.heads import PairedLogisticRegression
 
@@ -110,7 +111,7 @@ def typical_day(tasks: pd.DataFrame) -> pd.DataFrame:
 def fit_model(corpus: Corpus, seed: int = 0) -> TaskModel:
     """The serving model fitted on the corpus (what the registry stores)."""
     rule, category = fit_pipelines(corpus, seed)
-    titles = OccupationIndex(corpus.occupations, typical_day(corpus.tasks))
+    titles = OccupationIndex(corpus.occupations, typical_day(corpus.tasks), load_esco())
     return compile_model(rule[0], rule[-1], category[-1], titles)
 
 

@@ -41,6 +41,10 @@ const I18N = {
     interval: "90 % interval: {lo} – {hi}",
     matched: "Matched occupation: {title} (ISCO-08 {isco}, similarity {sim}\u00a0%)",
     notMatched: "No occupation matched: the tasks found in your text were scored.",
+    readAsTitle: "Read as a job title: the typical tasks of {tasksOf} were scored.",
+    readAsTitleNearby:
+      "Read as a job title. Our corpus has no occupation in this unit group; the typical " +
+      "tasks of the closest one, {tasksOf}, were scored.",
     share: "share of work {pct}\u00a0%",
     ruleBasedAria: "{pct}\u00a0% rule-based",
     actions: "What you can do",
@@ -122,6 +126,11 @@ const I18N = {
     interval: "90-%-Intervall: {lo} – {hi}",
     matched: "Erkannter Beruf: {title} (ISCO-08 {isco}, Ähnlichkeit {sim}\u00a0%)",
     notMatched: "Kein Beruf zugeordnet: bewertet wurden die Tätigkeiten aus Ihrem Text.",
+    readAsTitle:
+      "Als Berufsbezeichnung gelesen: bewertet wurden die typischen Tätigkeiten von {tasksOf}.",
+    readAsTitleNearby:
+      "Als Berufsbezeichnung gelesen. Unser Korpus hat keinen Beruf dieser Berufsgattung; " +
+      "bewertet wurden die typischen Tätigkeiten des nächstgelegenen, {tasksOf}.",
     share: "Anteil an der Arbeit {pct}\u00a0%",
     ruleBasedAria: "{pct}\u00a0% regelbasiert",
     actions: "Was Sie tun können",
@@ -166,10 +175,8 @@ const I18N = {
 };
 
 const STORAGE_KEY = "risk-service.ui-lang";
-// A single short line without sentence punctuation is a job title, not a description.
-const TITLE_MAX_CHARS = 80;
-const TITLE_MAX_WORDS = 8;
 
+// textWasTitle: the server read the text field as a job title (a chosen suggestion replaces it)
 const state = { lang: "en", result: null, problem: null, textWasTitle: false };
 const $ = (id) => document.getElementById(id);
 
@@ -224,19 +231,11 @@ function applyLanguage(lang) {
   if (state.problem) renderProblem(state.problem);
 }
 
+// The text goes to the API as it is: the service decides whether a short line is a job title
+// (the answer's read_as), so the page and the API give one answer for one role.
 function buildRole() {
-  const text = $("text").value.trim();
-  let title = $("title").value.trim();
-  let description = text;
-  state.textWasTitle = false;
-  const oneLine = text && !/[\n.;:!?•]/.test(text);
-  if (!title && oneLine && text.length <= TITLE_MAX_CHARS) {
-    if (text.split(/\s+/).length <= TITLE_MAX_WORDS) {
-      title = text;
-      description = "";
-      state.textWasTitle = true;
-    }
-  }
+  const description = $("text").value.trim();
+  const title = $("title").value.trim();
   const role = {};
   if (title) role.title = title;
   if (description) role.description = description;
@@ -303,9 +302,17 @@ function renderResult(a) {
   $("interval").textContent = t("interval", { lo: number(lo), hi: number(hi) });
 
   const occ = a.matched_occupation;
-  $("occupation").textContent = occ
-    ? t("matched", { title: occ.title, isco: occ.isco08, sim: number(100 * occ.similarity, 0) })
-    : t("notMatched");
+  let occupation = t("notMatched");
+  if (occ) {
+    const name = occ.label || occ.title;
+    const sim = number(100 * occ.similarity, 0);
+    occupation = t("matched", { title: name, isco: occ.isco08, sim });
+    if (a.read_as === "title") {
+      const nearby = occ.basis && occ.basis !== "unit_group";
+      occupation += ` ${t(nearby ? "readAsTitleNearby" : "readAsTitle", { tasksOf: occ.title })}`;
+    }
+  }
+  $("occupation").textContent = occupation;
 
   const tasks = $("tasks");
   tasks.replaceChildren();
@@ -383,24 +390,26 @@ function renderProblem(p) {
   const headings = { 400: "err400", 413: "err413", 415: "err400", 422: "err422", 503: "err503" };
   box.append(el("h2", { text: t(headings[p.status] || "errOther") }));
   const suggestions = Array.isArray(p.suggestions) ? p.suggestions : [];
+  const errors = Array.isArray(p.errors) ? p.errors : [];
+  state.textWasTitle = errors.some((err) => (err.loc || []).includes("description"));
   if (suggestions.length) {
     box.append(el("p", { text: t("unknownTitle") }));
     const row = el("div", { class: "suggestions" });
     for (const s of suggestions) {
+      const name = s.label || s.title;
       const button = el(
         "button",
-        { type: "button", class: "suggestion", "data-title": s.title },
-        s.title,
+        { type: "button", class: "suggestion", "data-title": name },
+        name,
         " ",
         el("small", { text: `ISCO-08 ${s.isco08}` }),
       );
-      button.addEventListener("click", () => chooseSuggestion(s.title));
+      button.addEventListener("click", () => chooseSuggestion(name));
       row.append(button);
     }
     box.append(row, el("p", { class: "hint", text: t("suggestionHint") }));
     return;
   }
-  const errors = Array.isArray(p.errors) ? p.errors : [];
   // The server writes details in English; field names are translated here.
   if (!errors.length && p.detail) box.append(el("p", { text: p.detail, lang: "en" }));
   if (errors.length) {
