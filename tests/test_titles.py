@@ -229,14 +229,15 @@ def test_title_patterns_stay_linear_on_hostile_input():
 
 
 def test_titles_eval_on_held_out_titles(model):
-    """The floors this model reaches on titles never used for tuning (python -m
-    training.titles_eval prints them; the suite's model is trained on our corpus only)."""
+    """The floors this model reaches on titles never used for tuning (``python -m
+    training.titles_eval`` prints them)."""
     resolved = titles_eval.resolve_titles(model, titles_eval.load_titles(split="heldout"))
     report = titles_eval.summarise(resolved)
-    for lang in ("de", "en"):
+    # reached: de 0.857, en 0.895 right unit group; both 1.0 resolved (target 0.90 / 0.99)
+    for lang, right in (("de", 0.84), ("en", 0.87)):
         assert report[lang]["titles"] >= 50
         assert report[lang]["resolved"] >= 0.99, report
-        assert report[lang]["right_unit_group"] >= 0.80, report
+        assert report[lang]["right_unit_group"] >= right, report
     gap = titles_eval.language_gap(model, n=100)
     assert gap["both_resolved"] >= 98
     assert gap["mean_abs_gap"] <= 3, gap
