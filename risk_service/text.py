@@ -139,7 +139,7 @@ _PLACE = re.compile(
 )
 _TITLE_NOISE_WORDS = frozenset(
     """senior junior sr jr snr jnr midweight experienced erfahren erfahrene erfahrener trainee
-    graduate principal lead stellvertretend stellvertretende stellvertretender stellv stv
+    graduate lead stellvertretend stellvertretende stellvertretender stellv stv
     deputy geselle teamleiter teamleitung werkstudent werkstudierende aushilfe aushilfskraft
     minijob minijobber praktikant praktikum pflichtpraktikum intern internship azubi
     auszubildende auszubildender ausbildung quereinsteiger quereinstieg freelance freelancer
