@@ -53,6 +53,8 @@ _EN_FUNCTION = frozenset(_TABLES["en_function_words"])
 _EN_PREPOSITIONS = frozenset(_TABLES["en_prepositions"])
 _EN_ADVERBS = frozenset(_TABLES["en_adverbs"])
 _EN_LEADS = frozenset(("also", "then", "and", "help", "to"))
+_EN_NOUN_VERBS = frozenset(_TABLES["en_noun_verbs"])
+_EN_VERB_OBJECTS = frozenset(_TABLES["en_verb_objects"])
 
 # Where coordinated parts meet. A joint inside brackets, or right after a truncated compound
 # ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
@@ -320,10 +322,18 @@ def en_verbish(word: str) -> bool:
 
 
 def _en_verb_start(words: list[str]) -> bool:
+    """Does an English piece open with a verb or gerund? A word that is as often a noun
+    ("stock", "review") counts only before an article, pronoun or particle ("review the
+    forecasts", not "stock figures")."""
     i = 0
     while i < len(words) - 1 and words[i].lower() in _EN_LEADS:
         i += 1
-    return en_verbish(words[i])
+    word = words[i].lower()
+    if not en_verbish(word):
+        return False
+    if word in _EN_NOUN_VERBS:
+        return i + 1 < len(words) and words[i + 1].lower() in _EN_VERB_OBJECTS
+    return True
 
 
 def _en_names_object(words: list[str]) -> bool | None:
@@ -363,14 +373,15 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
     content = sum(w.lower() not in _EN_FUNCTION for w in words[0])
     for previous, w in zip(words, words[1:], strict=False):
         # A new duty: a verb or gerund with its object opens the piece, and the duty so far
-        # names its own object. A single word ("dressing"), a noun ("repair of …") or the
-        # rest of a list after a gerund ("with washing, dressing and getting up") continues it.
+        # names its own object. A single word ("dressing"), a noun ("repair of …"), the rest of
+        # a list after a gerund ("with washing, dressing and getting up") or a second verb on
+        # the same object continues it.
         last = previous[-1]
         start = (
             len(w) >= 2
             and w[1].lower() != "of"
             and (has_object or (not has_verb and content >= 2))
-            and not (last.lower().endswith("ing") and en_verbish(last))
+            and not en_verbish(last)  # "to design and evaluate A/B tests": one object
             and _en_verb_start(w)
         )
         starts.append(start)

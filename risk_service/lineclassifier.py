@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,20 +59,21 @@ def word_terms(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+def _word_char_grams(word: str) -> list[str]:
+    padded = f" {word[:_MAX_WORD_CHARS]} "
+    size = len(padded)
+    low, high = CHAR_NGRAMS
+    return [padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
+
+
 def char_terms(text: str) -> list[str]:
     """Character 2–4-grams within the statement's words (as scikit-learn's ``char_wb``)."""
-    out: list[str] = []
-    low, high = CHAR_NGRAMS
-    for word in _tokens(text):
-        padded = f" {word[:_MAX_WORD_CHARS]} "
-        size = len(padded)
-        for n in range(low, min(high, size) + 1):
-            out += [padded[i : i + n] for i in range(size - n + 1)]
-    return out
+    return [gram for word in _tokens(text) for gram in _word_char_grams(word)]
 
 
 _SECTIONS = (None, *LABELS)
 _NEIGHBOUR_CUES = ("", "none", *LABELS)  # "": no statement there; "none": one without a cue
+_DIGIT = re.compile(r"\d")
 _ALL_CAPS = re.compile(r"^[^a-zäöüß]*[A-ZÄÖÜ]{3}[^a-zäöüß]*$")
 _SECOND_PERSON = re.compile(
     r"(?i:\b(?:du|dich|dir|dein\w*|you|you'll|you're|your|yours)\b)|\b(?:Sie|Ihr\w*)\b"
@@ -151,7 +152,7 @@ def context_features(s: Statement) -> list[float]:
         float(stripped.endswith(":")),
         float(stripped.endswith("?")),
         float(_ALL_CAPS.match(text) is not None),
-        float(any(c.isdigit() for c in text)),
+        float(_DIGIT.search(text) is not None),
         float(second),
         float(first),
         float(second and not first),
@@ -180,24 +181,30 @@ class TfidfTable:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, value) of the rows' TF-IDF vectors, as scikit-learn computes them."""
         get = self.vocabulary.get
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, terms in enumerate(term_lists):
-            found = [j for j in map(get, terms) if j is not None]
-            rows += [i] * len(found)
-            cols += found
-        if not cols:
+        return self.transform_columns(
+            [[j for j in map(get, terms) if j is not None] for terms in term_lists]
+        )
+
+    def transform_columns(
+        self, column_lists: Sequence[Sequence[int] | np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`transform` from each row's vocabulary columns (one per occurrence)."""
+        sizes = [len(c) for c in column_lists]
+        if not sum(sizes):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
+        cols = np.concatenate([np.asarray(c, dtype=np.int64) for c in column_lists])
+        rows = np.repeat(np.arange(len(column_lists), dtype=np.int64), sizes)
         n_cols = len(self.idf)
-        keys, counts = np.unique(
-            np.asarray(rows, dtype=np.int64) * n_cols + np.asarray(cols, dtype=np.int64),
-            return_counts=True,
-        )
+        keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
         row, col = np.divmod(keys, n_cols)
         value = (1.0 + np.log(counts)) * self.idf[col]
-        norm = np.sqrt(np.bincount(row, value * value, minlength=len(term_lists)))
+        norm = np.sqrt(np.bincount(row, value * value, minlength=len(column_lists)))
         return row, col, value / norm[row]
+
+
+_NO_COLUMNS = np.zeros(0, dtype=np.int64)
+_MAX_CACHED_WORDS = 50_000  # ~0.3 kB each: bounds memory on endless streams of new words
 
 
 @dataclass
@@ -212,20 +219,47 @@ class LineClassifier:
     duty_threshold: float  # a statement is a duty when P(duty) is at least this
     info: dict
 
+    _word_columns: dict[str, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _char_columns(self, text: str) -> np.ndarray:
+        """The character-gram columns of a statement: words repeat far more than statements,
+        so each word's columns are looked up once and kept."""
+        cache = self._word_columns
+        get = self.chars.vocabulary.get
+        parts = []
+        for word in _tokens(text):
+            hit = cache.get(word)
+            if hit is None:
+                if len(cache) >= _MAX_CACHED_WORDS:
+                    cache.clear()
+                found = [j for j in map(get, _word_char_grams(word)) if j is not None]
+                hit = cache[word] = np.asarray(found, dtype=np.int64)
+            parts.append(hit)
+        return np.concatenate(parts) if parts else _NO_COLUMNS
+
     def decision(self, statements: Sequence[Statement]) -> np.ndarray:
+        """Linear scores (before the softmax), one row per statement."""
         n = len(statements)
         logits = np.tile(self.intercept, (n, 1))
         if not n:
             return logits
         n_words = len(self.words.idf)
         n_chars = len(self.chars.idf)
-        for table, terms, offset in (
-            (self.words, [word_terms(s.text) for s in statements], 0),
-            (self.chars, [char_terms(s.text) for s in statements], n_words),
-        ):
-            row, col, value = table.transform(terms)
+        views = (
+            (self.words.transform([word_terms(s.text) for s in statements]), 0),
+            (
+                self.chars.transform_columns([self._char_columns(s.text) for s in statements]),
+                n_words,
+            ),
+        )
+        for (row, col, value), offset in views:
             if len(row):
-                np.add.at(logits, row, value[:, None] * self.coef[:, col + offset].T)
+                for k in range(len(self.classes)):
+                    logits[:, k] += np.bincount(
+                        row, value * self.coef[k, col + offset], minlength=n
+                    )
         context = np.asarray([context_features(s) for s in statements], dtype=np.float64)
         logits += context @ self.coef[:, n_words + n_chars :].T
         return logits
