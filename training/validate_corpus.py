@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             f"== ESCO unit groups: {coverage['with_8_tasks_per_language']} of "
             f"{coverage['esco_unit_groups']} have a training occupation with ≥ 8 statements per "
             f"language, {coverage['with_any_corpus_occupation']} have one at all; without: "
-            f"{', '.join(coverage['missing'])}"
+            f"{', '.join(coverage['missing']) or 'none'}"
         )
     return 1 if failed else 0
 
