@@ -79,21 +79,32 @@ class _Cues:
             rf"|({alternation(phrases)})\w*)"
         )
 
-    def find(self, norm: str, not_people: tuple[str, ...]) -> dict[str, tuple[int, str]]:
+    def find(self, norm: str, language: str) -> dict[str, tuple[int, str]]:
         """The first cue of each kind in the normalised statement ``norm``: kind → (position,
-        people group). A people stem followed within its word or by the next word by one of
-        ``not_people`` ("kundendaten", "customer records") does not count."""
+        people group). A people cue does not count when the rest of its word or the next word
+        is one of ``not_people`` ("kundendaten", "customer records": data about people), or
+        when it follows ``not_people_before`` ("für Mandanten", "for guests": whom the work
+        is for)."""
+        not_people, not_before = _NOT_PEOPLE[language], _NOT_PEOPLE_BEFORE[language]
         found: dict[str, tuple[int, str]] = {}
         for match in self.pattern.finditer(norm):
             stem, rest, whole, phrase = match.groups()
             kind, group = self.labels[stem or whole or " ".join(_TOKEN.findall(phrase))]
             if kind in found:
                 continue
-            if kind == "people" and stem is not None:
+            if kind == "people":
                 following = _NEXT_WORD.match(norm, match.end())
-                if any(word in rest for word in not_people) or (
-                    following is not None and following.group(1).startswith(not_people)
+                if stem is not None and (
+                    any(word in rest for word in not_people)
+                    or (following is not None and following.group(1).startswith(not_people))
                 ):
+                    continue
+                before = [
+                    w for w in _TOKEN.findall(norm[max(0, match.start() - 40) : match.start()])
+                ]
+                while before and before[-1] in _DETERMINERS:
+                    before.pop()  # "für die Kunden", "for our clients"
+                if before and before[-1] in not_before:
                     continue
             found[kind] = (match.start(), group)
             if len(found) == 3:
@@ -150,6 +161,12 @@ _CUES = {
     for lang in ("de", "en")
 }
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
+_NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
+# Skipped between "für"/"for" and the people it names.
+_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einen einem einer unsere unseren unserer unserem ihre "
+    "ihren ihrer ihrem alle allen the a an our their its all your s".split()
+)
 _REASONS: dict[str, dict[str, str]] = RULES["reasons"]
 
 
@@ -192,7 +209,7 @@ def surface_chunks(text: str) -> tuple[list[str], list[str]]:
 def _cues(text: str, language: str) -> tuple[_Cue | None, _Cue | None, _Cue | None]:
     """(people, exception, script) cues of a statement, each with the word that fired it."""
     norm = normalise_task(text)
-    found = _CUES[language].find(norm, _NOT_PEOPLE[language])
+    found = _CUES[language].find(norm, language)
     if not found:
         return None, None, None
     people, exception, script = found.get("people"), found.get("exception"), found.get("script")
