@@ -18,14 +18,16 @@ and 98 MB).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 import Stemmer
 
+from risk_service import config
+from risk_service.cache import BoundedCache, byte_cached
 from risk_service.text import detect_language, normalise_task
 
 # Stems, matched at word starts in normalised (lower-case) text. German and English side by side
@@ -285,7 +287,11 @@ _STEMMERS = {"en": Stemmer.Stemmer("english"), "de": Stemmer.Stemmer("german")}
 CHAR_NGRAMS = (2, 5)
 
 
-@functools.lru_cache(maxsize=200_000)
+def _stem_size(key: tuple[str, str], stem: str) -> int:
+    return 64 + sys.getsizeof(key[0]) + sys.getsizeof(stem)  # the language is shared
+
+
+@byte_cached(config.cache_bytes("stems"), name="stems", sizeof=_stem_size)
 def _stem(word: str, language: str) -> str:
     return _STEMMERS[language].stemWord(word)
 
@@ -306,16 +312,23 @@ def word_terms(text: str) -> list[str]:
     return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
 
 
-@functools.lru_cache(maxsize=50_000)  # ~2.4 kB per word
+def _grams_size(key: tuple, grams: tuple[str, ...]) -> int:
+    """~2.4 kB for a ten-letter word (a gram of 2-5 letters is 51-80 bytes)."""
+    return 80 + sys.getsizeof(key[0]) + sys.getsizeof(grams) + 60 * len(grams)
+
+
+@byte_cached(config.cache_bytes("char_grams"), name="char_grams", sizeof=_grams_size)
 def char_grams(
     word: str, min_n: int = CHAR_NGRAMS[0], max_n: int = CHAR_NGRAMS[1]
 ) -> tuple[str, ...]:
     """Character n-grams of ``word`` padded with a space each side, as scikit-learn's
     ``char_wb`` analyzer makes them.
 
-    A padded word shorter than n counts once, as itself, for the smallest such n only.
+    A padded word shorter than n counts once, as itself, for the smallest such n only. Only
+    the first ``config.MAX_GRAM_WORD_CHARS`` characters of a word count (no corpus word is
+    that long): work and memory per word stay bounded.
     """
-    padded = f" {word} "
+    padded = f" {word[: config.MAX_GRAM_WORD_CHARS]} "
     size = len(padded)
     grams = [
         padded[i : i + n] for n in range(min_n, min(max_n, size) + 1) for i in range(size - n + 1)
@@ -354,15 +367,13 @@ class Lexicon:
             for stem in stems
             if " " in stem
         ]
-        self._families: dict[str, tuple[int, ...]] = {}  # word → families, filled on use
+        self._families = _lexicon_cache()  # word → families, filled on use
 
     def _word_families(self, word: str) -> tuple[int, ...]:
         hit = self._families.get(word)
         if hit is None:
-            if len(self._families) > 100_000:  # bound memory on endless streams of new words
-                self._families.clear()
-            hit = self._families[word] = tuple(
-                j for j, stems in enumerate(self.stems) if word.startswith(stems)
+            hit = self._families.put(
+                word, tuple(j for j, stems in enumerate(self.stems) if word.startswith(stems))
             )
         return hit
 
@@ -381,8 +392,10 @@ class Lexicon:
                 text = normalise_task(text)
             words = _TOKEN.findall(text)
             before = len(cols)
+            known = self._families.young_get()  # a dict lookup per word; see BoundedCache
             for word in words:
-                cols.extend(self._word_families(word))
+                hit = known(word)
+                cols.extend(self._word_families(word) if hit is None else hit)
             for j, first, second in self.pairs:
                 if first in words:
                     cols.extend(
@@ -395,8 +408,33 @@ class Lexicon:
         np.add.at(counts, (rows, cols), 1)
         return np.minimum(counts, 3) / 3
 
+    def word_families(self, word: str) -> tuple[int, ...]:
+        """The families ``word`` fires (single-word stems; risk_service/evidence.py)."""
+        return self._word_families(word)
+
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_families": {}}  # a cache, not model state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _families=_lexicon_cache())
+
+
+def _lexicon_cache() -> BoundedCache:
+    return BoundedCache(config.cache_bytes("lexicon"), name="lexicon", sizeof=_families_size)
+
+
+def _families_size(word: str, families: tuple[int, ...]) -> int:
+    return sys.getsizeof(word) + sys.getsizeof(families)  # small ints are shared
+
+
+def _char_column_cache() -> BoundedCache:
+    return BoundedCache(
+        config.cache_bytes("char_columns"), name="char_columns", sizeof=_columns_size
+    )
+
+
+def _columns_size(word: str, columns: np.ndarray) -> int:
+    return sys.getsizeof(word) + columns.nbytes + 112
 
 
 @dataclass
@@ -437,8 +475,8 @@ class FeatureSpace:
     words: TfidfView
     chars: TfidfView
     lexicon: Lexicon
-    _char_cache: dict[str, np.ndarray] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+    _char_cache: BoundedCache = field(  # word → its character columns
+        default_factory=_char_column_cache, init=False, repr=False, compare=False
     )
 
     @property
@@ -476,19 +514,20 @@ class FeatureSpace:
         once and kept: words repeat far more than texts do.
         """
         cache = self._char_cache
+        known = cache.young_get()  # a dict lookup per word; see BoundedCache
         per_word: list[np.ndarray] = []
         words_per_text: list[int] = []
         for text in texts:
             words = normalise_task(text).split()
             for word in words:
-                hit = cache.get(word)
+                hit = known(word)
                 if hit is None:
-                    if len(cache) > 100_000:  # ~0.5 kB per word: bounds memory on new words
-                        cache.clear()
+                    hit = cache.get(word)
+                if hit is None:
                     get = self.chars.vocabulary.get
-                    hit = cache[word] = np.array(
-                        [j for j in map(get, char_grams(word)) if j is not None], np.int64
-                    )
+                    grams = char_grams.__wrapped__(word)  # kept here as columns, not as grams
+                    columns = [j for j in map(get, grams) if j is not None]
+                    hit = cache.put(word, np.array(columns, np.int64))
                 per_word.append(hit)
             words_per_text.append(len(words))
         if not per_word:
@@ -497,5 +536,18 @@ class FeatureSpace:
         rows = np.repeat(text_of_word, [len(c) for c in per_word])
         return rows, np.concatenate(per_word)
 
+    def char_columns(self, word: str) -> np.ndarray:
+        """The character view's columns of one whitespace-separated word, one per n-gram in
+        the vocabulary (repeats kept), from the same cache as :meth:`transform`."""
+        hit = self._char_cache.get(word)
+        if hit is None:
+            get = self.chars.vocabulary.get
+            columns = [j for j in map(get, char_grams(word)) if j is not None]
+            hit = self._char_cache.put(word, np.array(columns, np.int64))
+        return hit
+
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_char_cache": {}}  # a cache, not model state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _char_cache=_char_column_cache())

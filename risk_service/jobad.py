@@ -7,11 +7,20 @@ because scoring "30 Tage Urlaub" as a task would move the score for no reason.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from risk_service import config
+from risk_service.cache import byte_cached
+
+# Every pattern below runs on request text (up to 20,000 characters) in time linear in it:
+# whitespace runs are taken whole by possessive quantifiers (``\s*+``) where the next token
+# cannot be whitespace, and where a failed match would be retried from each of many start
+# positions over the same text, the pattern (or its caller) skips that text instead.
+# tests/test_redos.py holds each pattern to a time bound on adversarial input.
 
 # Heading cues per section kind, both languages. Matched against short heading-like lines.
 _HEADING_CUES: dict[str, tuple[str, ...]] = {
@@ -259,24 +268,57 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# The start of a tag; a tag is a start followed by a ">" anywhere later (see _has_html_tag).
+_HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z]")
+# [label](url) → label. The second branch takes what the first one scanned when a "[" starts
+# no link: no "[" inside that text can start one either (the same "]" or missing ")" follows),
+# so a run of 20,000 "[" is read once, not once per "[".
+_MD_LINK = re.compile(r"!?\[(?:([^\]]*+)\]\([^)]*+\)|[^\]]*+(?:\]\([^)]*+)?)")
 _MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _MD_CODE = re.compile(r"`([^`]*)`")
 
 
+# Above this many "<" after the last ">", strip_markup() does not let HTMLParser reread them.
+_MAX_TRAILING_TAG_STARTS = 16
+
+
+def _has_html_tag(text: str) -> bool:
+    r"""``re.search(r"<\s*/?\s*[a-zA-Z][^>]*>", text)`` in linear time: if any tag start has a
+    ">" after it, the first one does."""
+    start = _HTML_TAG.search(text)
+    return start is not None and text.find(">", start.end()) >= 0
+
+
+def _md_link(match: re.Match[str]) -> str:
+    label = match.group(1)
+    return match.group() if label is None else label  # not a link: unchanged
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML tags (keeping list structure) and Markdown emphasis, links and headings."""
-    if _HTML_TAG.search(text):
+    if _has_html_tag(text):
         parser = _TextExtractor()
-        parser.feed(text)
-        parser.close()
+        # HTMLParser (before Python 3.11.13) rereads the rest of the text from each "<" after the
+        # last ">" ("<b " * 6,600 took 5 s). No tag can end there: to the parser that rest is
+        # text, character references converted (dropped inside <script>/<style>). Where many
+        # "<" follow the last ">", that rest is handed over as such (the same output unless that
+        # ">" sits in a quoted attribute value closed only after it); where few do, the parser
+        # reads it, exactly and cheaply.
+        head = text.rfind(">") + 1
+        if text.count("<", head) > _MAX_TRAILING_TAG_STARTS:
+            parser.feed(text[:head])
+            parser.close()
+            if not parser._skip and parser.cdata_elem is None:
+                parser.handle_data(html.unescape(text[head:]))
+        else:
+            parser.feed(text)
+            parser.close()
         text = "".join(parser.parts)
     text = html.unescape(text)
     # Each pattern only where its marker occurs: most ads are plain text.
     if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)  # [label](url) → label
+        text = _MD_LINK.sub(_md_link, text)  # [label](url) → label
     if "**" in text or "__" in text:
         text = _MD_BOLD.sub(r"\2", text)  # **bold**
     if "#" in text:
@@ -287,7 +329,7 @@ def strip_markup(text: str) -> str:
     return text
 
 
-_BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔➤→◦o]\s+|\(?\d{1,2}[.)]\s+|[a-z][.)]\s+)")
+_BULLET = re.compile(r"^\s*+(?:[-*•·–—▪►✓✔➤→◦o]\s++|\(?\d{1,2}[.)]\s++|[a-z][.)]\s++)")
 _ABBREVIATIONS = (
     "z.B.",
     "z. B.",
@@ -323,9 +365,11 @@ _ABBREVIATIONS = (
     "Ltd.",
 )
 # No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s+(?=[A-ZÄÖÜ\"„(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄÖÜ\"„(])")
 _HEADING_LINE = re.compile(r"^[^.!?;]{2,60}:?$")
-_CHUNK_BREAK = re.compile(r"\s*;\s*|\s+[•·]\s+")  # semicolons and inline bullets
+# Semicolons and inline bullets. A break starts where a whitespace run starts (or at ";"): one
+# that fails from the start of a run fails from inside it too, so those starts are skipped.
+_CHUNK_BREAK = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s*+;\s*+|\s++[•·]\s++)")
 _WORDLIKE = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
 
 
@@ -413,7 +457,7 @@ def _is_statement(text: str) -> bool:
 
 # The ad's own title line: "Buchhalter (m/w/d) – Vollzeit", "Data Analyst (all genders)".
 _TITLE_LINE = re.compile(
-    r"\((?:\s*[mwfdx]\s*[/|,]\s*){2}[mwfdx]\s*\)|\(all genders\)|\(gn\*?\)", re.IGNORECASE
+    r"\((?:\s*+[mwfdx]\s*+[/|,]\s*+){2}[mwfdx]\s*+\)|\(all genders\)|\(gn\*?\)", re.IGNORECASE
 )
 
 
@@ -460,7 +504,12 @@ def parse_job_ad(text: str) -> ParsedAd:
     return result
 
 
-@functools.lru_cache(maxsize=20_000)
+def _line_entry_size(line: str, read: tuple) -> int:
+    statements = read[1]  # (statement, kind) pairs; kinds are shared constants
+    return sys.getsizeof(line) + 120 + sum(64 + sys.getsizeof(s) for s, _ in statements)
+
+
+@byte_cached(config.cache_bytes("job_ad_lines"), name="job_ad_lines", sizeof=_line_entry_size)
 def _read_line(raw_line: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """A line's heading kind, or its statements each with the kind its cue words suggest.
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from risk_service import config
+from risk_service.cache import BoundedCache
 from risk_service.features import TfidfView, char_grams
 from risk_service.text import normalise_title, title_core
 
@@ -280,13 +282,14 @@ class OccupationIndex:
         query = title_core(title)
         if not query:
             return []
-        cache = self.__dict__.setdefault("_search_cache", {})
+        cache = self.__dict__.get("_search_cache")
+        if cache is None:
+            cache = BoundedCache(config.cache_bytes("title_search"), name="title_search")
+            cache = self.__dict__.setdefault("_search_cache", cache)
         key = (query, k)
         found = cache.get(key)
         if found is None:
-            if len(cache) > 50_000:
-                cache.clear()
-            found = cache[key] = self._search(query, k)
+            found = cache.put(key, self._search(query, k))
         return found
 
     def _search(self, query: str, k: int) -> list[OccupationMatch]:

@@ -6,20 +6,27 @@ featurisation pipeline.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
+from risk_service import config
+from risk_service.cache import byte_cached, str_entry_size
+
+# Every pattern here runs on request text (descriptions up to 20,000 characters) and is linear
+# in it: a whitespace run is taken whole by a possessive quantifier (``\s*+``) wherever the next
+# token cannot be whitespace, so no run is re-split between two adjacent ``\s*`` (quadratic:
+# "mann/" + 20,000 spaces took 7 s). tests/test_redos.py checks each pattern on adversarial text.
+
 # "(m/w/d)", "(w/m/d)", "(m/f/d)", "(all genders)", "(gn)" … carry no meaning for the role.
 _GENDER_TAG = re.compile(
-    r"\(\s*(?:[mwfdxi]\s*[/|,]\s*){1,3}[mwfdxi]\s*\)|\(\s*(?:all genders|gn\*?|d/m/w)\s*\)",
+    r"\(\s*+(?:[mwfdxi]\s*+[/|,]\s*+){1,3}[mwfdxi]\s*+\)|\(\s*+(?:all genders|gn\*?|d/m/w)\s*+\)",
     re.IGNORECASE,
 )
 # Gender suffixes: Buchhalter/in, Buchhalter/-in, Buchhalter*in, Buchhalter:in, Buchhalter_in,
 # BuchhalterIn, Lehrer*innen … → the base form.
 _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:/-?|\*|:|_)(?:in|innen)\b|(?<=[a-zäöüß])(?:In|Innen)\b")
 # Kaufmann/-frau, Kaufmann/frau, Kauffrau → Kaufmann; Fachmann/-frau → Fachmann.
-_MANN_FRAU = re.compile(r"(mann)\s*/\s*-?\s*(?:\w*frau)\b|\b(\w+)frau\b", re.IGNORECASE)
+_MANN_FRAU = re.compile(r"(mann)\s*+/\s*+-?\s*+(?:\w*frau)\b|\b(\w+)frau\b", re.IGNORECASE)
 _FEMININE_ER = re.compile(r"\b(\w{3,}(?:er|eur|or|ist|ant|ent|loge|oge|walt|arzt))in(nen)?\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -91,7 +98,7 @@ _TITLE_STOPWORDS = frozenset(
 _HYPHEN_JOIN = re.compile(r"(?<=\w)-(?=\w)")
 
 
-@functools.lru_cache(maxsize=50_000)
+@byte_cached(config.cache_bytes("normalise_title"), name="normalise_title", sizeof=str_entry_size)
 def normalise_title(title: str) -> str:
     """Lower-cased, gender-neutral, whitespace-collapsed title used for matching.
 
@@ -182,7 +189,7 @@ def _drop_noise(words: list[str]) -> list[str]:
     return kept
 
 
-@functools.lru_cache(maxsize=50_000)
+@byte_cached(config.cache_bytes("normalise_title"), name="title_core", sizeof=str_entry_size)
 def title_core(title: str) -> str:
     """The occupation in a job-board title, normalised (:func:`normalise_title`): the text
     before the first separator without level, contract, working-time, pay and place words
@@ -204,7 +211,7 @@ def title_core(title: str) -> str:
     return normalise_title(title)
 
 
-@functools.lru_cache(maxsize=50_000)
+@byte_cached(config.cache_bytes("normalise_task"), name="normalise_task", sizeof=str_entry_size)
 def normalise_task(text: str) -> str:
     """Canonical form of a task statement for featurisation.
 
@@ -243,6 +250,7 @@ def detect_language(text: str, default: str = "en") -> str:
     if de == en:
         return default
     return "de" if de > en else "en"
+
 
 # Other languages, by their own short function words (none of them a German or English one) and
 # letters: enough of them, and far more than German or English cues, name the language.
