@@ -295,6 +295,10 @@ def _md_link(match: re.Match[str]) -> str:
     return match.group() if label is None else label  # not a link: unchanged
 
 
+# Tags removed by pattern where HTMLParser gives up on malformed markup (linear: possessive).
+_LOOSE_TAG = re.compile(r"<[^<>]*+>")
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML tags (keeping list structure) and Markdown emphasis, links and headings."""
     if _has_html_tag(text):
@@ -306,15 +310,18 @@ def strip_markup(text: str) -> str:
         # ">" sits in a quoted attribute value closed only after it); where few do, the parser
         # reads it, exactly and cheaply.
         head = text.rfind(">") + 1
-        if text.count("<", head) > _MAX_TRAILING_TAG_STARTS:
-            parser.feed(text[:head])
-            parser.close()
-            if not parser._skip and parser.cdata_elem is None:
-                parser.handle_data(html.unescape(text[head:]))
-        else:
-            parser.feed(text)
-            parser.close()
-        text = "".join(parser.parts)
+        try:
+            if text.count("<", head) > _MAX_TRAILING_TAG_STARTS:
+                parser.feed(text[:head])
+                parser.close()
+                if not parser._skip and parser.cdata_elem is None:
+                    parser.handle_data(html.unescape(text[head:]))
+            else:
+                parser.feed(text)
+                parser.close()
+            text = "".join(parser.parts)
+        except AssertionError:  # HTMLParser asserts on some malformed markup ("<![//**")
+            text = _LOOSE_TAG.sub(" ", text)
     text = html.unescape(text)
     # Each pattern only where its marker occurs: most ads are plain text.
     if "](" in text:
