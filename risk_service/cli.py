@@ -99,14 +99,47 @@ def score(
     help="JSON file for the roll-up (default: standard output).",
 )
 @click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
-def workforce(input_path: str, output_path: str | None, models_dir: str) -> None:
-    """Roll up a CSV/Parquet of roles with a ``headcount`` column (as POST /v1/workforce)."""
+@click.option(
+    "--attrition-rate",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    help="Share of the workforce leaving per year without dismissals [default: 0.09, "
+    "IAB-Betriebspanel 2024; an assumption].",
+)
+@click.option(
+    "--implementation-cost",
+    type=click.FloatRange(min=0),
+    help="One-off cost of the automation, for the payback (with a cost_per_fte column).",
+)
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="PNG of the plan's phasing (needs matplotlib: the 'train' extra).",
+)
+def workforce(
+    input_path: str,
+    output_path: str | None,
+    models_dir: str,
+    attrition_rate: float | None,
+    implementation_cost: float | None,
+    chart_path: str | None,
+) -> None:
+    """Roll up a CSV/Parquet of roles with a ``headcount`` column (as POST /v1/workforce), with
+    the transition plan; an optional ``cost_per_fte`` column (yearly) gives the payback.
+
+    The plan describes work, not people: it makes no personnel decision about individuals.
+    """
     from pydantic import ValidationError
 
     from risk_service import batchio
     from risk_service.registry import Registry, RegistryError
     from risk_service.scoring import RoleError, assess_many, role_from_row
-    from risk_service.workforce import rollup
+    from risk_service.workforce import plan, rollup
+
+    if chart_path and not chart_path.lower().endswith(".png"):
+        raise click.BadParameter(
+            "the chart is written as PNG: give a .png file", param_hint="--chart"
+        )
 
     try:
         model = Registry(models_dir).load()
@@ -115,7 +148,7 @@ def workforce(input_path: str, output_path: str | None, models_dir: str) -> None
         raise click.ClickException(str(exc)) from None
     if "headcount" not in frame.columns:
         raise click.ClickException(f"{input_path}: missing column 'headcount'")
-    roles, headcounts, errors = [], [], {}
+    roles, headcounts, costs, errors = [], [], [], {}
     for n, row in enumerate(frame.to_dict("records")):
         try:
             headcount = int(str(row["headcount"]).strip())
@@ -126,6 +159,7 @@ def workforce(input_path: str, output_path: str | None, models_dir: str) -> None
                 f"{input_path}, row {n + 2}, column 'headcount': {row['headcount']!r} is not an "
                 "integer >= 0"
             ) from None
+        costs.append(_cost_per_fte(row.get("cost_per_fte"), input_path, n))
         try:
             roles.append(role_from_row(row))
         except ValidationError as exc:
@@ -150,12 +184,83 @@ def workforce(input_path: str, output_path: str | None, models_dir: str) -> None
                 "error": errors.get(n, ""),
             }
         )
-    summary = {**rollup(headcounts, results), "roles": per_role}
+    transition = plan(
+        headcounts,
+        results,
+        attrition_rate=attrition_rate,
+        costs_per_fte=costs,
+        implementation_cost=implementation_cost,
+    )
+    summary = {**rollup(headcounts, results), "plan": transition, "roles": per_role}
+    if chart_path:
+        _phasing_chart(transition, Path(chart_path))
     text = json.dumps(summary, indent=2, ensure_ascii=False)
     if output_path:
         Path(output_path).write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _cost_per_fte(value: object, input_path: str, n: int) -> float | None:
+    """A row's ``cost_per_fte`` (empty: unknown); a clear error names the row otherwise."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return None
+    try:
+        cost = float(str(value).strip())
+        if not 0 <= cost < float("inf"):
+            raise ValueError
+    except ValueError:
+        raise click.ClickException(
+            f"{input_path}, row {n + 2}, column 'cost_per_fte': {value!r} is not a number >= 0"
+        ) from None
+    return cost
+
+
+def _phasing_chart(transition: dict, path: Path) -> None:
+    """Bars: automatable FTE absorbed per year; line: FTE still remaining (matplotlib, lazily:
+    the serving install does not need it)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise click.ClickException(
+            f"--chart needs matplotlib: pip install 'risk-service[train]' ({exc})"
+        ) from None
+    phasing = transition["phasing"]
+    years = [p["year"] for p in phasing]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    ax.bar(years, [p["fte_absorbed"] for p in phasing], color="#4c78a8", label="FTE absorbed")
+    ax.plot(
+        [0, *years],
+        [transition["fte_automatable"], *(p["fte_remaining"] for p in phasing)],
+        color="#e45756",
+        marker="o",
+        label="automatable FTE remaining",
+    )
+    rate = transition["assumptions"]["attrition_rate"]
+    absorbed = transition["years_to_absorb"]
+    when = f"absorbed after {absorbed:g} years" if absorbed is not None else "not absorbed"
+    ax.set_title(
+        f"{transition['fte_automatable']:g} automatable FTE, attrition {rate:.0%} a year: {when}"
+    )
+    ax.set_xlabel("year")
+    ax.set_ylabel("FTE")
+    ax.set_xticks([0, *years])
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.text(
+        0.01,
+        0.01,
+        "Natural attrition only, no dismissals; no decision about individuals.",
+        fontsize=8,
+        color="#555555",
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    plt.close(fig)
 
 
 @main.command()

@@ -99,11 +99,15 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "/v1/workforce",
         "post",
-        "Headcount-weighted roll-up over roles",
+        "Headcount-weighted roll-up over roles and a transition plan",
         "scoring",
         response=schemas.WorkforceResponse,
         body=schemas.WorkforceRequest,
         problems=(*JSON_BODY_PROBLEMS, 503),
+        description="`plan`: FTE in automatable and assisted work, the years natural attrition "
+        "needs to absorb the automatable FTE (no dismissals), the phasing, people to retrain "
+        "per upskilling area and the payback where costs are given; its `assumptions` say how. "
+        "The plan makes no personnel decision about individuals.",
     ),
     Operation(
         "/v1/model",

@@ -60,6 +60,14 @@ class Role(BaseModel):
 
 class WorkforceRole(Role):
     headcount: int = Field(ge=0, le=10_000_000, strict=True)
+    cost_per_fte: float | None = Field(
+        default=None,
+        ge=0,
+        le=100_000_000,
+        strict=True,
+        allow_inf_nan=False,
+        description="Yearly cost of one full-time equivalent in this role (for the payback)",
+    )
 
 
 class BatchRequest(BaseModel):
@@ -70,6 +78,23 @@ class BatchRequest(BaseModel):
 class WorkforceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     roles: list[WorkforceRole] = Field(min_length=1, max_length=config.MAX_BATCH)
+    attrition_rate: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        strict=True,
+        allow_inf_nan=False,
+        description="Share of the workforce leaving per year without dismissals (default 0.09: "
+        "IAB-Betriebspanel 2024, an assumption; see plan.assumptions)",
+    )
+    implementation_cost: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e12,
+        strict=True,
+        allow_inf_nan=False,
+        description="One-off cost of introducing the automation (for the payback)",
+    )
 
 
 class ScoredTask(BaseModel):
@@ -77,6 +102,24 @@ class ScoredTask(BaseModel):
     rule_based: float = Field(ge=0, le=1)
     category: str
     weight: float = Field(ge=0, le=1)
+    advice: Literal["automate", "assist", "keep_human"] = Field(
+        description="automate: software or machines can take it over; assist: AI prepares, a "
+        "person decides (and customers, patients … are told that AI is involved); keep_human"
+    )
+    advice_reason: str = Field(description="Why, in the request's language")
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="Words or phrases of the statement that drove its rule-based judgement, "
+        "strongest first (the model's own terms)",
+    )
+
+
+class AdviceShares(BaseModel):
+    """Share of the role's working time (task weights) in each advice; sums to 1."""
+
+    automate: float = Field(ge=0, le=1)
+    assist: float = Field(ge=0, le=1)
+    keep_human: float = Field(ge=0, le=1)
 
 
 MatchBasis = Literal["unit_group", "minor_group", "sub_major_group", "major_group", "other_group"]
@@ -123,6 +166,7 @@ class Assessment(BaseModel):
     ignored: dict[str, list[str]] = Field(
         default_factory=dict, description="Statements of the description not scored, by section"
     )
+    advice_shares: AdviceShares
     upskilling: list[Upskilling]
     model_version: str
 
@@ -201,11 +245,49 @@ class ExposedTask(BaseModel):
     exposed_fte: float = Field(ge=0, description="Headcount x time share x rule-based probability")
 
 
+class PlanYear(BaseModel):
+    year: int = Field(ge=1)
+    fte_absorbed: float = Field(ge=0, description="Automatable FTE absorbed by attrition that year")
+    fte_remaining: float = Field(
+        ge=0, description="Automatable FTE still in the workforce after it"
+    )
+
+
+class PlanRole(BaseModel):
+    index: int = Field(ge=0, description="Position of the role in the request")
+    fte_automatable: float = Field(ge=0)
+    fte_assisted: float = Field(ge=0)
+    years_to_absorb_alone: float | None = Field(
+        description="Years if the role's own attrition had to absorb it (no moves between roles)"
+    )
+
+
+class TransitionPlan(BaseModel):
+    """Transition through natural attrition; makes no personnel decision about individuals."""
+
+    fte_automatable: float = Field(ge=0, description="Headcount x share of work to automate")
+    fte_assisted: float = Field(ge=0, description="Headcount x share of work to assist")
+    years_to_absorb: float | None = Field(
+        ge=0,
+        description="Years until attrition absorbs the automatable FTE; null: not within "
+        "the horizon (or no attrition)",
+    )
+    phasing: list[PlanYear]
+    retrain: dict[str, int] = Field(description="People to retrain per upskilling area")
+    payback_months: int | None = Field(
+        ge=0, description="null without implementation_cost and cost_per_fte"
+    )
+    roles: list[PlanRole]
+    notice: dict[str, str] = Field(description="No personnel decision about individuals (de, en)")
+    assumptions: dict
+
+
 class WorkforceResponse(BaseModel):
     headcount: int = Field(ge=0)
     risk_score: float | None = Field(ge=0, le=100, description="Headcount-weighted mean score")
     band_share: BandShare
     top_exposed_tasks: list[ExposedTask]
+    plan: TransitionPlan
     results: list[WorkforceAssessment | Problem]
 
 

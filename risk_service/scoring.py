@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import ValidationError
 
+from risk_service import advice as task_advice
 from risk_service import config
 from risk_service.features import char_terms
 from risk_service.jobad import parse_job_ad
@@ -186,11 +187,15 @@ def intervals(tasks: RoleTasks, means: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.maximum(0.0, means - half), np.minimum(1.0, means + half)
 
 
-def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
+def assess_many(
+    roles: list[Role], model: TaskModel, *, evidence: bool = True
+) -> list[dict | RoleError]:
     """Assess roles in input order; a role that cannot be scored yields its :class:`RoleError`.
 
     All tasks of all roles go through the model in one call, and the role arithmetic (scores,
-    intervals, upskilling) runs over all of them at once: that is what makes batches fast.
+    intervals, advice, upskilling) runs over all of them at once: that is what makes batches
+    fast. ``evidence=False`` leaves out each task's ``evidence`` (the words behind its
+    judgement) for callers that do not show it, such as the CSV columns of ``score_frame``.
     """
     prepared: list[_Prepared | RoleError] = []
     for role in roles:
@@ -211,7 +216,11 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
     means = tasks.per_role_sum(tasks.weights * tasks.rule_based)
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     scores = (100 * means).tolist()
-    upskilling = recommend_many(tasks, scores, [p.language for p in scored])
+    task_languages = [p.language for p in scored for _ in p.texts]
+    advice = task_advice.advise_many(texts, tasks.rule_based, tasks.categories, task_languages)
+    advice_shares = task_advice.shares(advice, tasks.weights, tasks.bounds)
+    upskilling = recommend_many(tasks, scores, [p.language for p in scored], advice)
+    task_evidence = model.evidence(texts) if evidence else None
     rule_based = _rounded(tasks.rule_based, 3)
     weights = _rounded(tasks.weights, 4)
     version = model.meta.get("version", "unversioned")
@@ -239,9 +248,13 @@ def assess_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
                         "rule_based": rule_based[i],
                         "category": tasks.categories[i],
                         "weight": weights[i],
+                        "advice": advice[i].advice,
+                        "advice_reason": advice[i].reason,
+                        **({"evidence": task_evidence[i]} if task_evidence is not None else {}),
                     }
                     for i in range(start, end)
                 ],
+                "advice_shares": advice_shares[r],
                 "ignored": prep.ignored,
                 "upskilling": upskilling[r],
                 "model_version": version,
@@ -296,7 +309,7 @@ def score_frame(df: pd.DataFrame, model: TaskModel) -> pd.DataFrame:
             first = exc.errors()[0]
             errors.append(f"{'.'.join(map(str, first['loc'])) or 'row'}: {first['msg']}")
     valid = [r for r in roles if r is not None]
-    scored = iter(assess_many(valid, model))
+    scored = iter(assess_many(valid, model, evidence=False))
     records = []
     for role, error in zip(roles, errors, strict=True):
         result = next(scored) if role is not None else None

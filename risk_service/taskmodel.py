@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from risk_service import artifact, config
+from risk_service.cache import BoundedCache
+from risk_service.evidence import EVIDENCE_SEPARATOR, evidence_cache, explain
 from risk_service.features import FeatureSpace
 from risk_service.occupations import OccupationIndex
 
@@ -45,6 +45,21 @@ class TaskPredictions:
         only the argmax, ``category``)."""
         rows = np.asarray(self.proba_rows, dtype=np.float64)
         return rows.reshape(len(self.category), len(self.classes))
+
+
+def _prediction_cache() -> BoundedCache:
+    return BoundedCache(
+        config.cache_bytes("predictions"),
+        max_entries=config.TASK_CACHE_SIZE,
+        sizeof=_prediction_size,
+        name="predictions",
+    )
+
+
+def _prediction_size(text: str, entry: tuple[float, list[float], str]) -> int:
+    """Bytes of a statement and its (P(rule-based), category probabilities, category): the
+    tuple, a float, the list of floats (the category string is shared with ``classes``)."""
+    return text.__sizeof__() + 64 + 24 + 64 + 32 * len(entry[1])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -75,11 +90,12 @@ class TaskModel:
     occupations: OccupationIndex
     meta: dict = field(default_factory=dict)
     # statement → (P(rule-based), category probabilities, category); see predict()
-    _cache: dict[str, tuple[float, list[float], str]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+    _cache: BoundedCache = field(
+        default_factory=_prediction_cache, init=False, repr=False, compare=False
     )
-    _lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False, compare=False
+    # statement → the words that drove its rule-based judgement; see evidence()
+    _evidence: BoundedCache = field(
+        default_factory=evidence_cache, init=False, repr=False, compare=False
     )
 
     def predict(self, texts: list[str]) -> TaskPredictions:
@@ -88,12 +104,12 @@ class TaskModel:
         Job-ad corpora and HR systems repeat the same duty lines across thousands of postings,
         so a worker mostly scores statements it has already seen. The cache holds the exact
         numbers the model computed (keyed by the statement's text, dropped with the model), so
-        a hit changes nothing but the time. It keeps the ``TASK_CACHE_SIZE`` most recently
-        computed statements (first in, first out).
+        a hit changes nothing but the time. It keeps the most recently used statements, at most
+        ``TASK_CACHE_SIZE`` of them and ``config.cache_bytes("predictions")`` bytes.
         """
-        cache = self._cache
-        missing = list(dict.fromkeys(t for t in texts if t not in cache))
-        fresh: dict[str, tuple[float, list[float], str]] = {}
+        found = self._cache.get_many(texts)
+        missing = list(dict.fromkeys(t for t, hit in zip(texts, found, strict=True) if hit is None))
+        hits = found
         if missing:
             rule, proba = self._compute(missing)
             category = [self.classes[i] for i in proba.argmax(axis=1)]
@@ -103,20 +119,34 @@ class TaskModel:
                 return TaskPredictions(rule, category, list(self.classes), proba)
             fresh = dict(zip(missing, computed, strict=True))
             self._remember(fresh.items())
-        hits = [fresh.get(t) or cache.get(t) or self._compute_one(t) for t in texts]
+            hits = [fresh[t] if h is None else h for t, h in zip(texts, found, strict=True)]
         rule = np.fromiter((h[0] for h in hits), dtype=np.float64, count=len(hits))
         category = [h[2] for h in hits]
         return TaskPredictions(rule, category, list(self.classes), [h[1] for h in hits])
 
+    def evidence(self, texts: list[str]) -> list[list[str]]:
+        """The words or phrases of each statement that drove its rule-based judgement, strongest
+        first (:mod:`risk_service.evidence`: the rule head's own terms mapped back to words).
+
+        Not part of :meth:`predict`: callers ask for the statements they show. Kept in a
+        bounded per-model cache like the predictions, so a statement seen before costs a lookup.
+        """
+        found = self._evidence.get_many(texts)
+        missing = list(dict.fromkeys(t for t, hit in zip(texts, found, strict=True) if hit is None))
+        if missing:
+            # Kept as one string (no evidence word holds the separator: it is whitespace).
+            joined = [EVIDENCE_SEPARATOR.join(e) for e in explain(self, missing)]
+            fresh = dict(zip(missing, joined, strict=True))
+            self._evidence.update_many(fresh.items())
+            found = [fresh[t] if h is None else h for t, h in zip(texts, found, strict=True)]
+        return [h.split(EVIDENCE_SEPARATOR) if h else [] for h in found]
+
     def _remember(self, computed) -> None:
         size = config.TASK_CACHE_SIZE
-        newest = list(computed)[-size:] if size > 0 else []
         cache = self._cache
-        with self._lock:
-            overflow = len(cache) + len(newest) - size
-            for key in list(itertools.islice(cache, max(0, overflow))):
-                cache.pop(key, None)  # oldest first: dicts keep insertion order
-            cache.update(newest)
+        if cache.max_entries != size:  # the setting may change at run time (tests do)
+            cache.resize(max_entries=size)
+        cache.update_many(list(computed)[-size:] if size > 0 else [])
 
     def _compute(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)
@@ -128,11 +158,6 @@ class TaskModel:
         proba = scores[:, 1:]
         proba /= proba.sum(axis=1, keepdims=True)  # one-vs-rest normalisation, as sklearn does
         return scores[:, 0].copy(), proba
-
-    def _compute_one(self, text: str) -> tuple[float, list[float], str]:
-        # A statement evicted by another thread between lookup and read.
-        rule, proba = self._compute([text])
-        return float(rule[0]), proba[0].tolist(), self.classes[int(proba[0].argmax())]
 
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict]:
         """The model as data: named arrays and a JSON document (:mod:`risk_service.artifact`).
@@ -151,9 +176,9 @@ class TaskModel:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_cache")  # a cache and a lock: not model state, rebuilt on load
-        state.pop("_lock")
+        state.pop("_cache")  # a cache: not model state, rebuilt on load
+        state.pop("_evidence", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _cache={}, _lock=threading.Lock())
+        self.__dict__.update(state, _cache=_prediction_cache(), _evidence=evidence_cache())

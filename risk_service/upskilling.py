@@ -1,17 +1,33 @@
-"""Role → the three upskilling areas, ranked, with actions naming the role's exposed tasks.
+"""Role → the three upskilling areas, ranked, with actions that fit the role's own tasks.
 
 Each task contributes its exposed work (weight × rule-based probability) to the areas that could
 absorb or protect it, by its category (``AFFINITY``) and by what it is about: tasks with people
 in them lean towards emotional intelligence, tasks on data and documents towards the AI
 interface. A smaller share of the protected work counts too: it is what a person builds on.
+
+The texts (``risk_service/data/upskilling.json``) are whole sentences per area and language,
+chosen for the role: the "why" by what the role's work is (how much of it can be automated or
+assisted, whether it involves customers, patients, pupils …), and the actions by the task they
+quote — its advice (:mod:`risk_service.advice`), its category and whether it involves people —
+so automation steps are only proposed for exposed tasks and empathy steps for work with people.
+Role actions (without a task) are chosen by the same traits. Quoted tasks are cut at a phrase
+boundary (a comma, a conjunction, a preposition), never inside a phrase.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+from risk_service import advice as advice_rules
+from risk_service import config
+from risk_service.advice import ADVICE, Advice, advise_many
+from risk_service.cache import byte_cached
 
 AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
 
@@ -44,87 +60,18 @@ _DATA = tuple(
 )
 
 
-_LABELS = {
-    "en": {
-        "complex_problem_solving": "complex problem solving and contextual thinking",
-        "emotional_intelligence": "emotional intelligence and empathy with customers and colleagues",
-        "ai_process_interface": "working at the interface between AI systems and business processes",
-    },
-    "de": {
-        "complex_problem_solving": "komplexe Problemlösung und kontextbezogenes Denken",
-        "emotional_intelligence": "emotionale Intelligenz und Empathie im Kunden- und Teamkontakt",
-        "ai_process_interface": "Schnittstellenkompetenz zwischen KI-Systemen und Geschäftsprozessen",
-    },
-}
-
-_WHY = {
-    "en": (
-        "{risk}% of this role's work is rule-based. Building {label} addresses {share}% of the "
-        "exposed work, above all: {tasks}."
-    ),
-    "de": (
-        "{risk} % der Tätigkeiten dieser Rolle sind regelbasiert. Der Ausbau von {label} setzt "
-        "bei {share} % der gefährdeten Arbeit an, vor allem bei: {tasks}."
-    ),
-}
-
-# Actions per area and language; "{task}" is one of the role's own exposed tasks.
-_ACTIONS = {
-    "en": {
-        "complex_problem_solving": (
-            'Take over the exceptions and unclear cases in "{task}" that fixed rules do not '
-            "cover, and document how you decide them.",
-            'Analyse the root causes of recurring problems around "{task}" and propose process '
-            "improvements to your team.",
-            "Join a cross-functional project where you solve a problem without a ready-made "
-            "procedure, and present the solution.",
-        ),
-        "emotional_intelligence": (
-            'Move time from "{task}" to personal contact: take the sensitive or escalated cases '
-            "that need empathy and judgement.",
-            'Practise active listening and de-escalation in conversations connected to "{task}" '
-            "and ask for feedback on them.",
-            "Mentor a new colleague or lead a team meeting to train giving and taking feedback.",
-        ),
-        "ai_process_interface": (
-            'Learn how AI tools can take over "{task}" and how to check, correct and approve '
-            "their output.",
-            'Write down the rules, test cases and quality checks an automation of "{task}" would '
-            "need, and agree them with IT.",
-            "Become the team's contact person for an AI tool: collect errors, improve prompts "
-            "and knowledge bases, train colleagues.",
-        ),
-    },
-    "de": {
-        "complex_problem_solving": (
-            "Übernehmen Sie bei „{task}“ die Sonder- und Zweifelsfälle, die feste Regeln nicht "
-            "abdecken, und dokumentieren Sie Ihre Entscheidungswege.",
-            "Analysieren Sie die Ursachen wiederkehrender Probleme rund um „{task}“ und schlagen "
-            "Sie Ihrem Team Prozessverbesserungen vor.",
-            "Arbeiten Sie in einem bereichsübergreifenden Projekt mit, in dem es keine fertige "
-            "Lösung gibt, und stellen Sie das Ergebnis vor.",
-        ),
-        "emotional_intelligence": (
-            "Verlagern Sie Zeit von „{task}“ in den persönlichen Kontakt: Übernehmen Sie sensible "
-            "oder eskalierte Fälle, die Einfühlungsvermögen brauchen.",
-            "Trainieren Sie aktives Zuhören und Deeskalation in Gesprächen rund um „{task}“ und "
-            "holen Sie sich Feedback dazu ein.",
-            "Begleiten Sie neue Kolleginnen und Kollegen als Pate oder moderieren Sie "
-            "Teambesprechungen, um Feedback geben und nehmen zu üben.",
-        ),
-        "ai_process_interface": (
-            "Lernen Sie, wie KI-Werkzeuge „{task}“ übernehmen können und wie Sie deren Ergebnisse "
-            "prüfen, korrigieren und freigeben.",
-            "Halten Sie die Regeln, Testfälle und Qualitätskontrollen fest, die eine "
-            "Automatisierung von „{task}“ bräuchte, und stimmen Sie sie mit der IT ab.",
-            "Werden Sie Ansprechperson Ihres Teams für ein KI-Werkzeug: Fehler sammeln, Prompts "
-            "und Wissensdatenbanken verbessern, Kolleginnen und Kollegen schulen.",
-        ),
-    },
-}
+TEXTS: dict = json.loads(
+    (Path(__file__).with_name("data") / "upskilling.json").read_text(encoding="utf-8")
+)
+_QUOTES = {"de": ("„", "“"), "en": ('"', '"')}
+CHANGED = ("automate", "assist")
 
 
-@functools.lru_cache(maxsize=100_000)
+def _affinities_size(key: tuple[str, str], value: tuple) -> int:
+    return sys.getsizeof(key[0]) + 64 + 136  # the key tuple (category shared), three floats
+
+
+@byte_cached(config.cache_bytes("affinities"), name="affinities", sizeof=_affinities_size)
 def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
     solve, empathy, interface = AFFINITY.get(category, (1 / 3, 1 / 3, 1 / 3))
     text = " " + task_text.lower()
@@ -136,10 +83,43 @@ def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
     return solve / total, empathy / total, interface / total
 
 
-@functools.lru_cache(maxsize=50_000)
-def _short(text: str, limit: int = 80) -> str:
-    text = text.strip().rstrip(".")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _short_size(key: tuple, short: str) -> int:
+    return 64 + sys.getsizeof(key[0]) + sys.getsizeof(short)
+
+
+@byte_cached(config.cache_bytes("short_texts"), name="short_texts", sizeof=_short_size)
+def _short(text: str, language: str) -> str:
+    """The statement for quoting: whole when short, else cut before a phrase boundary."""
+    rules = TEXTS["quote"]
+    text = " ".join(text.split()).rstrip(".;:, ")
+    limit, shortest = rules["max_chars"], rules["min_chars"]
+    if len(text) <= limit:
+        return text
+    lowered = text.lower()
+    small = {w for kind in ("conjunctions", "prepositions") for w in rules[kind][language]}
+    cuts: list[tuple[int, int]] = []  # (position, bonus)
+    for kind in ("breaks", "conjunctions", "prepositions"):
+        marks = rules[kind] if kind == "breaks" else [f" {w} " for w in rules[kind][language]]
+        for mark in marks:
+            at = lowered.find(mark)
+            while at != -1:
+                before = lowered[:at].split()
+                if before and before[-1].strip(",;:") not in small:  # not "according | to"
+                    cuts.append((at, rules["bonus"][kind]))
+                at = lowered.find(mark, at + 1)
+    within = [(at + bonus, at) for at, bonus in cuts if shortest <= at <= limit]
+    if within:
+        at = max(within)[1]
+    else:
+        later = [at for at, _ in cuts if limit < at <= int(1.6 * limit)]
+        if later:
+            at = min(later)
+        else:  # one long phrase: end at a word, without a dangling function word
+            words = text[: limit + 1].split()[:-1] or text[:limit].split()
+            while len(words) > 1 and words[-1].lower() in small:
+                words.pop()
+            at = len(" ".join(words))
+    return text[:at].rstrip(" ,;:–—-/(") + " " + rules["ellipsis"]
 
 
 @dataclass
@@ -160,14 +140,23 @@ class RoleTasks:
         return np.bincount(self.role_of_task, values, minlength=len(self.bounds) - 1)
 
 
-def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[str]) -> list:
-    """For each role, all three areas ranked by the share of its exposed work each addresses.
+def recommend_many(
+    tasks: RoleTasks,
+    risk_scores: list[float],
+    languages: list[str],
+    advice: list[Advice] | None = None,
+) -> list:
+    """For each role, all three areas ranked by the share of its exposed work each addresses,
+    each with a "why" and three actions in the role's language.
 
-    One pass over all tasks of all roles (numpy), then the texts per role.
+    ``advice`` is each task's :class:`~risk_service.advice.Advice` (computed here if not
+    given). One pass over all tasks of all roles (numpy), then the texts per role.
     """
-    n_roles = len(risk_scores)
     if np.any(np.diff(tasks.bounds) < 1):
         raise ValueError("recommend_many() needs at least one task per role")
+    if advice is None:
+        per_task = np.repeat(np.array(languages, dtype=object), np.diff(tasks.bounds)).tolist()
+        advice = advise_many(tasks.texts, tasks.rule_based, tasks.categories, per_task)
     aff = np.array(
         [_affinities(t, c) for t, c in zip(tasks.texts, tasks.categories, strict=True)]
     ).reshape(-1, 3)
@@ -186,44 +175,252 @@ def recommend_many(tasks: RoleTasks, risk_scores: list[float], languages: list[s
     priority_shown = [[round(x, 3) for x in row] for row in priority.tolist()]
     share_shown = np.rint(100 * share).astype(int).tolist()
     risk_shown = np.rint(risk_scores).astype(int).tolist()
-    # The two tasks each area addresses most, by exposed work; ties broken by text.
+    return _texts(
+        tasks, advice, languages, risk_shown, ranking, priority_shown, share_shown, exposed, both
+    )
+
+
+def _texts(
+    tasks: RoleTasks,
+    advice: list[Advice],
+    languages: list[str],
+    risk_shown: list[int],
+    ranking: list[list[int]],
+    priority_shown: list[list[float]],
+    share_shown: list[list[int]],
+    exposed: np.ndarray,
+    both: np.ndarray,
+) -> list[list[dict]]:
+    """The areas' texts for every role: numpy orders every task list once, then per role only
+    slices and string formatting remain."""
+    n_roles = len(risk_shown)
+    role = tasks.role_of_task
+    w, p = tasks.weights, tasks.rule_based
+    # Ties between tasks are broken by text, so the texts do not depend on input order.
     rank = {text: i for i, text in enumerate(sorted(set(tasks.texts)))}
     text_rank = np.fromiter((rank[t] for t in tasks.texts), np.int64, len(tasks.texts))
-    role = tasks.role_of_task
-    starts, ends = tasks.bounds[:-1], tasks.bounds[1:]
-    top = []
-    for a in range(3):
-        order = np.lexsort((text_rank, -exposed[:, a], role))
-        first = [_short(tasks.texts[i]) for i in order[starts].tolist()]
-        second = [_short(tasks.texts[i]) for i in order[np.minimum(starts + 1, ends - 1)].tolist()]
-        top.append((first, second))
-    single = (ends - starts == 1).tolist()
 
+    codes = [a.advice for a in advice]
+    changed = np.fromiter((c in CHANGED for c in codes), bool, len(codes))
+    automated = np.fromiter((c == "automate" for c in codes), bool, len(codes))
+    with_people = np.fromiter((a.people is not None for a in advice), bool, len(codes))
+    totals = np.maximum(tasks.per_role_sum(w), 1e-12)
+    percent = {
+        name: np.rint(100 * tasks.per_role_sum(w * mask) / totals).astype(int).tolist()
+        for name, mask in (("automate", automated), ("changed", changed), ("people", with_people))
+    }
+    groups: list[dict[str, float]] = [{} for _ in range(n_roles)]
+    role_list = role.tolist()
+    weights = w.tolist()
+    for i in np.flatnonzero(with_people).tolist():
+        found = groups[role_list[i]]
+        found[advice[i].people] = found.get(advice[i].people, 0.0) + weights[i]
+    batch = _Batch(
+        texts=tasks.texts,
+        advice=advice,
+        signature=[
+            (a.advice, c, a.people is not None)
+            for a, c in zip(advice, tasks.categories, strict=True)
+        ],
+        changed=changed.tolist(),
+        keys={
+            **{("both", a): both[:, a] for a in range(3)},
+            **{("exposed", a): exposed[:, a] for a in range(3)},
+            ("rule_based", 0): p,
+            ("protected", 0): w * (1.0 - p),
+            ("weight", 0): w,
+        },
+        role=role,
+        text_rank=text_rank,
+    )
     results = []
     for r in range(n_roles):
-        lang = languages[r] if languages[r] in _ACTIONS else "en"
-        open_quote, close_quote = ("„", "“") if lang == "de" else ('"', '"')
-        areas = []
-        for rank_, a in enumerate(ranking[r], start=1):
-            names = [top[a][0][r]] if single[r] else [top[a][0][r], top[a][1][r]]
-            templates = _ACTIONS[lang][AREAS[a]]
-            areas.append(
+        lang = languages[r] if languages[r] in _QUOTES else "en"
+        automate = percent["automate"][r]
+        changed_pct = percent["changed"][r]
+        view = _Role(
+            batch,
+            int(tasks.bounds[r]),
+            int(tasks.bounds[r + 1]),
+            lang,
+            risk=risk_shown[r],
+            automate=automate,
+            assist=changed_pct - automate,
+            people=percent["people"][r],
+            groups=sorted(groups[r], key=lambda g, found=groups[r]: (-found[g], g))[:2],
+        )
+        results.append(
+            [
                 {
                     "area": AREAS[a],
                     "rank": rank_,
                     "priority": priority_shown[r][a],
-                    "why": _WHY[lang].format(
-                        risk=risk_shown[r],
-                        label=_LABELS[lang][AREAS[a]],
-                        share=share_shown[r][a],
-                        tasks=", ".join(open_quote + n + close_quote for n in names),
-                    ),
-                    "actions": [
-                        templates[0].format(task=names[0]),
-                        templates[1].format(task=names[-1]),
-                        templates[2],
-                    ],
+                    "why": view.why(a, share_shown[r][a]),
+                    "actions": view.actions(a),
                 }
-            )
-        results.append(areas)
+                for rank_, a in enumerate(ranking[r], start=1)
+            ]
+        )
     return results
+
+
+@dataclass
+class _Batch:
+    """Per-task lists of a whole batch, and the tasks in each order the texts need: by role,
+    then by a key (descending), then by text, so a role's tasks are the slice
+    ``start:end`` of every order. Orders are sorted on first use (numpy, all roles at once)."""
+
+    texts: list[str]
+    advice: list[Advice]
+    signature: list[tuple[str, str, bool]]  # (advice, category, involves people)
+    changed: list[bool]
+    keys: dict[tuple[str, int], np.ndarray]  # ("both" | "exposed", area), ("weight", 0) …
+    role: np.ndarray
+    text_rank: np.ndarray
+    _orders: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def order(self, key: str, area: int = 0) -> list[int]:
+        found = self._orders.get((key, area))
+        if found is None:
+            values = self.keys[(key, area)]
+            found = np.lexsort((self.text_rank, -values, self.role)).tolist()
+            self._orders[(key, area)] = found
+        return found
+
+
+def _accepted(when: dict) -> frozenset[tuple[str, str, bool]]:
+    """The task signatures (advice, category, involves people) a task action accepts."""
+    return frozenset(
+        (advice, category, people)
+        for advice in ADVICE
+        for category in AFFINITY
+        for people in (False, True)
+        if advice in when.get("advice", ADVICE)
+        and category in when.get("categories", AFFINITY)
+        and people == when.get("people", people)
+    )
+
+
+_TASK_ACTIONS = {
+    area: [(t, _accepted(t["when"])) for t in TEXTS["actions"][area]["task"]] for area in AREAS
+}
+
+
+class _Role:
+    """One role's slice of the batch, its traits, and the texts chosen for them."""
+
+    def __init__(
+        self,
+        batch: _Batch,
+        start: int,
+        end: int,
+        language: str,
+        *,
+        risk: int,
+        automate: int,
+        assist: int,
+        people: int,
+        groups: list[str],
+    ) -> None:
+        self.batch, self.start, self.end = batch, start, end
+        self.language = language
+        self.risk = risk
+        self.automate, self.assist = automate, assist
+        self.changed = automate + assist
+        self.keep = 100 - self.changed
+        self.people = people
+        self.groups = groups
+
+    def _tasks(self, ordered: list[int]) -> list[int]:
+        return ordered[self.start : self.end]
+
+    def _matches(self, when: dict) -> bool:
+        if "min_changed" in when and self.changed < 100 * when["min_changed"]:
+            return False
+        if "max_changed" in when and self.changed > 100 * when["max_changed"]:
+            return False
+        return "people" not in when or bool(self.groups) == when["people"]
+
+    def _quoted(self, chosen: list[int]) -> str:
+        opening, closing = _QUOTES[self.language]
+        return TEXTS["join"][self.language].join(
+            opening + _short(self.batch.texts[i], self.language) + closing for i in chosen[:2]
+        )
+
+    def _audience(self, group: str | None) -> tuple[str, str]:
+        """(nominative/accusative, dative) plural of a people group in the role's language."""
+        if group is None:
+            return "", ""
+        label = advice_rules.RULES["people"][group]["label"][self.language]
+        return (label[0], label[1]) if isinstance(label, list) else (label, label)
+
+    def why(self, area: int, share: int) -> str:
+        variant = next(v for v in TEXTS["why"][AREAS[area]] if self._matches(v["when"]))
+        kind = variant["tasks"]
+        batch = self.batch
+        if kind == "changed":
+            chosen = [i for i in self._tasks(batch.order("exposed", area)) if batch.changed[i]]
+        elif kind == "most_rule_based":
+            chosen = self._tasks(batch.order("rule_based"))
+        elif kind == "kept":
+            kept = self._tasks(batch.order("protected"))
+            chosen = [i for i in kept if batch.advice[i].advice == "keep_human"] or kept
+        elif kind == "people":
+            chosen = [i for i in self._tasks(batch.order("weight")) if batch.advice[i].people]
+        else:
+            chosen = []
+        groups = TEXTS["join_groups"][self.language].join(self._audience(g)[0] for g in self.groups)
+        kind_changed = (
+            "both" if self.automate and self.assist else "automate" if self.automate else "assist"
+        )
+        numbers = {"automate": self.automate, "assist": self.assist}
+        return variant[self.language].format(
+            changed_phrase=TEXTS["changed_phrase"][kind_changed][self.language].format(**numbers),
+            tasks=self._quoted(chosen),
+            risk=self.risk,
+            automate=self.automate,
+            assist=self.assist,
+            changed=self.changed,
+            keep=self.keep,
+            people=self.people,
+            share=share,
+            audiences=groups,
+        )
+
+    def actions(self, area: int) -> list[str]:
+        """Up to two actions on the role's own tasks (each action and task at most once, tasks
+        by how much of the area's work they carry), then role actions: three in all."""
+        batch = self.batch
+        ranked = self._tasks(batch.order("both", area))
+        out: list[str] = []
+        quoted: set[str] = set()
+        for template, accepted in _TASK_ACTIONS[AREAS[area]]:
+            if len(out) == 2:
+                break
+            task = next(
+                (
+                    i
+                    for i in ranked
+                    if batch.signature[i] in accepted and batch.texts[i] not in quoted
+                ),
+                None,
+            )
+            if task is None:
+                continue
+            quoted.add(batch.texts[task])
+            audience, dative = self._audience(batch.advice[task].people)
+            out.append(
+                template[self.language].format(
+                    task=_short(batch.texts[task], self.language),
+                    audience=audience,
+                    audience_dat=dative,
+                )
+            )
+        main_group = self.groups[0] if self.groups else None
+        audience, dative = self._audience(main_group)
+        for template in TEXTS["actions"][AREAS[area]]["role"]:
+            if len(out) == 3:
+                break
+            if self._matches(template["when"]):
+                out.append(template[self.language].format(audience=audience, audience_dat=dative))
+        return out

@@ -10,7 +10,7 @@ from risk_service.problems import Problem, parse_body, unprocessable, validate
 from risk_service.schemas import BatchRequest, Role, WorkforceRequest
 from risk_service.scoring import RoleError, assess_many
 from risk_service.store import record_assessments
-from risk_service.workforce import rollup
+from risk_service.workforce import plan, rollup
 
 bp = Blueprint("score", __name__, url_prefix="/v1")
 
@@ -74,4 +74,12 @@ def workforce():
         else:
             per_role.append({"headcount": role.headcount, **result})
     scored = [None if isinstance(r, RoleError) else r for r in results]
-    return {**rollup([r.headcount for r in body.roles], scored), "results": per_role}
+    headcounts = [r.headcount for r in body.roles]
+    transition = plan(
+        headcounts,
+        scored,
+        attrition_rate=body.attrition_rate,
+        costs_per_fte=[r.cost_per_fte for r in body.roles],
+        implementation_cost=body.implementation_cost,
+    )
+    return {**rollup(headcounts, scored), "plan": transition, "results": per_role}

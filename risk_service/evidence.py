@@ -1,0 +1,253 @@
+"""Why a task is judged rule-based or not: the words of the statement that moved the rule head.
+
+The rule head is linear, so a task's logit is the intercept plus one term per feature entry:
+``coef × value``. :func:`explain` hands each term back to the words it was computed from —
+
+* word unigrams and bigrams of stems: the word, or the two-word phrase (a bigram with a
+  function word, "buchen von", goes to its content word);
+* character n-grams: the word they were cut from (a gram in several words is shared);
+* lexicon cue families: the word (or two-word cue such as "nach Vorgabe") that fired them (a
+  length column, in models that have one, belongs to no word and is left out) —
+
+sums the terms per word or phrase and lists the strongest ones that push towards the judgement
+(towards rule-based for P ≥ 0.5, away from it otherwise). The terms add up to the logit exactly
+(``tests/test_advice.py``), so the evidence is the model's own reasoning, not a second model.
+
+Function words ("der", "von", "the", "of") can carry weight but explain nothing to a reader; they
+are never listed (``risk_service/data/advice.json``, ``evidence.function_words``).
+
+Only the tasks of a response are explained (:meth:`TaskModel.evidence`), after scoring: the
+scoring path itself (:meth:`TaskModel.predict` and its cache) is untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from risk_service import cache, config
+from risk_service.advice import RULES, strip_edges, surface_chunks
+from risk_service.features import word_terms
+from risk_service.text import normalise_task
+
+if TYPE_CHECKING:
+    from risk_service.taskmodel import TaskModel
+
+# The views' own tokenisers (risk_service/features.py): words of two or more characters for
+# the word view, \w+ runs for the lexicon, whitespace-separated chunks for character n-grams.
+_WORD = re.compile(r"\b\w\w+\b")
+_TOKEN = re.compile(r"\w+")
+
+_SETTINGS = RULES["evidence"]
+MAX_ITEMS: int = _SETTINGS["max_items"]
+MIN_SHARE: float = _SETTINGS["min_share"]
+FUNCTION_WORDS = frozenset(w for words in _SETTINGS["function_words"].values() for w in words)
+
+# A unit is a chunk index (a word) or a pair of chunk indices (a phrase).
+Unit = int | tuple[int, int]
+
+
+def evidence_cache() -> cache.BoundedCache:
+    """A model's cache of statement → evidence (:meth:`TaskModel.evidence`), bounded by its
+    share of ``RISK_CACHE_BYTES``. The newest is listed in ``cache.REGISTRY`` with the module
+    caches, so that reports and the memory tests see it (the serving model's)."""
+    made = cache.BoundedCache(
+        config.cache_bytes("evidence"), name="evidence", sizeof=_evidence_size
+    )
+    cache.REGISTRY["evidence"] = made
+    return made
+
+
+EVIDENCE_SEPARATOR = "\x1f"  # between the words of a cached entry (str.split() splits at it)
+
+
+def _evidence_size(text: str, words: str) -> int:
+    return sys.getsizeof(text) + sys.getsizeof(words)
+
+
+def explain(model: TaskModel, texts: list[str]) -> list[list[str]]:
+    """The evidence of each text: up to ``MAX_ITEMS`` words or phrases, strongest first.
+
+    Parameters
+    ----------
+    model : TaskModel
+        The fitted model; only its rule-based head (``coef[0]``) is explained.
+    texts : list of str
+        Task statements (duplicates are explained once).
+
+    Returns
+    -------
+    list of list of str
+        In the order of ``texts``; words as written in the statement.
+    """
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return []
+    units, logits = attribute(model, unique)
+    explained = {t: _select(t, u, z) for t, u, z in zip(unique, units, logits, strict=True)}
+    return [explained[t] for t in texts]
+
+
+def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float]], list[float]]:
+    """Each text's feature terms (coef × value of the rule head) shared out among its words
+    and phrases, and its logit. What belongs to no word (a length column, in models that have
+    one) is left out, so a text's unit sums plus that term plus the intercept are its logit.
+
+    The occurrences of every feature (which word or phrase produced it) are collected per text
+    with the views' own functions; the views' :meth:`~risk_service.features.TfidfView.entries`
+    turn them into the feature values exactly as :meth:`FeatureSpace.transform` does, and each
+    occurrence gets an even share of its feature's term.
+    """
+    space = model.features
+    head = model.coef[0]
+    n_words = len(space.words.idf)
+    lexicon_offset = n_words + len(space.chars.idf)
+    vocabulary = space.words.vocabulary
+    lexicon = space.lexicon
+    views: dict[str, tuple[list[int], list[int], list[int]]] = {
+        "words": ([], [], []),  # (text, column, unit) per occurrence
+        "lexicon": ([], [], []),
+    }
+    char_cols: list[np.ndarray] = []  # per chunk: its character columns
+    char_units: list[int] = []
+    char_texts: list[int] = []
+    unit_keys: list[list[Unit]] = []
+    n_units = 0
+    for i, text in enumerate(texts):
+        local: dict[Unit, int] = {}
+
+        def unit_id(unit: Unit, local=local, base=n_units) -> int:
+            found = local.get(unit)
+            if found is None:
+                found = local[unit] = base + len(local)
+            return found
+
+        words: list[tuple[str, int]] = []  # the word view's tokens and their chunk
+        tokens: list[tuple[str, int]] = []  # the lexicon's tokens and their chunk
+        for c, chunk in enumerate(normalise_task(text).split()):  # the character view's words
+            words += [(w, c) for w in _WORD.findall(chunk)]
+            tokens += [(w, c) for w in _TOKEN.findall(chunk)]
+            columns = space.char_columns(chunk)
+            if len(columns):
+                char_cols.append(columns)
+                char_units.append(unit_id(c))
+                char_texts.append(i)
+        w_text, w_col, w_unit = views["words"]
+        n = len(words)
+        for k, term in enumerate(word_terms(text)):
+            column = vocabulary.get(term)
+            if column is None:
+                continue
+            if k < n:
+                unit: Unit = words[k][1]
+            else:
+                (first, a), (second, b) = words[k - n], words[k - n + 1]
+                unit = _phrase(first, a, second, b)
+            w_text.append(i)
+            w_col.append(column)
+            w_unit.append(unit_id(unit))
+        l_text, l_col, l_unit = views["lexicon"]
+        for word, c in tokens:
+            for j in lexicon.word_families(word):
+                l_text.append(i)
+                l_col.append(j)
+                l_unit.append(unit_id(c))
+        names = [w for w, _ in tokens]
+        for j, first, second in lexicon.pairs:
+            if first in names:
+                for k in range(len(names) - 1):
+                    if names[k] == first and names[k + 1].startswith(second):
+                        l_text.append(i)
+                        l_col.append(j)
+                        l_unit.append(
+                            unit_id(_phrase(first, tokens[k][1], names[k + 1], tokens[k + 1][1]))
+                        )
+        unit_keys.append(list(local))
+        n_units += len(local)
+
+    sums = np.zeros(n_units)
+    logits = np.full(len(texts), float(model.intercept[0]))
+    lengths = [len(c) for c in char_cols]
+    c_text = np.repeat(np.array(char_texts, np.int64), lengths)
+    c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
+    c_unit = np.repeat(np.array(char_units, np.int64), lengths)
+    w_text, w_col, w_unit = (np.array(x, np.int64) for x in views["words"])
+    for view, offset, text_of, col_of, unit_of in (
+        (space.words, 0, w_text, w_col, w_unit),
+        (space.chars, n_words, c_text, c_col, c_unit),
+    ):
+        if not len(text_of):
+            continue
+        n_cols = len(view.idf)
+        _, inverse, counts = np.unique(
+            text_of * n_cols + col_of, return_inverse=True, return_counts=True
+        )
+        row, col, value = view.entries(text_of, col_of, len(texts))  # in the same key order
+        term = head[col + offset] * value
+        logits += np.bincount(row, term, minlength=len(texts))
+        sums += np.bincount(unit_of, (term / counts)[inverse], minlength=n_units)
+    # Lexicon: capped counts; the count's term is shared by the words that fired the family.
+    dense = lexicon.transform(texts)
+    lex_terms = dense * head[lexicon_offset : lexicon_offset + dense.shape[1]]
+    logits += lex_terms.sum(axis=1)
+    l_text, l_col, l_unit = (np.array(x, np.int64) for x in views["lexicon"])
+    if len(l_text):
+        keys = l_text * dense.shape[1] + l_col
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        sums += np.bincount(l_unit, lex_terms[l_text, l_col] / counts[inverse], minlength=n_units)
+    flat = sums.tolist()
+    out = []
+    base = 0
+    for keys_ in unit_keys:
+        out.append(dict(zip(keys_, flat[base : base + len(keys_)], strict=True)))
+        base += len(keys_)
+    return out, logits.tolist()
+
+
+def _phrase(first: str, a: int, second: str, b: int) -> Unit:
+    """A two-word unit; with a function word on one side (or both in one chunk), the other
+    word alone."""
+    if a == b or second in FUNCTION_WORDS:
+        return a
+    if first in FUNCTION_WORDS:
+        return b
+    return (a, b)
+
+
+def _select(text: str, units: dict[Unit, float], logit: float) -> list[str]:
+    """The strongest units pushing towards the judgement, as the statement writes them."""
+    sign = 1.0 if logit >= 0 else -1.0
+    norm_chunks, display = surface_chunks(text)
+    pushing = {
+        u: sign * v
+        for u, v in units.items()
+        if sign * v > 0 and not (isinstance(u, int) and _is_function_word(norm_chunks[u]))
+    }
+    total = sum(pushing.values())
+    if total <= 0:
+        return []
+    chosen: list[Unit] = []
+    used: set[int] = set()
+    for unit, value in sorted(pushing.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        if len(chosen) == MAX_ITEMS or value < MIN_SHARE * total:
+            break
+        span = set(range(unit[0], unit[1] + 1)) if isinstance(unit, tuple) else {unit}
+        if span & used:
+            continue
+        chosen.append(unit)
+        used |= span
+    out = []
+    for unit in chosen:
+        a, b = unit if isinstance(unit, tuple) else (unit, unit)
+        words = strip_edges(" ".join(display[a : b + 1]))
+        if words and words not in out:
+            out.append(words)
+    return out
+
+
+def _is_function_word(chunk: str) -> bool:
+    core = strip_edges(chunk)
+    return not core or core in FUNCTION_WORDS or not any(ch.isalpha() for ch in core)

@@ -1,0 +1,219 @@
+"""Per-task advice (automate / assist / keep_human) and the evidence behind each judgement."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from risk_service import advice, evidence, schemas
+from risk_service.schemas import Role
+from risk_service.scoring import assess, assess_many, score_frame
+
+
+def tasks_of(model, *texts: str, **role) -> list[dict]:
+    return assess(Role(tasks=list(texts), **role), model)["tasks"]
+
+
+def test_bookkeeping_is_automated_with_a_german_reason(model):
+    (task,) = tasks_of(model, "Kontieren und Buchen von Belegen")
+    assert task["advice"] == "automate"
+    assert "regelbasiert" in task["advice_reason"] and "%" in task["advice_reason"]
+    assert "Software" in task["advice_reason"]
+
+
+def test_scripted_customer_advice_is_assisted_and_customers_are_told(model):
+    (task,) = tasks_of(model, "Beratung von Kunden am Telefon nach Gesprächsleitfaden")
+    assert task["advice"] == "assist"
+    reason = task["advice_reason"]
+    assert "Kundinnen und Kunden erfahren, dass KI beteiligt ist" in reason
+    assert "„Gesprächsleitfaden“" in reason  # the statement's own word that set the rule
+
+
+def test_nursing_care_stays_human(model):
+    (care,) = tasks_of(
+        model, "Unterstützung bei Körperpflege, Mobilisation und Lagerung immobiler Patient*innen"
+    )
+    assert care["advice"] == "keep_human"
+    assert "Patientinnen und Patienten" in care["advice_reason"]
+    nurse = assess(Role(title="Pflegefachkraft"), model)
+    assert nurse["advice_shares"]["keep_human"] > 0.5
+    hands_on = [t for t in nurse["tasks"] if "Grundpflege" in t["text"] or "Wund" in t["text"]]
+    assert hands_on and all(t["advice"] == "keep_human" for t in hands_on)
+
+
+def test_english_reasons_are_english(model):
+    enquiries, invoices = tasks_of(
+        model, "Answer standard customer enquiries by e-mail", "Enter supplier invoices into SAP"
+    )
+    assert enquiries["advice"] == "assist"
+    assert "customers are told that AI is involved" in enquiries["advice_reason"]
+    assert invoices["advice"] == "automate"
+    assert "software can take it over" in invoices["advice_reason"]
+    for task in (enquiries, invoices):
+        assert not re.search(r"\b(und|der|ein Mensch|regelbasiert)\b", task["advice_reason"])
+
+
+def test_data_about_customers_is_not_contact_with_them():
+    for text, language in [
+        ("Erfassung von Kundendaten im CRM", "de"),
+        ("Pflege der Kundenstammdaten", "de"),
+        ("Update customer records in the CRM", "en"),
+        ("Scan and file patient documents", "en"),
+        ("Erstellung der Jahresabschlüsse für unsere Mandanten", "de"),  # for them, not with
+        ("Book hotel rooms for the guests", "en"),
+        ("Manoeuvre into loading bays at customer sites", "en"),
+    ]:
+        assert advice.advise(text, 0.95, "routine_cognitive", language).advice == "automate", text
+    assert advice.advise("Kundenanfragen beantworten", 0.95, "routine_cognitive", "de").people
+
+
+@pytest.mark.parametrize(
+    ("text", "p", "category", "expected", "rule"),
+    [
+        ("Belege ablegen", 0.95, "routine_cognitive", "automate", "automate.information"),
+        ("Pakete verpacken", 0.95, "routine_manual", "automate", "automate.manual"),
+        ("Belege ablegen", 0.55, "routine_cognitive", "assist", "assist.partly"),
+        ("Belege ablegen", 0.2, "routine_cognitive", "keep_human", "keep_human.judgement"),
+        ("Bearbeitung von Reklamationen", 0.9, "routine_cognitive", "assist", "assist.exceptions"),
+        (
+            "Standardgespräche führen",
+            0.9,
+            "nonroutine_interpersonal",
+            "assist",
+            "assist.interpersonal",
+        ),
+        ("KI-Ausgaben freigeben", 0.9, "ai_process_interface", "assist", "assist.ai_interface"),
+        (
+            "Schüler beaufsichtigen",
+            0.2,
+            "nonroutine_interpersonal",
+            "keep_human",
+            "keep_human.people",
+        ),
+    ],
+)
+def test_rules_follow_the_thresholds_and_cues(text, p, category, expected, rule):
+    got = advice.advise(text, p, category, "de")
+    assert (got.advice, got.rule) == (expected, rule)
+    assert "{" not in got.reason and got.reason.endswith(".")
+
+
+def test_thresholds_and_cues_are_data():
+    rules = advice.RULES
+    assert advice.AUTOMATE_MIN == rules["thresholds"]["automate"] > advice.ASSIST_MIN
+    for group in rules["people"].values():
+        assert group["cues"]["de"] or group["cues"]["en"]
+        assert group["label"]["de"] and group["label"]["en"]
+    for language in ("de", "en"):
+        assert set(rules["reasons"][language]) == set(rules["reasons"]["en"])
+
+
+def test_role_shares_follow_the_time_shares(model):
+    role = Role(
+        tasks=[
+            schemas.WeightedTask(text="Kontieren und Buchen von Belegen", weight=3),
+            schemas.WeightedTask(text="Trösten und begleiten von Angehörigen", weight=1),
+        ]
+    )
+    result = assess(role, model)
+    shares = result["advice_shares"]
+    assert sum(shares.values()) == pytest.approx(1.0, abs=1e-4)
+    by_advice = {a: 0.0 for a in advice.ADVICE}
+    for task in result["tasks"]:
+        by_advice[task["advice"]] += task["weight"]
+    assert shares == pytest.approx(by_advice, abs=1e-3)
+    assert shares["automate"] == pytest.approx(0.75)
+
+
+def test_evidence_names_the_words_that_made_it_rule_based(model):
+    dunning, booking = tasks_of(model, "Mahnwesen", "Kontieren und Buchen von Belegen")
+    assert dunning["evidence"] == ["Mahnwesen"]
+    assert set(booking["evidence"]) <= {"Kontieren", "Buchen", "Belegen", "Buchen von Belegen"}
+    assert booking["evidence"]
+    # for a protected task the evidence is what pulls it away from rule-based
+    (care,) = tasks_of(model, "Trösten und Begleiten von Angehörigen in der Trauer")
+    assert care["rule_based"] < 0.5 and care["evidence"]
+    assert all(word in care["text"] for word in care["evidence"])
+
+
+def test_evidence_is_written_as_in_the_statement_without_function_words(model):
+    texts = [
+        "Buchhalter*in (m/w/d) bucht 30 Belege",
+        "Sie prüfen die Rechnungen der Lieferanten und geben sie frei.",
+        "Enter the orders of the customers into the system",
+    ]
+    function_words = evidence.FUNCTION_WORDS
+    for text, found in zip(texts, model.evidence(texts), strict=True):
+        assert found, text
+        for item in found:
+            assert item in text, (item, text)
+            assert item.lower() not in function_words
+
+
+def test_evidence_is_the_model_own_arithmetic(model):
+    """The terms handed to words (plus a length term, in models that have one) and the
+    intercept are the logit."""
+    from risk_service import config
+    from training.corpus import load_corpus
+
+    texts = load_corpus(config.DATA_DIR).tasks["text"].sample(300, random_state=3).tolist()
+    texts += ["", "x", "data entry nach Vorgabe according to the checklist", "prüfen prüfen prüfen"]
+    units, logits = evidence.attribute(model, texts)
+    np.testing.assert_allclose(
+        1 / (1 + np.exp(-np.array(logits))), model.predict(texts).rule_based, rtol=1e-9
+    )
+    rows, cols, values = model.features.transform(texts)
+    space = model.features
+    families_end = len(space.words.idf) + len(space.chars.idf) + len(space.lexicon.stems)
+    terms = np.where(cols < families_end, model.coef[0][cols] * values, 0.0)  # no word: length
+    expected = np.bincount(rows, terms, minlength=len(texts))
+    got = np.array([sum(u.values()) for u in units])
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_evidence_is_computed_once_per_statement_and_only_when_asked(model, monkeypatch):
+    from risk_service import taskmodel
+
+    calls: list[list[str]] = []
+    real = taskmodel.explain
+
+    def counting(m, texts):
+        calls.append(list(texts))
+        return real(m, texts)
+
+    monkeypatch.setattr(taskmodel, "explain", counting)
+    role = Role(tasks=["Eingangsrechnungen sachlich prüfen (Test 4711)", "Mahnläufe starten 4711"])
+    first = assess_many([role], model)[0]
+    again = assess_many([role, role], model)
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(role.tasks)
+    assert [t["evidence"] for t in again[1]["tasks"]] == [t["evidence"] for t in first["tasks"]]
+    calls.clear()
+    quiet = assess_many([Role(tasks=["Ganz neue Aufgabe 0815 ablegen"])], model, evidence=False)
+    assert calls == [] and "evidence" not in quiet[0]["tasks"][0]
+    assert quiet[0]["tasks"][0]["advice"] in advice.ADVICE
+
+
+def test_score_frame_does_not_compute_evidence(model, monkeypatch):
+    import pandas as pd
+
+    from risk_service import taskmodel
+
+    monkeypatch.setattr(taskmodel, "explain", lambda *a: pytest.fail("evidence computed"))
+    frame = pd.DataFrame({"id": [1], "title": [""], "description": ["Neue Belege 0816 buchen"]})
+    assert score_frame(frame, model)["risk_score"].notna().all()
+
+
+def test_the_response_carries_advice_and_evidence_in_its_schema(client, app):
+    body = client.post(
+        "/v1/score", json={"tasks": ["Mahnwesen", "Beratung von Kunden am Telefon"]}
+    ).get_json()
+    assessment = schemas.Assessment.model_validate(body)
+    assert {t.advice for t in assessment.tasks} <= set(advice.ADVICE)
+    assert all(t.advice_reason for t in assessment.tasks)
+    spec = client.get("/openapi.json").get_json()["components"]["schemas"]
+    task = spec["ScoredTask"]["properties"]
+    assert task["advice"]["enum"] == ["automate", "assist", "keep_human"]
+    assert {"advice_reason", "evidence"} <= set(task)
+    assert "advice_shares" in spec["Assessment"]["required"]
