@@ -1,248 +1,78 @@
-"""Job ad → sections → duty statements.
+"""Job ad → lines → labelled statements → duty statements.
 
 A role description can be a task list, a paragraph or a whole job ad in HTML or Markdown.
-Only duties are tasks: requirements, benefits and company blurbs are set aside (and reported),
-because scoring "30 Tage Urlaub" as a task would move the score for no reason.
+Only duties are tasks: requirements, benefits, company blurbs, contact details and the ad's own
+title are set aside (and reported), because scoring "30 Tage Urlaub" as a task would move the
+score for no reason.
+
+How a statement is labelled: :func:`read_ad` splits the ad into statements and records what
+the parser sees around each one (the last heading, an inline heading such as "Wir bieten: …",
+bullets, position, cue words; :class:`Statement`). A line classifier trained on our labelled ads
+(:mod:`risk_service.lineclassifier`) labels each statement from that; :func:`rule_label` is the
+cue-rule labeller it is measured against (and falls back to where no classifier is shipped).
+Duty statements that coordinate several duties are then split into them
+(:func:`risk_service.coordination.split_coordinated`). The cue tables are data:
+``risk_service/data/jobad_cues.json``.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from risk_service import config
 from risk_service.cache import byte_cached
+from risk_service.coordination import opens_like_task, split_coordinated
+from risk_service.text import detect_language
+
+if TYPE_CHECKING:
+    from risk_service.lineclassifier import LineClassifier
 
 # Every pattern below runs on request text (up to 20,000 characters) in time linear in it:
 # whitespace runs are taken whole by possessive quantifiers (``\s*+``) where the next token
-# cannot be whitespace, and where a failed match would be retried from each of many start
-# positions over the same text, the pattern (or its caller) skips that text instead.
-# tests/test_redos.py holds each pattern to a time bound on adversarial input.
+# cannot be whitespace, repetitions that could be re-split are bounded or possessive, and where
+# a failed match would be retried from each of many start positions over the same text, the
+# pattern (or its caller) skips that text instead. tests/test_redos.py and tests/test_jobad.py
+# hold each pattern to a time bound on adversarial input.
 
-# Heading cues per section kind, both languages. Matched against short heading-like lines.
-_HEADING_CUES: dict[str, tuple[str, ...]] = {
-    "duties": (
-        "aufgaben",
-        "deine aufgaben",
-        "ihre aufgaben",
-        "tätigkeiten",
-        "ihr aufgabengebiet",
-        "was dich erwartet",
-        "was sie erwartet",
-        "das erwartet",
-        "verantwortlichkeiten",
-        "dein job",
-        "ihre rolle",
-        "deine rolle",
-        "aufgabenbereich",
-        "stellenbeschreibung",
-        "responsibilities",
-        "your tasks",
-        "duties",
-        "what you will do",
-        "what you'll do",
-        "the role",
-        "your role",
-        "key responsibilities",
-        "tasks",
-        "job description",
-        "in this role",
-        "your job",
-        "day to day",
-        "day-to-day",
-    ),
-    "requirements": (
-        "profil",
-        "ihr profil",
-        "dein profil",
-        "das bringen sie mit",
-        "das bringst du mit",
-        "anforderungen",
-        "qualifikation",
-        "voraussetzungen",
-        "was du mitbringst",
-        "was sie mitbringen",
-        "wen wir suchen",
-        "requirements",
-        "what you bring",
-        "qualifications",
-        "your profile",
-        "who you are",
-        "skills",
-        "must have",
-        "nice to have",
-        "what we are looking for",
-        "what we're looking for",
-        "about you",
-        "you have",
-        "you bring",
-    ),
-    "benefits": (
-        "wir bieten",
-        "was wir bieten",
-        "unser angebot",
-        "benefits",
-        "deine vorteile",
-        "ihre vorteile",
-        "was wir dir bieten",
-        "what we offer",
-        "we offer",
-        "perks",
-        "why join",
-        "why us",
-        "das bieten wir",
-        "vergütung",
-        "compensation",
-    ),
-    "company": (
-        "über uns",
-        "wer wir sind",
-        "unternehmen",
-        "about us",
-        "who we are",
-        "the company",
-        "our company",
-        "about the company",
-        "unser unternehmen",
-        "kontakt",
-        "contact",
-        "bewerbung",
-        "how to apply",
-        "ansprechpartner",
-        "interessiert",
-    ),
-}
+DATA_DIR = Path(__file__).parent / "data"
+_CUES: dict = json.loads((DATA_DIR / "jobad_cues.json").read_text(encoding="utf-8"))
 
-# Sentence-level cues for ads without headings. A line is a duty unless it reads as one of these.
-# Word-start phrases (lower case), checked as substrings of " " + line: several times faster
-# than one regex alternation per kind, and this runs on every statement of every ad.
-_LINE_CUES: dict[str, tuple[str, ...]] = {
-    "requirements": (
-        "abgeschlossene",
-        "ausbildung als",
-        "studium",
-        "berufserfahrung",
-        "erfahrung in",
-        "erfahrung im",
-        "erfahrung mit",
-        "kenntnisse",
-        "sprachkenntnisse",
-        "führerschein",
-        "sie bringen",
-        "du bringst",
-        "sie verfügen",
-        "du verfügst",
-        "sie haben",
-        "du hast",
-        "wünschenswert",
-        "von vorteil",
-        "idealerweise",
-        "you have",
-        "you bring",
-        "you are",
-        "experience in",
-        "experience with",
-        "experience of",
-        "years of",
-        "degree in",
-        "knowledge of",
-        "proficien",
-        "fluent",
-        "fluency",
-        "familiar with",
-        "background in",
-        "qualification",
-        "certified",
-        "a plus",
-        "nice to have",
-        "bachelor",
-        "master's",
-        "must have",
-    ),
-    "benefits": (
-        "wir bieten",
-        "bieten dir",
-        "bieten ihnen",
-        "urlaub",
-        "tage urlaub",
-        "gehalt",
-        "vergütung",
-        "weihnachtsgeld",
-        "jobrad",
-        "dienstwagen",
-        "betriebliche altersvorsorge",
-        "homeoffice",
-        "home-office",
-        "flexible arbeitszeit",
-        "gleitzeit",
-        "obstkorb",
-        "teamevents",
-        "zuschuss",
-        "we offer",
-        "salary",
-        "bonus",
-        "pension",
-        "paid leave",
-        "holiday",
-        "vacation",
-        "remote",
-        "hybrid",
-        "flexible working",
-        "flexible hours",
-        "gym",
-        "benefits",
-        "wellbeing",
-        "parental leave",
-        "stock options",
-    ),
-    "company": (
-        "wir sind",
-        "unser unternehmen",
-        "unsere firma",
-        "gegründet",
-        "mitarbeitende an",
-        "marktführer",
-        "familienunternehmen",
-        "standorte",
-        "bewerbung",
-        "bewirb dich",
-        "ansprechpartner",
-        "we are a",
-        "we're a",
-        "founded",
-        "our company",
-        "headquartered",
-        "market leader",
-        "employees in",
-        "apply now",
-        "send your",
-        "equal opportunity",
-        "diversity",
-        "bewerben sie sich",
-        "suchen wir",
-        "wir suchen",
-        "we are looking for",
-        "we're looking for",
-        "we are hiring",
-        "we're hiring",
-        "join our team",
-    ),
+LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
+# Keys of ParsedAd.ignored (the API's "ignored"): contact details stay with the company, as
+# before this parser knew them apart.
+SECTION_OF_LABEL = {
+    "requirement": "requirements",
+    "benefit": "benefits",
+    "company": "company",
+    "contact": "company",
+    "other": "other",
 }
-# One alternation per kind: a cue is a substring of " " + the lower-cased line (so most cues
-# must start at a word), found in one pass of the regex engine instead of a loop over cues.
-_LINE_CUES = {
-    kind: re.compile("|".join(re.escape(" " + cue) for cue in cues))
-    for kind, cues in _LINE_CUES.items()
+# How the 422 for a description without duties names what it found instead.
+FOUND_NAMES = {
+    "requirement": "requirements",
+    "benefit": "benefits",
+    "company": "company information",
+    "contact": "contact details",
+    "other": "other text",
 }
 
 
 class _TextExtractor(HTMLParser):
     """HTML → text with one line per block element and a bullet per list item."""
 
-    _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "tr", "section"}
+    _BLOCK = frozenset(
+        "p div br h1 h2 h3 h4 h5 h6 ul ol tr td th dt dd section article header footer main "
+        "aside nav table tbody thead blockquote hr pre form fieldset figure figcaption".split()
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -250,7 +80,7 @@ class _TextExtractor(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "template", "noscript"):
             self._skip += 1
         elif tag == "li":
             self.parts.append("\n- ")
@@ -258,14 +88,15 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "template", "noscript"):
             self._skip = max(0, self._skip - 1)
         elif tag in self._BLOCK or tag == "li":
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            # Line breaks inside a block are the source's wrapping, not structure.
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
 # The start of a tag; a tag is a start followed by a ">" anywhere later (see _has_html_tag).
@@ -277,7 +108,9 @@ _MD_LINK = re.compile(r"!?\[(?:([^\]]*+)\]\([^)]*+\)|[^\]]*+(?:\]\([^)]*+)?)")
 _MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _MD_CODE = re.compile(r"`([^`]*)`")
-
+# Invisible characters job boards leave in: soft hyphens, zero-width spaces and joiners, BOM.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\t"), " ")
 
 # Above this many "<" after the last ">", strip_markup() does not let HTMLParser reread them.
 _MAX_TRAILING_TAG_STARTS = 16
@@ -332,51 +165,30 @@ def strip_markup(text: str) -> str:
         text = _MD_HEADING.sub("", text)  # # Heading
     if "`" in text:
         text = _MD_CODE.sub(r"\1", text)
-    text = text.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_BULLET = re.compile(r"^\s*+(?:[-*•·–—▪►✓✔➤→◦o]\s++|\(?\d{1,2}[.)]\s++|[a-z][.)]\s++)")
-_ABBREVIATIONS = (
-    "z.B.",
-    "z. B.",
-    "u.a.",
-    "u. a.",
-    "bzw.",
-    "ggf.",
-    "inkl.",
-    "evtl.",
-    "ca.",
-    "d.h.",
-    "d. h.",
-    "usw.",
-    "etc.",
-    "e.g.",
-    "i.e.",
-    "vs.",
-    "Dr.",
-    "Nr.",
-    "Str.",
-    "bspw.",
-    "sog.",
-    "insb.",
-    "max.",
-    "min.",
-    "mind.",
-    "Abt.",
-    "allg.",
-    "e.V.",
-    "GmbH & Co.",
-    "Co.",
-    "Inc.",
-    "Ltd.",
+_BULLET = re.compile(
+    r"^\s*+(?:[-*+•·–—▪►▸▹✓✔☑➤➔→⇒◦○●■□◆◇~>»]\s*+|\(?\d{1,2}[.)]\s++|[a-z][.)]\s++)"
+)
+# Emoji, pictographs and dingbats: decoration around headings ("💙 Deine Aufgaben").
+_SYMBOLS = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]++"
+)
+
+# Abbreviations whose dot ends no sentence; matched at a word start ("Bau." is no "u.").
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(a) for a in sorted(_CUES["abbreviations"], key=len, reverse=True))
+    + ")"
 )
 # No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄÖÜ\"„(])")
-_HEADING_LINE = re.compile(r"^[^.!?;]{2,60}:?$")
-# Semicolons and inline bullets. A break starts where a whitespace run starts (or at ";"): one
-# that fails from the start of a run fails from inside it too, so those starts are skipped.
-_CHUNK_BREAK = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s*+;\s*+|\s++[•·]\s++)")
+# Semicolons, inline bullets and the " | " of metadata lines. A break starts where a
+# whitespace run starts (or at ";"): one that fails from the start of a run fails from inside
+# it too, so those starts are skipped.
+_CHUNK_BREAK = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s*+;\s*+|\s++[•·|]\s++)")
 _WORDLIKE = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
 
 
@@ -387,54 +199,181 @@ class ParsedAd:
     duties: list[str] = field(default_factory=list)
     ignored: dict[str, list[str]] = field(default_factory=dict)
     had_headings: bool = False
+    # Statements set aside, counted by label (requirement, benefit, company, contact, other).
+    found: dict[str, int] = field(default_factory=dict)
+
+    def found_instead(self) -> str:
+        """What a description without duties held instead: "requirements and benefits"."""
+        names = [FOUND_NAMES[label] for label in LABELS[1:] if self.found.get(label)]
+        if len(names) <= 1:
+            return names[0] if names else "nothing to score"
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def no_duties_message(self) -> str:
+        """The 422 message for a description in which no duty was found."""
+        found = self.found_instead()
+        if not self.found:
+            return "no duties found in the description: it holds no statements to score"
+        verb = "was" if found in ("company information", "other text") else "were"
+        return (
+            f"no duties found in the description: only {found} {verb} found; add the role's "
+            "duties (for example under a heading such as “Ihre Aufgaben” or “Responsibilities”) "
+            "or send them as tasks"
+        )
 
 
-def _alternation(cues, template: str) -> re.Pattern[str]:
-    if not cues:
-        return re.compile("(?!)")  # matches nothing
-    return re.compile(template.format("|".join(re.escape(c) for c in cues)))
+# --- headings -----------------------------------------------------------------------------
+
+_NORMALISE_HEADING = re.compile(r"[\s*_#:|.!?\"'„“”»«()\[\]-]++")
 
 
-# Per kind, one regex per way a cue can make a line a heading (see _heading_kind).
-_HEADING_MATCHERS = {
-    kind: (
-        frozenset(cues),
-        _alternation([c for c in cues if " " in c], "^(?:{})"),
-        _alternation(cues, "(?:{})"),
-        _alternation(cues, " (?:{})$"),
-    )
-    for kind, cues in _HEADING_CUES.items()
+def _heading_key(text: str) -> str:
+    """Lower case without decoration: "💙 **Deine Aufgaben:**" → "deine aufgaben"."""
+    text = _SYMBOLS.sub(" ", text).lower().replace("’", "'")
+    return " ".join(part for part in _NORMALISE_HEADING.split(text) if part)
+
+
+_HEADINGS: dict[str, str] = {
+    _heading_key(cue): label for label, cues in _CUES["headings"].items() for cue in cues
 }
+_FIELDS: dict[str, str] = {
+    _heading_key(cue): label
+    for label, cues in _CUES["fields"].items()
+    if not label.startswith("_")
+    for cue in cues
+}
+_OPENING_CUES = sorted((c for c in _HEADINGS if " " in c), key=len, reverse=True)
+_HEADING_OPENING = re.compile(
+    "^(?:" + "|".join(re.escape(c) for c in _OPENING_CUES) + r")(?![\w])"
+)
+_HEADING_CLOSING = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _HEADINGS)) + ")$")
+# Within a longer heading only cues that cannot be a word of something else ("you", "pay").
+_HEADING_ANYWHERE = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(
+        re.escape(c) for c in sorted(_HEADINGS, key=len, reverse=True) if " " in c or len(c) >= 7
+    )
+    + r")(?!\w)"
+)
+_FILLERS = re.compile(
+    "(?<![\\w])(?:" + "|".join(re.escape(f) for f in _CUES["heading_fillers"]) + ")(?![\\w])"
+)
+_POSSESSIVE = re.compile(r"^(?:ihre|ihr|deine|dein|unsere|unser|your|our|the|die|der|das)\s")
+# A heading is short and holds no sentence punctuation but a closing "?" or "!".
+_HEADING_LINE = re.compile(r"^[^.;!?\n]{1,80}+[?!]?$")
+# "Name: rest" at the start of a line; the name is short and holds no sentence punctuation.
+_INLINE_FIELD = re.compile(r"^([^:.!?;\n]{1,40}+):\s*+(?=\S)")
 
 
-def _heading_kind(line: str) -> str | None:
-    """Section kind if ``line`` looks like a heading, else None."""
-    stripped = line.strip().strip("*_#:").strip()
-    if not _HEADING_LINE.match(line.strip()) or len(stripped.split()) > 7:
-        return None
-    lowered = stripped.lower().rstrip(":").strip()
-    ends_colon = line.strip().endswith(":")
-    n_words = len(lowered.split())
-    for kind, (exact, opening, anywhere, closing) in _HEADING_MATCHERS.items():
-        if (
-            lowered in exact
-            # "Ihre Aufgaben bei uns", "Das bieten wir dir:" — a multi-word cue opening a short
-            # line, or any cue inside a line that ends with a colon.
-            or (n_words <= 5 and opening.match(lowered))
-            or (ends_colon and anywhere.search(lowered))
-            # "Your responsibilities", "Key responsibilities", "Ihre neuen Aufgaben"
-            or (n_words <= 4 and closing.search(lowered))
-        ):
-            return kind
+_ANNOUNCES_DUTIES = re.compile(
+    r"(?<!\w)(?:you will|you'll|you would|you'd|your job|sie werden|du wirst|gehören|gehört)(?!\w)"
+)
+
+
+def _lookup(key: str, fields: bool = True) -> str | None:
+    """The label of a heading or field name, also without possessives and fillers ("Was Sie
+    bei uns bewegen" → "was sie bewegen") and by the tail of a German compound
+    ("Einstellungsvoraussetzungen" → "voraussetzungen")."""
+    for candidate in (key, _POSSESSIVE.sub("", key)):
+        label = _HEADINGS.get(candidate) or (_FIELDS.get(candidate) if fields else None)
+        if label is not None:
+            return label
+        compact = _WHITESPACE.sub(" ", _FILLERS.sub(" ", candidate)).strip()
+        if compact != candidate:
+            label = _HEADINGS.get(compact) or (_FIELDS.get(compact) if fields else None)
+            if label is not None:
+                return label
+    if " " not in key and len(key) > 10:
+        for tail in range(3, len(key) - 5):
+            label = _FIELDS.get(key[tail:]) or _HEADINGS.get(key[tail:])
+            if label is not None and label != "continue":
+                return label
     return None
 
 
-_ABBREVIATION = re.compile("|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len)[::-1]))
+def heading_kind(line: str) -> str | None:
+    label = _heading_kind_or_unknown(line)
+    return "" if label == "unknown" else label
+
+
+def _heading_kind_or_unknown(line: str) -> str | None:
+    """Label of a heading-only line ("Ihre Aufgaben", "What we offer:"), "continue" for one
+    that continues the section ("Außerdem:"), "" for an unknown short heading ("ZWINGEND:"),
+    None if ``line`` is no heading."""
+    stripped = line.strip()
+    if not _HEADING_LINE.match(stripped):
+        return None
+    colon = stripped.find(":")
+    if 0 <= colon < len(stripped.rstrip("*_ ")) - 1:
+        return None  # "Nice to have: Terraform" is a line with an inline heading
+    ends_colon = stripped.rstrip("*_ ").endswith((":", "?"))
+    key = _heading_key(stripped)
+    if not key:
+        return None
+    n_words = key.count(" ") + 1
+    if n_words > 8:
+        return None
+    # field names ("Standort", "Pay") make a heading only with their colon ("Bewerbung an:")
+    label = _lookup(key, fields=ends_colon)
+    if label is not None and (label != "continue" or ends_colon):
+        return label
+    if ends_colon and stripped.rstrip("*_ ").endswith(":") and _ANNOUNCES_DUTIES.search(key):
+        return "duty"  # "As a firefighter you will:", "Treatments you'll deliver:"
+    match = None
+    if n_words <= 5:
+        # "Ihre Aufgaben bei uns", "Das bieten wir dir" — a multi-word cue opening a short line
+        match = _HEADING_OPENING.match(key)
+    if match is None and n_words <= 4:
+        # "Your key responsibilities", "Ihre neuen Aufgaben"
+        match = _HEADING_CLOSING.search(key)
+    if match is None and ends_colon:
+        match = _HEADING_ANYWHERE.search(key)  # "Was Sie bei uns erwartet:"
+    if match is not None:
+        return _HEADINGS[match.group()]
+    if ends_colon and n_words <= 4:
+        return ""
+    return None
+
+
+_heading_kind = heading_kind  # the name tests/test_redos.py times
+
+
+def inline_field(line: str) -> tuple[str, int] | None:
+    """(label, offset of the rest) for a line opening with a known name and a colon:
+    "Wir bieten: Supervision, …" → ("benefit", 12)."""
+    if ":" not in line[:42]:
+        return None
+    match = _INLINE_FIELD.match(line)
+    if match is None:
+        return None
+    key = _heading_key(match.group(1))
+    if not key:
+        return None
+    # "Fragen beantwortet dir Lea Brandt: …" has a colon but no field name before it
+    label = _lookup(key) if key.count(" ") < 5 else None
+    if label is None:
+        return None
+    return label, match.end()
+
+
+# --- statements ---------------------------------------------------------------------------
 
 
 def _protect_abbreviations(text: str) -> str:
-    """Hide the dots of abbreviations ("z. B.", "e.g.") from the sentence splitter."""
+    """Hide the dots of abbreviations ("z. B.", "e.g.", "u.") from the sentence splitter."""
     return _ABBREVIATION.sub(lambda m: m.group().replace(".", "\u2024"), text)
+
+
+def _sentences(line: str) -> list[str]:
+    out = []
+    if "." in line:
+        line = _protect_abbreviations(line)
+    for chunk in _CHUNK_BREAK.split(line):
+        for sentence in _SENTENCE_END.split(chunk):
+            cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
+            if _is_statement(cleaned):
+                out.append(cleaned)
+    return out
 
 
 def split_statements(text: str) -> list[str]:
@@ -445,15 +384,8 @@ def split_statements(text: str) -> list[str]:
     out: list[str] = []
     for raw_line in text.split("\n"):
         line = _BULLET.sub("", raw_line).strip()
-        if not line:
-            continue
-        if "." in line:
-            line = _protect_abbreviations(line)
-        for chunk in _CHUNK_BREAK.split(line):
-            for sentence in _SENTENCE_END.split(chunk):
-                cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
-                if _is_statement(cleaned):
-                    out.append(cleaned)
+        if line:
+            out += _sentences(line)
     return out
 
 
@@ -462,70 +394,417 @@ def _is_statement(text: str) -> bool:
     return _WORDLIKE.search(text) is not None
 
 
+# --- cues ---------------------------------------------------------------------------------
+
+
+def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    """One alternation over cues matched in " " + words + " ": "word" is a whole word (or
+    words), "word*" a word start, "*word" a word end, "*word*" anywhere."""
+    parts = []
+    for cue in cues:
+        body = re.escape(cue.strip("*"))
+        start = "" if cue.startswith("*") else " "
+        end = "" if cue.endswith("*") else " "
+        parts.append(start + body + end)
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+
+
+_LINE_CUES = {label: _cue_pattern(cues) for label, cues in _CUES["line_cues"].items()}
+_OTHER_LINES = frozenset(_heading_key(c) for c in _CUES["other_lines"])
+_PUNCTUATION = re.compile(r"[^\w\s'€£$%&+-]")
+_WHITESPACE = re.compile(r"\s++")
+
+# Contact details: an e-mail address (from the start of its run of address characters only),
+# a web address, a phone number (bounded), a postcode with a town.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}+@[\w-]{1,63}+\.[a-zA-Z]")
+_URL = re.compile(
+    r"https?://|(?<![\w@])www\.|(?<=\w)\.(?:de|com|org|net|io|eu|at|ch|uk|jobs|info)(?:/|\b(?![.-]\w))"
+)
+_PHONE = re.compile(
+    r"(?<![\w+,.])(?:\+\d{1,3}[ ]?(?:\(0\)[ ]?)?|\(?0)\d{1,5}\)?(?:[ /-]?+\d){4,12}+(?!\d)"
+)
+# "63741 Aschaffenburg" after a comma or separator, a UK postcode ("NN11 4RX").
+_POSTCODE = re.compile(
+    r"(?:^|, |· |\| )\d{5} [A-ZÄÖÜ][a-zäöüß]|\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b"
+)
+# "Bewerbungen bis zum 30.04.", "closing date 14 June" (the field names are cues of their own).
+_DEADLINE = re.compile(
+    r"(?i:\bbis (?:zum|spätestens)|\bspätestens(?: am| bis)?|closing date|deadline|apply by)"
+    r"\s*+:?\s*+\d{1,2}(?:\.|\s[A-Za-z])"
+)
+# "Kennziffer GS-CH-0915", "ref NET-034", "Job reference: 254-ICU-0412": a name and a code.
+_REFERENCE = re.compile(
+    r"(?i:\b(?:kennziffer|referenz(?:nummer)?|stellen-?id|job-?id|ref(?:erence)?(?: no| number)?"
+    r"|ausschreibungs-?nr|stellennummer)\.?)\s*+[:#]?\s*+(?=[A-Z0-9/-]{0,24}\d)"
+)
+_MONEY = re.compile(
+    r"[€£$]\s?+\d|\d(?:[\d.,]{0,12}+)\s?+(?:€|eur\b|euro\b|k\b|£)|\bbrutto\b|\bgross\b",
+    re.IGNORECASE,
+)
 # The ad's own title line: "Buchhalter (m/w/d) – Vollzeit", "Data Analyst (all genders)".
 _TITLE_LINE = re.compile(
-    r"\((?:\s*+[mwfdx]\s*+[/|,]\s*+){2}[mwfdx]\s*+\)|\(all genders\)|\(gn\*?\)", re.IGNORECASE
+    r"\((?:\s*+[mwfdxi]\s*+[/|,]\s*+){1,3}[mwfdxi]\s*+\)|\(all genders\)|\(gn\*?\)|\(d/m/w\)",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_PLURAL = frozenset(
+    "wir unser unsere unserem unseren unserer we our we're at bei".split()
+)
+_SECOND_PERSON = re.compile(r"(?i:\b(?:du|dich|dir|dein\w*|you|you'll|you're|your)\b)|\bSie\b")
+
+
+def _padded(text: str) -> str:
+    lowered = text.lower().replace("’", "'")
+    return " " + _WHITESPACE.sub(" ", _PUNCTUATION.sub(" ", lowered)).strip() + " "
+
+
+# "you will keep the books", "you'll also lead shifts" (not "you will have", "you'll join").
+_YOU_WILL_DO = re.compile(
+    r" you(?: will|'ll|’ll) (?:also |then |mainly |usually |often )?+(?!(?:"
+    + "|".join(re.escape(w) for w in _CUES["you_will_not_duties"])
+    + r") )[a-z]"
+)
+# A sentence about a named third party: "Die Hartwig AG betreut …", "The centre is …".
+_ARTICLE_START = re.compile(
+    r"^(?:Die|Der|Das|The|At|Bei|Im|In der|In unserem|In unserer)\s++[A-ZÄÖÜ0-9]"
 )
 
 
-_PUNCTUATION = re.compile(r"[^\w\s'-]")
-
-
-def _line_kind(line: str) -> str:
-    if _TITLE_LINE.search(line):
+def cue_label(text: str) -> str:
+    """The label the cue words of one statement suggest, "" when none does."""
+    padded = _padded(text)
+    key = padded.strip()
+    if key in _OTHER_LINES:
         return "other"
-    padded = " " + _PUNCTUATION.sub(" ", line.lower())
-    for kind in ("benefits", "company", "requirements"):
-        if _LINE_CUES[kind].search(padded):
-            return kind
-    return "duties"
+    if key in _HEADINGS:  # "Interesse?" alone
+        return "other" if _HEADINGS[key] in ("duty", "continue") else _HEADINGS[key]
+    addressed = _SECOND_PERSON.search(text) is not None  # "Sie betreuen unsere Mandanten"
+    for label in ("other", "contact"):
+        if _LINE_CUES[label].search(padded):
+            return label
+    if not addressed and _LINE_CUES["contact_weak"].search(padded):
+        return "contact"
+    if _LINE_CUES["duty"].search(padded) or _YOU_WILL_DO.search(padded):
+        return "duty"
+    if _MONEY.search(text):
+        return "benefit"
+    for label in ("requirement", "benefit"):
+        if _LINE_CUES[label].search(padded):
+            return label
+    if " bring" in padded and padded.endswith(" mit "):
+        return "requirement"  # "Sie bringen … mit"
+    if not addressed:
+        if _LINE_CUES["company"].search(padded) or _ARTICLE_START.match(text):
+            return "company"
+        first = key.split(" ", 1)[0]
+        if first in _FIRST_PERSON_PLURAL:
+            return "company"
+    return ""
 
 
-def parse_job_ad(text: str) -> ParsedAd:
-    """Parse free text or a whole job ad into duties and ignored statements.
-
-    With headings, each line belongs to the section of the last heading (text before the first
-    heading is classified line by line). Without headings, each statement is classified by cue
-    words; duties are the default.
-    """
-    result = ParsedAd()
-    current: str | None = None
-    for raw_line in strip_markup(text).split("\n"):
-        heading, statements = _read_line(raw_line)
-        if heading is not None:
-            current = heading
-            result.had_headings = True
-            continue
-        for statement, cue_kind in statements:
-            # Under a duties heading trust the heading; elsewhere let cues decide.
-            if current == "duties":
-                section = "other" if cue_kind == "other" else "duties"
-            elif current is not None:
-                section = current
-            else:
-                section = cue_kind
-            if section == "duties":
-                result.duties.append(statement)
-            else:
-                result.ignored.setdefault(section, []).append(statement)
-    return result
+def _line_kind(statement: str) -> tuple[str, str]:
+    """(strong label, cue label) of one statement."""
+    return strong_label(statement), cue_label(statement)
 
 
-def _line_entry_size(line: str, read: tuple) -> int:
-    statements = read[1]  # (statement, kind) pairs; kinds are shared constants
-    return sys.getsizeof(line) + 120 + sum(64 + sys.getsizeof(s) for s, _ in statements)
+# A statement that opens with how to reach someone: "Tel. ___", "E-Mail", "Phone".
+_CONTACT_START = re.compile(
+    r"^(?i:tel|telefon|fon|fax|mobil|handy|e-?mail|mail|phone|mobile|web|www|kontakt|contact)"
+    r"(?![\w-])"
+)
+
+
+def strong_label(text: str) -> str:
+    """A label no heading overrides: contact details, the ad's title, legal boilerplate."""
+    if ("@" in text and _EMAIL.search(text)) or _URL.search(text) or _PHONE.search(text):
+        return "contact"
+    if _CONTACT_START.match(text):
+        return "contact"
+    if _POSTCODE.search(text) or _REFERENCE.search(text) or _DEADLINE.search(text):
+        return "contact"
+    if _TITLE_LINE.search(text):
+        return "other"
+    if _LINE_CUES["other"].search(_padded(text)):
+        return "other"
+    return ""
+
+
+# --- reading an ad ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of an ad with what the parser saw around it (the classifier's input)."""
+
+    text: str
+    line: str  # the line it came from, bullet removed
+    section: str | None  # label of the last heading (None before the first)
+    inline: str | None  # label of an inline heading or field on its line ("Pay: …")
+    bullet: bool
+    line_index: int  # among the ad's non-empty, non-heading lines
+    n_lines: int
+    sentence_index: int  # within its line
+    n_sentences: int
+    headings_before: int  # headings seen before it
+    duty_heading: bool  # the ad has a duties heading somewhere
+    cue: str  # cue_label(text)
+    strong: str  # strong_label(text)
+    money: bool
+    task_start: bool  # opens like a task: a verb, gerund or German action noun
+    title: bool  # the ad's first line and reads like a job title
+    task_list: bool  # the whole text is a plain task list: no headings, mostly task-shaped
+    # the cue labels ("none" without one) and task shapes of the statements before and after
+    # it ("" and False at the ends)
+    previous_cue: str = ""
+    next_cue: str = ""
+    previous_task: bool = False
+    next_task: bool = False
+
+    @functools.cached_property
+    def rule(self) -> str:
+        """The cue rules' label (:func:`rule_label`)."""
+        return rule_label(self)  # rule_label(self), filled in by read_ad
+
+
+@dataclass(frozen=True)
+class _Line:
+    heading: str | None
+    inline: str | None
+    bullet: bool
+    statements: tuple[str, ...]
+    cues: tuple[str, ...]
+    strongs: tuple[str, ...]
+    money: tuple[bool, ...]
+    task_starts: tuple[bool, ...]
+    line: str
+    title_like: bool = False  # reads like a job title ("Accounts Payable Clerk – Warrington")
+
+
+def _line_entry_size(line: str, read: _Line) -> int:
+    return (
+        sys.getsizeof(line)
+        + sys.getsizeof(read.line)
+        + 400
+        + sum(64 + sys.getsizeof(s) for s in read.statements)
+    )
 
 
 @byte_cached(config.cache_bytes("job_ad_lines"), name="job_ad_lines", sizeof=_line_entry_size)
-def _read_line(raw_line: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    """A line's heading kind, or its statements each with the kind its cue words suggest.
+def _read_line(raw_line: str) -> _Line:
+    """What one line is, apart from the lines around it: a heading, or statements with cues.
 
-    Cached: postings repeat the same lines (duties, benefits, boilerplate) over and over, and
-    what a line is does not depend on the lines around it; only the section it falls in does.
+    Cached: postings repeat the same lines (duties, benefits, boilerplate) over and over; only
+    the section a line falls in depends on the lines around it.
     """
-    if not raw_line.strip():
-        return None, ()
-    kind = _heading_kind(_BULLET.sub("", raw_line))
+    bullet = _BULLET.match(raw_line) is not None
+    line = _BULLET.sub("", raw_line).strip() if bullet else raw_line.strip()
+    if not line:
+        return _Line(None, None, bullet, (), (), (), (), (), "")
+    kind = heading_kind(line)
     if kind is not None:
-        return kind, ()
-    return None, tuple((s, _line_kind(s)) for s in split_statements(raw_line))
+        return _Line(kind, None, bullet, (), (), (), (), (), line)
+    inline = None
+    body = line
+    found = inline_field(line)
+    if found is not None:
+        inline, offset = found
+        body = line[offset:]
+    statements = tuple(_sentences(body))
+    kinds = [_line_kind(s) for s in statements]
+    return _Line(
+        None,
+        inline,
+        bullet,
+        statements,
+        tuple(cue for _, cue in kinds),
+        tuple(strong for strong, _ in kinds),
+        tuple(_MONEY.search(s) is not None for s in statements),
+        tuple(opens_like_task(s, detect_language(s, default="de")) for s in statements),
+        line,
+        len(statements) == 1 and _looks_like_title(line),
+    )
+
+
+_TITLE_WORDS = frozenset(_CUES["title_words"])
+_TITLE_MARKERS = _cue_pattern(_CUES["title_markers"])
+_TITLE_DASH = re.compile(r"\s[–—|]\s|\s-\s")
+_TITLE_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]++")
+
+
+def _looks_like_title(line: str) -> bool:
+    """A job title: a gender tag, a dash between a short title and its details ("Warehouse
+    Operative – Nights"), "wanted", or a title noun ("Accounts Payable Clerk")."""
+    if _TITLE_LINE.search(line):
+        return True
+    if len(line) > 120 or line.rstrip().endswith((".", ":", ";")):
+        return False
+    head = _TITLE_DASH.split(line, maxsplit=1)[0]
+    words = _TITLE_WORD.findall(head.split("(", 1)[0])
+    if not 0 < len(words) <= 6:
+        return False
+    if _TITLE_DASH.search(line) or _TITLE_MARKERS.search(_padded(line)):
+        return True
+    return words[-1].lower() in _TITLE_WORDS and not opens_like_task(
+        line, detect_language(line, default="de")
+    )
+
+
+def read_ad(text: str) -> tuple[list[Statement], bool]:
+    """The ad's statements with their context, and whether it had any heading."""
+    lines = [_read_line(raw) for raw in strip_markup(text).split("\n")]
+    lines = [line for line in lines if line.line]
+    duty_heading = any(line.heading == "duty" or line.inline == "duty" for line in lines)
+    n_lines = sum(line.heading is None for line in lines)
+    # (line, statement index, section, inline label, headings before, line index) per statement
+    placed: list[tuple[_Line, int, str | None, str | None, int, int]] = []
+    section: str | None = None
+    headings = 0
+    index = 0
+    for line in lines:
+        if line.heading is not None:
+            headings += 1
+            if line.heading and line.heading != "continue":
+                section = line.heading
+            continue
+        inline = section if line.inline == "continue" else line.inline
+        placed += [(line, i, section, inline, headings, index) for i in range(len(line.statements))]
+        if line.inline in _HEADING_LABELS and _is_inline_heading(line.line):
+            # "Ihre Aufgaben: …" opens a section as a heading does; "Pay: …" stays on its line
+            section = line.inline
+            headings += 1
+        index += 1
+    starts = [line.task_starts[i] for line, i, *_ in placed]
+    task_list = (
+        not any(line.heading is not None or line.inline is not None for line in lines)
+        and bool(starts)
+        and sum(starts) >= 0.6 * len(starts)
+    )
+    cues = [line.cues[i] or line.strongs[i] or "none" for line, i, *_ in placed]
+    out = [
+        Statement(
+            text=line.statements[i],
+            line=line.line,
+            section=section,
+            inline=inline,
+            bullet=line.bullet,
+            line_index=index,
+            n_lines=n_lines,
+            sentence_index=i,
+            n_sentences=len(line.statements),
+            headings_before=headings,
+            duty_heading=duty_heading,
+            cue=line.cues[i],
+            strong=line.strongs[i],
+            money=line.money[i],
+            task_start=line.task_starts[i],
+            title=line.title_like and index == 0 and headings == 0,
+            task_list=task_list,
+            previous_cue=cues[k - 1] if k else "",
+            next_cue=cues[k + 1] if k + 1 < len(placed) else "",
+            previous_task=bool(k and starts[k - 1]),
+            next_task=k + 1 < len(placed) and starts[k + 1],
+        )
+        for k, (line, i, section, inline, headings, index) in enumerate(placed)
+    ]
+    return out, headings > 0
+
+
+_HEADING_LABELS = frozenset(LABELS)
+
+
+def _is_inline_heading(line: str) -> bool:
+    match = _INLINE_FIELD.match(line)
+    return match is not None and _lookup(_heading_key(match.group(1)), fields=False) is not None
+
+
+def rule_label(statement: Statement) -> str:
+    """The cue rules' label for one statement."""
+    if statement.strong:
+        return statement.strong
+    if statement.title:
+        return "other"  # the ad's own title
+    kind = statement.inline or statement.section
+    if kind == "duty":
+        # prose under "About the role" may still describe the company ("The centre is …")
+        if statement.cue == "company" and not statement.bullet:
+            return "company"
+        return "duty"
+    if kind:
+        return kind
+    if statement.task_list and statement.task_start and statement.cue not in ("contact", "other"):
+        # a pasted task list: "Notify the pension fund …" is a duty, not a benefit
+        return "duty"
+    if statement.cue:
+        return statement.cue
+    if statement.money:
+        return "benefit"
+    # Outside every section of an ad that marks its duties with a heading, nothing is a duty.
+    return "company" if statement.duty_heading else "duty"
+
+
+Labeller = Callable[[list[Statement]], list[str]]
+
+
+def label_rules(statements: list[Statement]) -> list[str]:
+    """Label statements by the cue rules (where no classifier is installed, and to compare)."""
+    return [s.rule for s in statements]
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _language(statements: list[Statement]) -> str:
+    return detect_language(" ".join(s.text for s in statements[:40]), default="de")
+
+
+def parse_job_ad(text: str, labeller: Labeller | None = None, split: bool = True) -> ParsedAd:
+    """Parse free text or a whole job ad into duties and ignored statements.
+
+    Each statement is labelled from its words and context (``labeller``: the shipped line
+    classifier, else the cue rules); duty statements that coordinate several duties are split
+    into them.
+    """
+    statements, had_headings = read_ad(text)
+    result = ParsedAd(had_headings=had_headings)
+    if not statements:
+        return result
+    if labeller is None:
+        labeller = default_labeller()
+    labels = labeller(statements)
+    language = _language(statements) if split else ""
+    for statement, label in zip(statements, labels, strict=True):
+        if label == "duty":
+            if split:
+                result.duties += split_coordinated(statement.text, language)
+            else:
+                result.duties.append(statement.text)
+        else:
+            result.found[label] = result.found.get(label, 0) + 1
+            result.ignored.setdefault(SECTION_OF_LABEL[label], []).append(statement.text)
+    return result
+
+
+def classifier_labeller(model: LineClassifier) -> Labeller:
+    """Label statements by the line classifier; the parser's own certainties stand: contact
+    details, legal boilerplate and titles (:func:`strong_label`), and the name a line opens
+    with ("Aufgaben: …", "Pay: …")."""
+
+    def label(statements: list[Statement]) -> list[str]:
+        return [
+            s.strong or s.inline or predicted
+            for s, predicted in zip(statements, model.label(statements), strict=True)
+        ]
+
+    return label
+
+
+_DEFAULT: list[Labeller] = []
+
+
+def default_labeller() -> Labeller:
+    """The shipped line classifier if its data files are installed, else the cue rules."""
+    if not _DEFAULT:
+        from risk_service import lineclassifier
+
+        model = lineclassifier.load_default()
+        _DEFAULT.append(classifier_labeller(model) if model is not None else label_rules)
+    return _DEFAULT[0]

@@ -83,11 +83,14 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
         if best >= config.DESCRIPTION_TITLE_FLOOR or not _known_words(model, description):
             title, title_loc, description = description, ["description"], None
     ignored: dict[str, list[str]] = {}
+    no_duties: str | None = None  # what a description without duties held instead (for its 422)
     if description:
         parsed = parse_job_ad(description)
         texts += parsed.duties
         raw_weights += [None] * len(parsed.duties)
         ignored = parsed.ignored
+        if not parsed.duties:
+            no_duties = parsed.no_duties_message()
 
     sample = " ".join([(role.description or "")[:2000], *texts[:20]])
     foreign = detect_foreign_language(sample)
@@ -107,6 +110,8 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
         if best is not None and best.similarity >= config.TITLE_SIMILARITY_FLOOR:
             match = best
         elif not texts:
+            if no_duties is not None:  # the description is what failed, not the title
+                raise RoleError(["description"], no_duties, candidates)
             raise RoleError(
                 title_loc,
                 "no known occupation is close enough to this title; pick one of the suggestions "
@@ -116,7 +121,9 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
     if not texts:
         if match is None:
             loc = ["description"] if role.description else ["tasks"]
-            raise RoleError(loc, "no duties found: the text holds no task statements to score")
+            raise RoleError(
+                loc, no_duties or "no duties found: the text holds no task statements to score"
+            )
         read_as = "title"
         language = language or match.language
         texts, raw_weights = _occupation_tasks(model, match, language)

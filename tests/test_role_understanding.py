@@ -20,14 +20,11 @@ def by_text(result: dict) -> dict[str, float]:
 def test_german_html_ad(model):
     result = assess(Role(description=(ADS / "de_kundenservice.html").read_text()), model)
     assert result["language"] == "de"
-    assert len(result["tasks"]) == 6
+    assert len(result["tasks"]) == 7  # "… kümmern sich um … und finden …": two duties
     assert set(result["ignored"]) == {"other", "company", "requirements", "benefits"}
     p = by_text(result)
     entry = p["Erfassung von Zählerständen, Umzügen und Tarifwechseln in SAP IS-U"]
-    complaints = p[
-        "Sie kümmern sich um schwierige Beschwerdefälle und finden gemeinsam mit den Betroffenen "
-        "eine Lösung"
-    ]
+    complaints = p["Sie kümmern sich um schwierige Beschwerdefälle"]
     assert entry > 0.7 > complaints
     assert result["risk_band"] in ("medium", "high")
     actions = " ".join(a for u in result["upskilling"] for a in u["actions"])
@@ -37,17 +34,11 @@ def test_german_html_ad(model):
 def test_english_markdown_ad(model):
     result = assess(Role(description=(ADS / "en_data_analyst.md").read_text()), model)
     assert result["language"] == "en"
-    assert len(result["tasks"]) == 6
+    assert len(result["tasks"]) == 8  # coordinated duties ("… and update …") split
     assert "Fluent English, German is nice to have" in result["ignored"]["requirements"]
     p = by_text(result)
-    dashboards = p[
-        "Pull weekly sales and stock figures from our data warehouse and update the standard KPI "
-        "dashboards in Power BI"
-    ]
-    investigate = p[
-        "Investigate why conversion rates differ between regions and present your findings to "
-        "the category managers"
-    ]
+    dashboards = p["update the standard KPI dashboards in Power BI"]
+    investigate = p["Investigate why conversion rates differ between regions"]
     assert dashboards > investigate + 0.3
     assert result["risk_band"] == "medium"
 
@@ -55,17 +46,11 @@ def test_english_markdown_ad(model):
 def test_ad_without_headings(model):
     result = assess(Role(description=(ADS / "no_headings_lager.txt").read_text()), model)
     assert result["language"] == "de"
-    assert len(result["tasks"]) == 4
+    assert len(result["tasks"]) == 8  # coordinated duties ("… an, prüfst … und buchst …") split
     assert {"other", "requirements", "benefits"} <= set(result["ignored"])
     p = by_text(result)
-    picking = p[
-        "Du kommissionierst Aufträge mit dem Handscanner nach Pickliste und verpackst sie "
-        "versandfertig"
-    ]
-    shortages = p[
-        "Bei Lieferengpässen stimmst du dich mit dem Einkauf ab und findest Lösungen für dringende "
-        "Kundenaufträge"
-    ]
+    picking = p["Du kommissionierst Aufträge mit dem Handscanner nach Pickliste"]
+    shortages = p["Bei Lieferengpässen stimmst du dich mit dem Einkauf ab"]
     assert picking > 0.7 and shortages < 0.5
 
 
