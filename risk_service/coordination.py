@@ -60,6 +60,7 @@ _EN_VERB_OBJECTS = frozenset(_TABLES["en_verb_objects"])
 # ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
 _JOINER = re.compile(r", (?:und |and |sowie |as well as )?+| (?:und|and|sowie|as well as|&) ")
 _WORD = re.compile(r"[\w*/'’-]++")
+_LETTER = re.compile(r"[^\W\d_]")
 _ADDRESSED_DU = re.compile(r"(?i)\b(?:du|dich|dir)\b")
 _ADDRESSED_SIE = re.compile(r"\bSie\b")
 
@@ -430,7 +431,7 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
 def opens_like_task(text: str, language: str) -> bool:
     """A verb or gerund ("Reconcile …", "Matching …"), a German action noun ("Erstellung …")
     or a short infinitive phrase ("Newsletter erstellen")."""
-    words = _WORD.findall(text)
+    words = [w for w in _WORD.findall(text) if _LETTER.search(w)]  # not markup left-overs
     if not words:
         return False
     if language != "de":
