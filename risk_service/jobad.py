@@ -154,7 +154,7 @@ def strip_markup(text: str) -> str:
                 parser.close()
             text = "".join(parser.parts)
         except AssertionError:  # HTMLParser asserts on some malformed markup ("<![//**")
-            text = _LOOSE_TAG.sub(" ", text)
+            text = _LOOSE_TAG.sub("\n", text)  # a tag ends a line, as block tags do
     text = html.unescape(text)
     # Each pattern only where its marker occurs: most ads are plain text.
     if "](" in text:

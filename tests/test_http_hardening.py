@@ -288,8 +288,14 @@ def test_proxy_hops_give_the_client_address_to_the_rate_limit(registry_dir, data
     assert spoofed.status_code == 429  # without PROXY_HOPS the header is not believed
 
 
-def test_markup_that_htmlparser_rejects_is_scored_as_text_not_a_500(client):
+def test_markup_that_htmlparser_rejects_is_read_as_text_not_a_500(client):
     # Python's HTMLParser raises AssertionError on "<![" not followed by a name.
-    response = client.post("/v1/score", json={"description": "<a> Belege buchen <![//**"})
+    ad = (
+        "Ihre Aufgaben:\n<ul><li>Kontieren und Buchen von Eingangsrechnungen</li>"
+        "<li>Abstimmung der Kreditorenkonten</li><li>Vorbereitung der Zahlungsläufe</li></ul>"
+        " <![//**"
+    )
+    response = client.post("/v1/score", json={"description": ad})
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert any("Belege buchen" in task["text"] for task in response.get_json()["tasks"])
+    texts = " | ".join(task["text"] for task in response.get_json()["tasks"])
+    assert "Kreditorenkonten" in texts and "<" not in texts
