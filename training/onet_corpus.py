@@ -27,27 +27,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from training.corpus import OCCUPATION_COLUMNS, OPTIONAL_TASK_COLUMNS, TASK_COLUMNS
+
 DATA = Path(__file__).parent / "data"
 SOURCE_DIR = DATA / "onet"
-TASK_FIELDS = [
-    "task_id",
-    "occupation_id",
-    "pair_id",
-    "lang",
-    "text",
-    "degree",
-    "category",
-    "source",
-    "share",
-]
-OCCUPATION_FIELDS = [
-    "occupation_id",
-    "isco08",
-    "title_en",
-    "title_de",
-    "synonyms_en",
-    "synonyms_de",
-]
+TASK_FIELDS = [*TASK_COLUMNS, *OPTIONAL_TASK_COLUMNS]
+OCCUPATION_FIELDS = OCCUPATION_COLUMNS
 CORE_WEIGHT = 2.0  # a core task takes about twice the time of a supplemental one
 
 
