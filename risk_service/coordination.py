@@ -438,5 +438,15 @@ def opens_like_task(text: str, language: str) -> bool:
         return en_verbish(words[0])
     if len(words[0]) >= 6 and is_de_task_noun(words[0]):
         return True
+    # "Befüllen des Reporting-Packages", "Fachgerechtes Verpacken der Ware"
+    for i in (0, 1):
+        if (
+            i + 1 < len(words)
+            and words[i][:1].isupper()
+            and words[i].endswith(("en", "ern", "eln"))
+            and words[i + 1].lower() in _DE_ARTICLES
+            and (i == 0 or words[0][:1].isupper() and words[0].lower().endswith(("es", "e")))
+        ):
+            return True
     last = words[-1]
     return len(words) <= 6 and last[:1].islower() and last.endswith(("en", "ern", "eln"))

@@ -328,11 +328,13 @@ def test_a_pasted_task_list_is_all_duties(text):
 
 
 def test_held_out_corpus_task_lists_stay_duties():
-    """Plain lists of statements of occupations the classifier never saw as lists."""
+    """Plain lists (and single statements) of occupations the classifier never saw as lists."""
     from training.lineclassifier import task_list_recall, task_list_texts
 
     texts = task_list_texts(120, held_out=True, seed=2)
     assert task_list_recall(jobad.default_labeller(), texts) >= 0.97
+    singles = [text for text in texts if len(split_statements(text)) == 1]
+    assert singles and task_list_recall(jobad.default_labeller(), singles) >= 0.95
 
 
 # --- no duties: the 422 says what was found -----------------------------------------------------
@@ -361,7 +363,7 @@ def test_no_duties_with_an_unknown_title_does_not_blame_the_title(model):
 # --- the labelled ads -----------------------------------------------------------------------
 
 # Measured on the held-out ads (never used for tuning) with the shipped classifier: German
-# precision 1.000, recall 0.960, clean ads 1.000, coordinated prose lines split 0.65 (20 lines);
+# precision 1.000, recall 0.968, clean ads 1.000, coordinated prose lines split 0.70 (20 lines);
 # English 0.991, 0.965, 0.964, 0.81 (16 lines). The floors sit just below. The issue asks for
 # precision 0.97, recall 0.93 and 95 % clean ads per language.
 HELD_OUT_FLOORS = {
