@@ -1,6 +1,6 @@
 """Baseline for the HTTP benchmark: a bare WSGI app that echoes a JSON body.
 
-Served by the same gunicorn command as the product (``risk_service.gunicorn_conf``, same worker
+Served by the same gunicorn command as the product (``risk_service.web.gunicorn_conf``, same worker
 count), so the difference between the two is the service's own work. Benchmark-only: not part
 of the product.
 """

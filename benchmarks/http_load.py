@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 
 from benchmarks.measure import ROOT, cli_env, percentile
-from risk_service.gunicorn_conf import serve_argv
+from risk_service.web.gunicorn_conf import serve_argv
 
 
 def free_port() -> int:
@@ -169,7 +169,7 @@ def http_benchmark(
     results: dict = {}
     for name, app, path in (
         ("echo", "benchmarks.echo_app:app", "/echo"),
-        ("score", "risk_service.wsgi:app", "/v1/score"),
+        ("score", "risk_service.web.wsgi:app", "/v1/score"),
     ):
         server = Server(app, models_dir)
         try:

@@ -253,7 +253,7 @@ def serving(
     models_dir: Path, options: Sequence[str] = (), workers: int = 2, **env: str
 ) -> Iterator[int]:
     """The service with the product's gunicorn settings plus ``options``; yields its port."""
-    from risk_service.gunicorn_conf import serve_argv
+    from risk_service.web.gunicorn_conf import serve_argv
 
     port = free_port()
     argv = serve_argv(HOST, port, workers)

@@ -1,47 +1,25 @@
-"""risk-service: job-automation risk from the rule-basedness of a role's own tasks."""
+"""risk-service: job-automation risk from the rule-basedness of a role's own tasks.
+
+Three products share the pipeline modules of this package (text, jobad, features, occupations,
+taskmodel, scoring, advice, upskilling, workforce, registry, …): the web service
+(:mod:`risk_service.web`), the batch engine (:mod:`risk_service.batch`) and the command line
+(:mod:`risk_service.cli`). ``import risk_service`` loads none of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from risk_service import config as settings
+if TYPE_CHECKING:
+    from flask import Flask
 
 __version__ = "0.1.0"
 
 
 def create_app(config: Mapping | None = None) -> Flask:
-    """Flask application factory.
+    """The web app: :func:`risk_service.web.app.create_app`, imported on first call so that
+    ``import risk_service`` (CLI, batch, training) does not load Flask."""
+    from risk_service.web.app import create_app as web_app
 
-    Parameters
-    ----------
-    config : mapping, optional
-        Overrides of :data:`risk_service.config.DEFAULTS` (tests pass ``MODELS_DIR`` here).
-        Environment variables prefixed ``RISK_`` (e.g. ``RISK_MODELS_DIR``) are read too.
-    """
-    app = Flask(__name__)
-    app.config.from_mapping(settings.DEFAULTS)
-    app.config.from_prefixed_env("RISK")
-    if config is not None:
-        app.config.from_mapping(config)
-
-    # Imported here so that `import risk_service` (CLI, training) stays light.
-    from risk_service import problems, ratelimit, request_body, store, telemetry
-    from risk_service.api import init_app as init_api
-    from risk_service.live_model import LiveModel
-    from risk_service.registry import Registry
-
-    problems.init_app(app)
-    telemetry.init_app(app)  # before the limiter: its hooks time and log rate-limited requests too
-    ratelimit.init_app(app)
-    request_body.init_app(app)  # after telemetry: a 408 is timed and logged like any answer
-    store.init_app(app)
-    live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
-    app.extensions["risk_model"] = live
-    try:
-        live.reload()
-    except Exception as exc:  # noqa: BLE001 - readiness reports it; the app still starts
-        app.logger.error("no model loaded at start: %s", exc)
-    init_api(app)
-    return app
+    return web_app(config)

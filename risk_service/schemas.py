@@ -223,7 +223,7 @@ class Problem(BaseModel):
     suggestions: list[MatchedOccupation] | None = None
 
 
-# Response envelopes: only documentation (risk_service/openapi.py) and tests use them.
+# Response envelopes: only documentation (risk_service/web/openapi.py) and tests use them.
 
 
 class BatchResponse(BaseModel):

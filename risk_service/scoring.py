@@ -1,16 +1,17 @@
 """Role → tasks → rule-based probabilities → risk score, band, interval and upskilling.
 
-:func:`assess_many` is the one scoring path: the API (single and batch), the CLI and distributed
-runs all go through it (``score_frame`` wraps it for data frames). It predicts all tasks of all
-roles in one model call, which is what makes batches fast.
+:func:`assess_many` is the one scoring path; :func:`score_rows` wraps it for everything that
+scores a list of roles or file rows — the API (single, batch, workforce), the CLI's workforce
+roll-up and ``risk_service.batch.frame.score_frame`` (files and Dask partitions). It predicts all
+tasks of all roles in one model call, which is what makes batches fast.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import ValidationError
@@ -24,9 +25,6 @@ from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
 from risk_service.text import LANGUAGE_NAMES, detect_foreign_language, detect_language
 from risk_service.upskilling import RoleTasks, recommend_many
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
 # model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
@@ -48,6 +46,16 @@ class RoleError(ValueError):
         self.loc = loc
         self.msg = msg
         self.suggestions = suggestions or []
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> RoleError:
+        """The first error of a row that is not a valid :class:`Role` (its field and message)."""
+        first = exc.errors(include_url=False, include_input=False)[0]
+        return cls(list(first["loc"]), first["msg"])
+
+    def describe(self) -> str:
+        """``"<field>: <message>"``, the text of a file row's ``error`` column."""
+        return f"{'.'.join(map(str, self.loc)) or 'row'}: {self.msg}"
 
 
 @dataclass
@@ -278,7 +286,10 @@ def assess(role: Role, model: TaskModel) -> dict:
     return result
 
 
-def role_from_row(row: dict) -> Role:
+def role_from_row(row: Mapping) -> Role:
+    """A file row as a :class:`Role`: empty or missing cells are absent, ``tasks`` is split at
+    ``|``; raises :class:`pydantic.ValidationError` when the row is not a valid role."""
+
     def text(key: str) -> str | None:
         value = row.get(key)
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -295,48 +306,36 @@ def role_from_row(row: dict) -> Role:
     )
 
 
-def score_frame(df: pd.DataFrame, model: TaskModel) -> pd.DataFrame:
-    """Score a frame of roles (columns ``id``, ``title``, ``description``, optional ``tasks``
-    with ``|``-separated tasks and ``language``), keeping row order.
+def score_rows(
+    rows: Iterable[Role | Mapping], model: TaskModel, *, evidence: bool = True
+) -> list[dict | RoleError]:
+    """Rows → roles → :func:`assess_many` → each row's assessment or error, in row order.
 
-    Adds ``risk_score``, ``risk_band``, ``interval_low``, ``interval_high``, ``language``,
-    ``matched_occupation``, ``isco08``, ``top_area``, ``n_tasks`` and ``error`` (empty when
-    the row was scored).
+    Parameters
+    ----------
+    rows : iterable of Role or mapping
+        Validated roles (the API's request bodies) or a file's rows (columns ``title``,
+        ``description``, ``tasks`` with ``|``-separated tasks, ``language``; see
+        :func:`role_from_row`).
+    model : TaskModel
+    evidence : bool, default=True
+        Include each task's ``evidence``; callers that do not show it leave it out.
+
+    Returns
+    -------
+    list of dict or RoleError
+        One entry per row: its assessment, or the :class:`RoleError` of a row that is not a
+        valid role (``loc`` names the field) or cannot be scored.
     """
-    import pandas as pd  # batch paths only: a serving worker does not load pandas
-
-    roles: list[Role | None] = []
-    errors: list[str] = []
-    for row in df.to_dict("records"):
+    roles: list[Role | RoleError] = []
+    for row in rows:
+        if isinstance(row, Role):
+            roles.append(row)
+            continue
         try:
             roles.append(role_from_row(row))
-            errors.append("")
         except ValidationError as exc:
-            roles.append(None)
-            first = exc.errors()[0]
-            errors.append(f"{'.'.join(map(str, first['loc'])) or 'row'}: {first['msg']}")
-    valid = [r for r in roles if r is not None]
-    scored = iter(assess_many(valid, model, evidence=False))
-    records = []
-    for role, error in zip(roles, errors, strict=True):
-        result = next(scored) if role is not None else None
-        if isinstance(result, RoleError):
-            error, result = f"{'.'.join(map(str, result.loc))}: {result.msg}", None
-        match = (result or {}).get("matched_occupation") or {}
-        records.append(
-            {
-                "risk_score": result["risk_score"] if result else np.nan,
-                "risk_band": result["risk_band"] if result else "",
-                "interval_low": result["interval"][0] if result else np.nan,
-                "interval_high": result["interval"][1] if result else np.nan,
-                "language": result["language"] if result else "",
-                "matched_occupation": match.get("title", ""),
-                "isco08": match.get("isco08", ""),
-                "top_area": result["upskilling"][0]["area"] if result else "",
-                "n_tasks": len(result["tasks"]) if result else 0,
-                "error": error,
-            }
-        )
-    out = pd.DataFrame.from_records(records, index=df.index)
-    keep = df[["id"]] if "id" in df.columns else pd.DataFrame(index=df.index)
-    return pd.concat([keep, out], axis=1)
+            roles.append(RoleError.from_validation(exc))
+    valid = [r for r in roles if isinstance(r, Role)]
+    assessed = iter(assess_many(valid, model, evidence=evidence))
+    return [next(assessed) if isinstance(r, Role) else r for r in roles]

@@ -1,26 +1,6 @@
-"""WSGI entry point for gunicorn, as ``risk-service serve`` runs it:
-``gunicorn -c python:risk_service.gunicorn_conf risk_service.wsgi:app``."""
+"""Kept for deployments that name ``risk_service.wsgi:app``: the app is
+:data:`risk_service.web.wsgi.app` (``risk-service serve`` runs that one)."""
 
-from __future__ import annotations
+from risk_service.web.wsgi import app, serving_app
 
-from collections.abc import Mapping
-
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from risk_service import create_app
-
-
-def serving_app(config: Mapping | None = None) -> Flask:
-    """The app as served. ``PROXY_HOPS`` (``RISK_PROXY_HOPS``, default 0) is the number of
-    reverse proxies in front: their ``X-Forwarded-For``/``-Proto`` then give the client's
-    address (rate limit) and scheme. Leave it 0 when clients reach gunicorn directly, or they
-    could choose their own address."""
-    app = create_app(config)
-    hops = int(app.config.get("PROXY_HOPS") or 0)
-    if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    return app
-
-
-app = serving_app()
+__all__ = ["app", "serving_app"]

@@ -81,7 +81,7 @@ def fresh_database_url(kind: str, tmp_path: Path) -> str:
     """
     import pytest
 
-    from risk_service.store import make_engine, metadata
+    from risk_service.web.store import make_engine, metadata
 
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'risk.db'}"

@@ -89,7 +89,7 @@ def running_gunicorn(
     """The service under gunicorn on a free localhost port, stopped when the block ends.
 
     ``env`` is applied on top of ``os.environ``; a ``None`` value removes that variable.
-    By default this runs ``python -m gunicorn risk_service.wsgi:app`` with ``options`` added;
+    By default this runs ``python -m gunicorn risk_service.web.wsgi:app`` with ``options`` added;
     ``serve=True`` goes through ``python -m risk_service serve`` instead (the CLI's own gunicorn
     configuration, e.g. its Prometheus multiprocess directory), where ``options`` are not allowed.
     Fails the calling test if the server exits or is not ready within ``ready_seconds``.
@@ -102,7 +102,7 @@ def running_gunicorn(
         command += ["--port", str(port), "--workers", str(workers)]
     else:
         command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{HOST}:{port}"]
-        command += [*options, "risk_service.wsgi:app"]
+        command += [*options, "risk_service.web.wsgi:app"]
     environment = dict(os.environ)
     for name, value in env.items():
         if value is None:

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from risk_service import advice, evidence, schemas
+from risk_service.batch.frame import score_frame
 from risk_service.schemas import Role
-from risk_service.scoring import assess, assess_many, score_frame
+from risk_service.scoring import assess, assess_many
 
 
 def tasks_of(model, *texts: str, **role) -> list[dict]:

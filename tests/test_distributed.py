@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from risk_service.distributed import csv_ranges, read_csv_range, worker_stats
+from risk_service.batch.distributed import csv_ranges, read_csv_range, worker_stats
 from tests.commands import run_score
 
 AD = """Ihre Aufgaben:

@@ -11,7 +11,7 @@ import pytest
 from risk_service import config, create_app
 from risk_service.cli import main as cli
 from risk_service.schemas import Role
-from risk_service.store import Store, assessments, input_hash
+from risk_service.web.store import Store, assessments, input_hash
 from tests.postgres_server import fresh_database_url
 from training.corpus import load_corpus
 
@@ -180,7 +180,7 @@ def test_role_text_stays_out_of_info_logs(client, caplog):
 
 def test_broken_store_answers_503_problem(client, store):
     aid = assessment_id(client)
-    from risk_service.store import metadata
+    from risk_service.web.store import metadata
 
     metadata.drop_all(store.engine)
     assert_problem(client.post("/v1/score", json=BOOKKEEPER), 503)

@@ -15,9 +15,10 @@ import logging
 import pandas as pd
 import pytest
 
-from risk_service import config, create_app, telemetry
-from risk_service.batchio import csv_safe, score_file
-from risk_service.request_body import BodyBuffer
+from risk_service import config, create_app
+from risk_service.batch.files import csv_safe, score_file
+from risk_service.web import telemetry
+from risk_service.web.request_body import BodyBuffer
 
 PROBLEM = "application/problem+json"
 GOOD_ROLE = {
@@ -270,7 +271,7 @@ def test_json_log_keeps_the_path_as_sent(client, app):
 
 
 def test_proxy_hops_give_the_client_address_to_the_rate_limit(registry_dir, database_url):
-    from risk_service.wsgi import serving_app
+    from risk_service.web.wsgi import serving_app
 
     settings = {"MODELS_DIR": str(registry_dir), "DATABASE_URL": database_url}
     proxied = serving_app({**settings, "RATE_LIMIT": "1/minute", "PROXY_HOPS": 1}).test_client()

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from risk_service import config, create_app, openapi, schemas
+from risk_service import config, create_app, schemas
+from risk_service.web import openapi
 from tests.browser import chromium
 
 # Rules that are not API operations: static files and the Swagger UI's own assets.
@@ -37,7 +38,7 @@ def test_every_route_the_app_serves_is_documented(app, spec):
         if rule.rule not in UNDOCUMENTED_RULES
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert served - documented == set(), "routes missing from risk_service/openapi.py"
+    assert served - documented == set(), "routes missing from risk_service/web/openapi.py"
     assert documented - served == set(), "documented routes the app does not serve"
 
 

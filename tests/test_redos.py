@@ -27,8 +27,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
 
-from risk_service import config, create_app, features, jobad, telemetry, text
-from risk_service.api import feedback
+from risk_service import config, create_app, features, jobad, text
+from risk_service.web import telemetry
+from risk_service.web.api import feedback
 from tests.conftest import ADMIN_TOKEN
 
 PATTERN_BOUND = 50  # × the same pattern on a normal text of the same length (or a plain scan)

@@ -193,7 +193,7 @@ def test_occupation_scores_and_breakdowns_on_known_numbers():
 
 def test_serving_never_imports_plotting_or_training(registry_dir):
     code = (
-        "import sys; import risk_service.wsgi as w; "
+        "import sys; import risk_service.web.wsgi as w; "
         "c = w.app.test_client(); assert c.post('/v1/score', json={'tasks': ['Enter invoices']})"
         ".status_code == 200; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'training')); "

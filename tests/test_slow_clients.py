@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from benchmarks.slow_clients import KINDS, NORMAL_ROLE, SlowClients, probes
-from risk_service import config, gunicorn_conf
+from risk_service import config
+from risk_service.web import gunicorn_conf
 from tests.servers import Server, running_gunicorn
 
 pytestmark = pytest.mark.slow

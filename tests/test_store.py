@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 
 from risk_service.schemas import Feedback, Role, WorkforceRole
 from risk_service.scoring import RoleError, assess_many
-from risk_service.store import (
+from risk_service.web.store import (
     Store,
     UnknownAssessment,
     assessments,

@@ -28,7 +28,7 @@ import requests
 from sqlalchemy import event
 
 from risk_service.schemas import Role
-from risk_service.store import LOCK_TIMEOUT_SECONDS, Store, StoreUnavailable
+from risk_service.web.store import LOCK_TIMEOUT_SECONDS, Store, StoreUnavailable
 from tests.conftest import make_app
 from tests.postgres_server import fresh_database_url
 from tests.servers import running_gunicorn

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from risk_service import batchio
+from risk_service.batch import files
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -38,10 +38,10 @@ def test_chunks_are_read_scored_and_written_one_at_a_time(tmp_path, model, monke
         seen.append((len(read), written))
         return real_score(df, model)
 
-    real_read, real_score = batchio.read_chunks, batchio.score_frame
-    monkeypatch.setattr(batchio, "read_chunks", counting_reader)
-    monkeypatch.setattr(batchio, "score_frame", spying_scorer)
+    real_read, real_score = files.read_chunks, files.score_frame
+    monkeypatch.setattr(files, "read_chunks", counting_reader)
+    monkeypatch.setattr(files, "score_frame", spying_scorer)
 
-    assert batchio.score_file(source, output, model, chunk_size=150) == 1_000
+    assert files.score_file(source, output, model, chunk_size=150) == 1_000
     assert seen == [(k + 1, 150 * k) for k in range(7)]
     assert pd.read_csv(output)["id"].tolist() == roles["id"].tolist()

@@ -83,7 +83,7 @@ def test_a_featurizer_fitted_with_other_analyzers_is_refused(corpus):
 def test_serving_imports_neither_scikit_learn_nor_scipy_nor_pandas(registry_dir):
     code = (
         "import sys, os; os.environ['RISK_MODELS_DIR'] = sys.argv[1]; "
-        "import risk_service.wsgi; "
+        "import risk_service.web.wsgi; "
         "print(sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run(

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from risk_service import create_app, telemetry
-from risk_service.gunicorn_conf import fresh_metrics_dir
+from risk_service import create_app
 from risk_service.registry import Registry
+from risk_service.web import telemetry
+from risk_service.web.gunicorn_conf import fresh_metrics_dir
 from tests.servers import running_gunicorn
 
 BOOKKEEPER = {

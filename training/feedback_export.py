@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from risk_service.store import Store, TaskFeedback
+from risk_service.web.store import Store, TaskFeedback
 from training.corpus import OCCUPATION_COLUMNS, TASK_COLUMNS
 
 DEGREE_RULE_BASED = 3

@@ -1,4 +1,4 @@
-"""Stream CSV/Parquet files of roles through :func:`risk_service.scoring.score_frame`.
+"""Stream CSV/Parquet files of roles through :func:`risk_service.batch.frame.score_frame`.
 
 Reads and writes one chunk at a time, so memory stays flat however large the file; the output
 keeps input order. A progress bar shows on a terminal only.
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from risk_service.scoring import score_frame
+from risk_service.batch.frame import score_frame
 from risk_service.taskmodel import TaskModel
 
 # What spreadsheet programs read as the start of a formula (OWASP "CSV injection").

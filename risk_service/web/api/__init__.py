@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from risk_service.live_model import LiveModel
-from risk_service.problems import Problem
 from risk_service.taskmodel import TaskModel
+from risk_service.web.live_model import LiveModel
+from risk_service.web.problems import Problem
 
 
 def live_model() -> LiveModel:
@@ -21,7 +21,7 @@ def require_model() -> TaskModel:
 
 
 def init_app(app: Flask) -> None:
-    from risk_service.api import docs, feedback, health, metrics, model_admin, page, score
+    from risk_service.web.api import docs, feedback, health, metrics, model_admin, page, score
 
     for blueprint in (health.bp, score.bp, model_admin.bp, feedback.bp, page.bp, metrics.bp):
         app.register_blueprint(blueprint)

@@ -76,8 +76,8 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from risk_service.problems import Problem, problem_response
 from risk_service.schemas import Feedback, Role
+from risk_service.web.problems import Problem, problem_response
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from risk_service import telemetry
-from risk_service.api import require_model
-from risk_service.problems import Problem, parse_body, unprocessable, validate
 from risk_service.schemas import BatchRequest, Role, WorkforceRequest
-from risk_service.scoring import RoleError, assess_many
-from risk_service.store import record_assessments
+from risk_service.scoring import RoleError, score_rows
+from risk_service.web import telemetry
+from risk_service.web.api import require_model
+from risk_service.web.problems import Problem, parse_body, unprocessable, validate
+from risk_service.web.store import record_assessments
 from risk_service.workforce import plan, rollup
 
 bp = Blueprint("score", __name__, url_prefix="/v1")
@@ -24,7 +24,7 @@ def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> Problem:
 
 
 def _score_one(role: Role, prefix: tuple) -> dict:
-    result = assess_many([role], require_model())[0]
+    result = score_rows([role], require_model())[0]
     record_assessments([role], [result])
     telemetry.count_assessments([result])
     if isinstance(result, RoleError):
@@ -51,7 +51,7 @@ def score_get():
 def score_batch():
     batch = parse_body(BatchRequest)
     results = []
-    assessed = assess_many(batch.roles, require_model())
+    assessed = score_rows(batch.roles, require_model())
     record_assessments(batch.roles, assessed)
     telemetry.count_assessments(assessed)
     for i, result in enumerate(assessed):
@@ -64,7 +64,7 @@ def score_batch():
 @bp.post("/workforce")
 def workforce():
     body = parse_body(WorkforceRequest)
-    results = assess_many(list(body.roles), require_model())
+    results = score_rows(body.roles, require_model())
     record_assessments(body.roles, results)
     telemetry.count_assessments(results)
     per_role = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 
-from risk_service.openapi import get_spec
+from risk_service.web.openapi import get_spec
 
 bp = Blueprint("docs", __name__)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from risk_service.problems import Problem
+from risk_service.web.problems import Problem
 
 DEFAULT_TIMEOUT = 10.0
 _PROBLEM_KEY = "risk_service.body_problem"
@@ -196,7 +196,7 @@ def _raise_body_problem() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Read bodies up front; call after :func:`risk_service.telemetry.init_app` so that the
+    """Read bodies up front; call after :func:`risk_service.web.telemetry.init_app` so that the
     resulting 408/413/400 answers are timed and logged like any other.
 
     Config ``BODY_READ_TIMEOUT`` (seconds, ``RISK_BODY_READ_TIMEOUT``; 0 turns the deadline

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from risk_service.api import live_model
-from risk_service.store import get_store
+from risk_service.web.api import live_model
+from risk_service.web.store import get_store
 
 bp = Blueprint("health", __name__)
 
@@ -20,7 +20,7 @@ def readyz():
     """Ready when a model is loaded and the audit log can be written (scoring needs both).
 
     The store check is cheap: a file check, the last write's outcome, or one probe write per
-    ``STORE_PROBE_SECONDS`` (see :meth:`risk_service.store.Store.unavailable`).
+    ``STORE_PROBE_SECONDS`` (see :meth:`risk_service.web.store.Store.unavailable`).
     """
     live = live_model()
     if live.model is None:

@@ -12,7 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from risk_service import telemetry
+from risk_service.web import telemetry
 
 PROBLEM_TYPE = "https://risk-service.example/problems/"
 T = TypeVar("T", bound=BaseModel)

@@ -6,9 +6,9 @@ import hmac
 
 from flask import Blueprint, current_app, request
 
-from risk_service.api import live_model, require_model
-from risk_service.problems import Problem
 from risk_service.registry import RegistryError
+from risk_service.web.api import live_model, require_model
+from risk_service.web.problems import Problem
 
 bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
 

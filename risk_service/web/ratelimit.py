@@ -14,7 +14,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from risk_service.problems import Problem, problem_response
+from risk_service.web.problems import Problem, problem_response
 
 
 def _exempt() -> bool:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from risk_service.batchio import InputError, _check_columns, _kind, csv_safe
+from risk_service.batch.files import InputError, _check_columns, _kind, csv_safe
+from risk_service.batch.frame import score_frame
 from risk_service.registry import Registry, RegistryError
-from risk_service.scoring import score_frame
 from risk_service.taskmodel import TaskModel
 
 DEFAULT_BLOCKSIZE = 16 * 2**20  # bytes of CSV per partition

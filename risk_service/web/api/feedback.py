@@ -6,9 +6,9 @@ import re
 
 from flask import Blueprint, url_for
 
-from risk_service.problems import Problem, parse_body
 from risk_service.schemas import Feedback
-from risk_service.store import UnknownAssessment, get_store
+from risk_service.web.problems import Problem, parse_body
+from risk_service.web.store import UnknownAssessment, get_store
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")
 

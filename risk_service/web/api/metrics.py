@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from risk_service import telemetry
-from risk_service.api import live_model
+from risk_service.web import telemetry
+from risk_service.web.api import live_model
 
 bp = Blueprint("metrics", __name__)
 

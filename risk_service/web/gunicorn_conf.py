@@ -1,11 +1,11 @@
-"""Gunicorn settings used by ``risk-service serve`` (``-c python:risk_service.gunicorn_conf``).
+"""Gunicorn settings used by ``risk-service serve`` (``-c python:risk_service.web.gunicorn_conf``).
 
 Worker model: one gevent worker per core. Scoring is CPU-bound, so one process per core uses
 the machine; gevent lets each of them hold up to ``worker_connections`` open connections
 while it computes, so clients that are slow to send cannot occupy it. Their time is bounded
 twice: the request head must arrive within ``keepalive`` seconds (gevent's read deadline in
 gunicorn's keep-alive loop), the body within ``RISK_BODY_READ_TIMEOUT`` (408, see
-:mod:`risk_service.request_body`). A request that computes for longer than ``timeout`` blocks
+:mod:`risk_service.web.request_body`). A request that computes for longer than ``timeout`` blocks
 its worker's heartbeat and the worker is replaced. Measured in ``benchmarks/slow_clients.py``;
 the production set-up (a buffering reverse proxy in front) is in the README, Operations.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from prometheus_client import multiprocess
 
 _PREFIX = "risk-service-metrics-"
-# Same base URI as risk_service.problems (not imported: it would load Flask into the master).
+# Same base URI as risk_service.web.problems (not imported: it would load Flask into the master).
 _PROBLEM_TYPE = "https://risk-service.example/problems/"
 
 worker_class = "gevent"
@@ -134,14 +134,16 @@ def on_exit(server) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def serve_argv(host: str, port: int, workers: int, app: str = "risk_service.wsgi:app") -> list[str]:
+def serve_argv(
+    host: str, port: int, workers: int, app: str = "risk_service.web.wsgi:app"
+) -> list[str]:
     """The gunicorn command line of ``risk-service serve``; the benchmarks use it too."""
     return [
         sys.executable,
         "-m",
         "gunicorn",
         "--config",
-        "python:risk_service.gunicorn_conf",
+        "python:risk_service.web.gunicorn_conf",
         "--bind",
         f"{host}:{port}",
         "--workers",

@@ -1,6 +1,6 @@
 """OpenAPI 3.1 document built from the pydantic models that validate the requests.
 
-The request schemas are the very models :func:`risk_service.problems.parse_body` validates
+The request schemas are the very models :func:`risk_service.web.problems.parse_body` validates
 with, so the document cannot drift from what the service accepts. Only operations whose route
 is registered in the app are documented: blueprints added later appear once they exist.
 """
@@ -14,7 +14,8 @@ from flask import Flask
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from risk_service import __version__, config, gunicorn_conf, request_body, schemas
+from risk_service import __version__, config, schemas
+from risk_service.web import gunicorn_conf, request_body
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_MEDIA_TYPE = "application/problem+json"

@@ -3,7 +3,7 @@
 Metrics live in prometheus_client's default registry. Under several gunicorn workers
 ``risk-service serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` before anything imports
 prometheus_client, so every worker writes its values to that directory and a scrape answered by
-any worker adds them all up (see :func:`exposition` and :mod:`risk_service.gunicorn_conf`).
+any worker adds them all up (see :func:`exposition` and :mod:`risk_service.web.gunicorn_conf`).
 
 Logs never carry role texts or request bodies: the request line logs the path without its
 query string, and bodies appear at DEBUG as a byte count only. Plain-text lines
@@ -28,7 +28,7 @@ from prometheus_client.exposition import choose_encoder
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
-LOG_HANDLER_NAME = "risk_service.telemetry"
+LOG_HANDLER_NAME = "risk_service.web.telemetry"
 # Client-chosen ids are echoed into headers and logs: no spaces, quotes or line breaks.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
 # Methods outside this set are labelled "other", so clients cannot grow the label space.

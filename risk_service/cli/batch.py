@@ -1,0 +1,249 @@
+"""``score`` and ``workforce``: files of roles through the batch engine (the ``batch``
+extra; ``--engine dask`` the ``dask`` extra, ``--chart`` the ``train`` extra)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from risk_service import config
+
+
+@click.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--chunk-size", default=5_000, show_default=True, help="Rows scored per chunk.")
+@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(["pandas", "dask"]),
+    default="pandas",
+    show_default=True,
+    help="pandas: stream in this process; dask: partitions on a Dask cluster (extra 'dask').",
+)
+@click.option(
+    "--scheduler",
+    help="Dask scheduler address, e.g. tcp://host:8786 [default: a local cluster of 2 workers].",
+)
+@click.option(
+    "--npartitions",
+    type=click.IntRange(min=1),
+    help="Dask partitions [default: per 16 MiB of CSV, ≥ 1 per worker; per Parquet row group].",
+)
+def score(
+    input_path: str,
+    output_path: str,
+    chunk_size: int,
+    models_dir: str,
+    engine: str,
+    scheduler: str | None,
+    npartitions: int | None,
+) -> None:
+    """Score a CSV or Parquet file of roles (columns id, title, description[, tasks, language]).
+
+    Rows stream through in chunks, so memory stays flat on large files; output keeps input
+    order. The format of each file follows its extension (.csv or .parquet).
+    """
+    from risk_service.batch import files
+    from risk_service.registry import Registry, RegistryError
+
+    if engine != "dask" and (scheduler or npartitions):
+        raise click.UsageError("--scheduler and --npartitions need --engine dask")
+    if engine == "dask":
+        try:
+            from risk_service.batch.distributed import score_file_dask
+        except ImportError as exc:
+            raise click.ClickException(
+                f"the dask engine needs the 'dask' extra: pip install 'risk-service[dask]' ({exc})"
+            ) from None
+        try:
+            rows, version = score_file_dask(
+                Path(input_path),
+                Path(output_path),
+                models_dir,
+                scheduler=scheduler,
+                npartitions=npartitions,
+                chunk_size=chunk_size,
+            )
+        except (RegistryError, files.InputError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"scored {rows} rows → {output_path} (model {version}, dask)", err=True)
+        return
+    try:
+        model = Registry(models_dir).load()
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        rows = files.score_file(Path(input_path), Path(output_path), model, chunk_size)
+    except files.InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"scored {rows} rows → {output_path} (model {model.meta.get('version')})", err=True)
+
+
+@click.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False),
+    help="JSON file for the roll-up (default: standard output).",
+)
+@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@click.option(
+    "--attrition-rate",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    help="Share of the workforce leaving per year without dismissals [default: 0.09, "
+    "IAB-Betriebspanel 2024; an assumption].",
+)
+@click.option(
+    "--implementation-cost",
+    type=click.FloatRange(min=0),
+    help="One-off cost of the automation, for the payback (with a cost_per_fte column).",
+)
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="PNG of the plan's phasing (needs matplotlib: the 'train' extra).",
+)
+def workforce(
+    input_path: str,
+    output_path: str | None,
+    models_dir: str,
+    attrition_rate: float | None,
+    implementation_cost: float | None,
+    chart_path: str | None,
+) -> None:
+    """Roll up a CSV/Parquet of roles with a ``headcount`` column (as POST /v1/workforce), with
+    the transition plan; an optional ``cost_per_fte`` column (yearly) gives the payback.
+
+    The plan describes work, not people: it makes no personnel decision about individuals.
+    """
+    from risk_service.batch import files
+    from risk_service.registry import Registry, RegistryError
+    from risk_service.scoring import RoleError, score_rows
+    from risk_service.workforce import plan, rollup
+
+    if chart_path and not chart_path.lower().endswith(".png"):
+        raise click.BadParameter(
+            "the chart is written as PNG: give a .png file", param_hint="--chart"
+        )
+
+    try:
+        model = Registry(models_dir).load()
+        frame = files.read_all(Path(input_path))
+    except (RegistryError, files.InputError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if "headcount" not in frame.columns:
+        raise click.ClickException(f"{input_path}: missing column 'headcount'")
+    rows = frame.to_dict("records")
+    headcounts, costs = [], []
+    for n, row in enumerate(rows):
+        headcounts.append(_headcount(row["headcount"], input_path, n))
+        costs.append(_cost_per_fte(row.get("cost_per_fte"), input_path, n))
+    # The roll-up shows no task evidence: leave it out.
+    assessed = score_rows(rows, model, evidence=False)
+    results = [None if isinstance(r, RoleError) else r for r in assessed]
+    per_role = [
+        {
+            "id": str(row.get("id", n)),
+            "headcount": headcounts[n],
+            "risk_score": result["risk_score"] if result else None,
+            "risk_band": result["risk_band"] if result else None,
+            "top_area": result["upskilling"][0]["area"] if result else None,
+            "error": error.describe() if isinstance(error, RoleError) else "",
+        }
+        for n, (row, result, error) in enumerate(zip(rows, results, assessed, strict=True))
+    ]
+    transition = plan(
+        headcounts,
+        results,
+        attrition_rate=attrition_rate,
+        costs_per_fte=costs,
+        implementation_cost=implementation_cost,
+    )
+    summary = {**rollup(headcounts, results), "plan": transition, "roles": per_role}
+    if chart_path:
+        _phasing_chart(transition, Path(chart_path))
+    text = json.dumps(summary, indent=2, ensure_ascii=False)
+    if output_path:
+        Path(output_path).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def _headcount(value: object, input_path: str, n: int) -> int:
+    """A row's ``headcount``; a clear error names the row when it is not an integer >= 0."""
+    try:
+        headcount = int(str(value).strip())
+        if headcount < 0:
+            raise ValueError
+    except ValueError:
+        raise click.ClickException(
+            f"{input_path}, row {n + 2}, column 'headcount': {value!r} is not an integer >= 0"
+        ) from None
+    return headcount
+
+
+def _cost_per_fte(value: object, input_path: str, n: int) -> float | None:
+    """A row's ``cost_per_fte`` (empty: unknown); a clear error names the row otherwise."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return None
+    try:
+        cost = float(str(value).strip())
+        if not 0 <= cost < float("inf"):
+            raise ValueError
+    except ValueError:
+        raise click.ClickException(
+            f"{input_path}, row {n + 2}, column 'cost_per_fte': {value!r} is not a number >= 0"
+        ) from None
+    return cost
+
+
+def _phasing_chart(transition: dict, path: Path) -> None:
+    """Bars: automatable FTE absorbed per year; line: FTE still remaining (matplotlib, lazily:
+    the serving install does not need it)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise click.ClickException(
+            f"--chart needs matplotlib: pip install 'risk-service[train]' ({exc})"
+        ) from None
+    phasing = transition["phasing"]
+    years = [p["year"] for p in phasing]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    ax.bar(years, [p["fte_absorbed"] for p in phasing], color="#4c78a8", label="FTE absorbed")
+    ax.plot(
+        [0, *years],
+        [transition["fte_automatable"], *(p["fte_remaining"] for p in phasing)],
+        color="#e45756",
+        marker="o",
+        label="automatable FTE remaining",
+    )
+    rate = transition["assumptions"]["attrition_rate"]
+    absorbed = transition["years_to_absorb"]
+    when = f"absorbed after {absorbed:g} years" if absorbed is not None else "not absorbed"
+    ax.set_title(
+        f"{transition['fte_automatable']:g} automatable FTE, attrition {rate:.0%} a year: {when}"
+    )
+    ax.set_xlabel("year")
+    ax.set_ylabel("FTE")
+    ax.set_xticks([0, *years])
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.text(
+        0.01,
+        0.01,
+        "Natural attrition only, no dismissals; no decision about individuals.",
+        fontsize=8,
+        color="#555555",
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png")
+    plt.close(fig)
