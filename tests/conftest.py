@@ -13,6 +13,14 @@ from tests.browser import serving
 ADMIN_TOKEN = "test-admin-token"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/fixtures/golden_scores.json from the current model and code",
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_log_outside_the_checkout(tmp_path_factory):
     """Apps built without a DATABASE_URL write to a temporary SQLite file, never instance/."""
