@@ -21,10 +21,11 @@ from risk_service import config
 from risk_service.features import char_terms
 from risk_service.jobad import parse_job_ad
 from risk_service.occupations import OccupationMatch, is_title_shaped
+from risk_service.roletasks import RoleTasks
 from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
 from risk_service.text import LANGUAGE_NAMES, detect_foreign_language, detect_language
-from risk_service.upskilling import RoleTasks, recommend_many
+from risk_service.upskilling import recommend_many
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
 # model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
@@ -68,38 +69,99 @@ class _Prepared:
     ignored: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class _Title:
+    """The title to resolve: the role's own, or a title-shaped description read as one."""
+
+    text: str | None
+    loc: list[str]  # the field a 422 about the title names
+    candidates: list[OccupationMatch] | None = None  # searched already (a description)
+
+
+@dataclass
+class _Duties:
+    """What a description contributed: its duties, what it held besides, and — when it held
+    no duties — what it held instead (the text of its 422)."""
+
+    texts: list[str] = field(default_factory=list)
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    none_found: str | None = None
+
+
 def _prepare(role: Role, model: TaskModel) -> _Prepared:
+    """A role's task texts, time shares, language and occupation, or the :class:`RoleError`
+    that says why it cannot be scored.
+
+    The steps, in order: the tasks the role lists; whether a one-line description is really a
+    title; the duties of the description; refusing other languages; the occupation of the
+    title; the occupation's own tasks when the role names no duties; the time shares.
+    """
+    texts, raw_weights = _listed_tasks(role)
+    read_as = "tasks" if texts else "description"
+    title, description = _title_and_description(role, model, has_tasks=bool(texts))
+    duties = _duties(description)
+    texts += duties.texts
+    raw_weights += [None] * len(duties.texts)
+    sample = _refuse_other_languages(role, texts)
+    language = role.language or detect_language(" ".join([title.text or "", sample]), default="")
+    match = _resolve_title(title, model, has_tasks=bool(texts), duties=duties)
+    if not texts:
+        match = _required_match(role, match, duties)
+        read_as = "title"
+        language = language or match.language
+        texts, raw_weights = _title_tasks(model, match, language, title)
+    language = language or "en"
+    if match is not None:
+        match = model.occupations.in_language(match, language)
+    shares = _time_shares(raw_weights)
+    return _Prepared(texts, shares, language, match, read_as, duties.ignored)
+
+
+def _listed_tasks(role: Role) -> tuple[list[str], list[float | None]]:
+    """The role's ``tasks`` as texts and their weights (None where a task has none)."""
     texts: list[str] = []
-    raw_weights: list[float | None] = []
+    weights: list[float | None] = []
     for task in role.tasks or []:
         if isinstance(task, WeightedTask):
             texts.append(task.text)
-            raw_weights.append(task.weight)
+            weights.append(task.weight)
         else:
             texts.append(task)
-            raw_weights.append(None)
-    read_as = "tasks" if texts else "description"
-    title, title_loc = role.title, ["title"]
+            weights.append(None)
+    return texts, weights
+
+
+def _title_and_description(
+    role: Role, model: TaskModel, *, has_tasks: bool
+) -> tuple[_Title, str | None]:
+    """The title to resolve and the description to parse (None when blank or read as title).
+
+    One role, one answer: ``{"description": "Buchhalter"}`` is the title "Buchhalter". A line
+    in words the duty model knows ("Mahnwesen") is a title only when close to one; a line it
+    has no words for ("Xylophqwz") can only be meant as a title.
+    """
+    title = _Title(role.title, ["title"])
     description = role.description if role.description and role.description.strip() else None
-    candidates: list[OccupationMatch] = []
-    if description and not texts and not title and is_title_shaped(description):
-        # One role, one answer: {"description": "Buchhalter"} is the title "Buchhalter". A line
-        # in words the duty model knows ("Mahnwesen") is a title only when close to one; a line
-        # it has no words for ("Xylophqwz") can only be meant as a title.
+    if description and not has_tasks and not role.title and is_title_shaped(description):
         candidates = model.occupations.search(description, k=3)
         best = candidates[0].similarity if candidates else 0.0
         if best >= config.DESCRIPTION_TITLE_FLOOR or not _known_words(model, description):
-            title, title_loc, description = description, ["description"], None
-    ignored: dict[str, list[str]] = {}
-    no_duties: str | None = None  # what a description without duties held instead (for its 422)
-    if description:
-        parsed = parse_job_ad(description)
-        texts += parsed.duties
-        raw_weights += [None] * len(parsed.duties)
-        ignored = parsed.ignored
-        if not parsed.duties:
-            no_duties = parsed.no_duties_message()
+            return _Title(description, ["description"], candidates), None
+    return title, description
 
+
+def _duties(description: str | None) -> _Duties:
+    """The duties a description holds (none without a description)."""
+    if not description:
+        return _Duties()
+    parsed = parse_job_ad(description)
+    none_found = None if parsed.duties else parsed.no_duties_message()
+    return _Duties(list(parsed.duties), parsed.ignored, none_found)
+
+
+def _refuse_other_languages(role: Role, texts: list[str]) -> str:
+    """The text sample language detection reads; a :class:`RoleError` when it is confidently
+    neither German nor English."""
     sample = " ".join([(role.description or "")[:2000], *texts[:20]])
     foreign = detect_foreign_language(sample)
     if foreign is not None:
@@ -108,50 +170,70 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
             f"the text is in {LANGUAGE_NAMES[foreign]} ({foreign}); only German (de) and "
             "English (en) are scored",
         )
-    language = role.language or detect_language(" ".join([title or "", sample]), default="")
+    return sample
 
-    match = None
-    if title:
-        if title_loc == ["title"]:
-            candidates = model.occupations.search(title, k=3)
-        best = candidates[0] if candidates else None
-        if best is not None and best.similarity >= config.TITLE_SIMILARITY_FLOOR:
-            match = best
-        elif not texts:
-            if no_duties is not None:  # the description is what failed, not the title
-                raise RoleError(["description"], no_duties, candidates)
-            raise RoleError(
-                title_loc,
-                "no known occupation is close enough to this title; pick one of the suggestions "
-                "or send the role's tasks or description",
-                candidates,
-            )
+
+def _resolve_title(
+    title: _Title, model: TaskModel, *, has_tasks: bool, duties: _Duties
+) -> OccupationMatch | None:
+    """The occupation the title names, if one is close enough.
+
+    Without it a role that has no duties either cannot be scored: its 422 names the
+    description when that is what failed, else the title, with the closest occupations.
+    """
+    if not title.text:
+        return None
+    candidates = title.candidates
+    if candidates is None:
+        candidates = model.occupations.search(title.text, k=3)
+    best = candidates[0] if candidates else None
+    if best is not None and best.similarity >= config.TITLE_SIMILARITY_FLOOR:
+        return best
+    if has_tasks:
+        return None
+    if duties.none_found is not None:  # the description is what failed, not the title
+        raise RoleError(["description"], duties.none_found, candidates)
+    raise RoleError(
+        title.loc,
+        "no known occupation is close enough to this title; pick one of the suggestions "
+        "or send the role's tasks or description",
+        candidates,
+    )
+
+
+def _required_match(role: Role, match: OccupationMatch | None, duties: _Duties) -> OccupationMatch:
+    """A role without duties needs an occupation; without one it cannot be scored."""
+    if match is None:
+        loc = ["description"] if role.description else ["tasks"]
+        raise RoleError(
+            loc, duties.none_found or "no duties found: the text holds no task statements to score"
+        )
+    return match
+
+
+def _title_tasks(
+    model: TaskModel, match: OccupationMatch, language: str, title: _Title
+) -> tuple[list[str], list[float | None]]:
+    """The matched occupation's tasks and time shares, scored in place of the role's own."""
+    texts, weights = _occupation_tasks(model, match, language)
     if not texts:
-        if match is None:
-            loc = ["description"] if role.description else ["tasks"]
-            raise RoleError(
-                loc, no_duties or "no duties found: the text holds no task statements to score"
-            )
-        read_as = "title"
-        language = language or match.language
-        texts, raw_weights = _occupation_tasks(model, match, language)
-        if not texts:
-            raise RoleError(
-                title_loc,
-                f"the matched occupation {match.title!r} has no task statements to score; "
-                "send the role's tasks or description",
-                [match],
-            )
-    language = language or "en"
-    if match is not None:
-        match = model.occupations.in_language(match, language)
+        raise RoleError(
+            title.loc,
+            f"the matched occupation {match.title!r} has no task statements to score; "
+            "send the role's tasks or description",
+            [match],
+        )
+    return texts, weights
 
-    # Time shares where given; tasks without one get the mean of the given ones (or 1).
+
+def _time_shares(raw_weights: list[float | None]) -> list[float]:
+    """Time shares that sum to 1: weights where given; tasks without one get the mean of the
+    given ones (or 1)."""
     given = [w for w in raw_weights if w is not None]
     fill = sum(given) / len(given) if given else 1.0
     weights = [fill if w is None else w for w in raw_weights]
     total = sum(weights)
-    return _Prepared(texts, [w / total for w in weights], language, match, read_as, ignored)
+    return [w / total for w in weights]
 
 
 # A title-shaped line is in words the duty model knows when at least this share of its

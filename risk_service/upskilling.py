@@ -16,7 +16,6 @@ boundary (a comma, a conjunction, a preposition), never inside a phrase.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from risk_service import advice as advice_rules
 from risk_service import config
 from risk_service.advice import ADVICE, Advice, advise_many
 from risk_service.cache import byte_cached
+from risk_service.roletasks import RoleTasks
 
 AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
 
@@ -120,24 +120,6 @@ def _short(text: str, language: str) -> str:
                 words.pop()
             at = len(" ".join(words))
     return text[:at].rstrip(" ,;:–—-/(") + " " + rules["ellipsis"]
-
-
-@dataclass
-class RoleTasks:
-    """The tasks of a batch of roles, flat: role ``r`` owns tasks ``bounds[r]:bounds[r + 1]``."""
-
-    texts: list[str]
-    categories: list[str]
-    rule_based: np.ndarray
-    weights: np.ndarray  # time shares; each role's sum to 1
-    bounds: np.ndarray  # (n_roles + 1,), starts at 0
-
-    @functools.cached_property
-    def role_of_task(self) -> np.ndarray:
-        return np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
-
-    def per_role_sum(self, values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.role_of_task, values, minlength=len(self.bounds) - 1)
 
 
 def recommend_many(

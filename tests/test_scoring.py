@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from risk_service.roletasks import RoleTasks
 from risk_service.schemas import Role
 from risk_service.scoring import RoleError, assess, intervals
-from risk_service.upskilling import RoleTasks
 
 CALL_CENTRE_EN = [
     "Answer incoming customer calls about orders and deliveries",

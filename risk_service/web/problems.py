@@ -21,8 +21,8 @@ T = TypeVar("T", bound=BaseModel)
 BODY_CHARSETS = {"utf-8": "UTF-8", "ascii": "US-ASCII", "iso8859-1": "ISO-8859-1"}
 
 
-class Problem(Exception):
-    """Raise to answer with a problem+json document."""
+class HTTPProblem(Exception):
+    """Raise to answer with a problem+json document (its shape: :class:`schemas.Problem`)."""
 
     def __init__(self, status: int, slug: str, title: str, detail: str, **extra) -> None:
         super().__init__(detail)
@@ -44,7 +44,7 @@ class Problem(Exception):
         }
 
 
-def problem_response(problem: Problem) -> Response:
+def problem_response(problem: HTTPProblem) -> Response:
     telemetry.count_problem(problem.slug, problem.status)  # every problem answer passes here
     return Response(
         json.dumps(problem.body(), ensure_ascii=False),
@@ -61,9 +61,9 @@ def validation_errors(exc: ValidationError, prefix: tuple = ()) -> list[dict]:
     ]
 
 
-def unprocessable(errors: list[dict], detail: str | None = None, **extra) -> Problem:
+def unprocessable(errors: list[dict], detail: str | None = None, **extra) -> HTTPProblem:
     fields = ", ".join(".".join(map(str, e["loc"])) or "body" for e in errors[:5])
-    return Problem(
+    return HTTPProblem(
         422,
         "validation",
         "Unprocessable request",
@@ -85,7 +85,7 @@ def body_codec() -> str:
     if codec not in BODY_CHARSETS:
         shown = declared[:40]
         supported = ", ".join(BODY_CHARSETS.values())
-        raise Problem(
+        raise HTTPProblem(
             415,
             "unsupported-charset",
             "Unsupported charset",
@@ -96,12 +96,12 @@ def body_codec() -> str:
 
 
 def parse_body(schema: type[T]) -> T:
-    """The request's JSON body validated against ``schema``, or a :class:`Problem`.
+    """The request's JSON body validated against ``schema``, or a :class:`HTTPProblem`.
 
     The body is decoded by its declared ``charset`` (see :data:`BODY_CHARSETS`), UTF-8 if none.
     """
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        raise Problem(
+        raise HTTPProblem(
             415,
             "unsupported-media-type",
             "Unsupported media type",
@@ -110,18 +110,18 @@ def parse_body(schema: type[T]) -> T:
     codec = body_codec()
     raw = request.get_data(cache=True)
     if not raw.strip():
-        raise Problem(400, "malformed-json", "Malformed JSON", "the request body is empty")
+        raise HTTPProblem(400, "malformed-json", "Malformed JSON", "the request body is empty")
     try:
         data = json.loads(raw.decode(codec))
     except UnicodeDecodeError as exc:
-        raise Problem(
+        raise HTTPProblem(
             400,
             "malformed-json",
             "Malformed JSON",
             f"body is not {BODY_CHARSETS[codec]}: {exc.reason}",
         ) from None
     except json.JSONDecodeError as exc:
-        raise Problem(
+        raise HTTPProblem(
             400,
             "malformed-json",
             "Malformed JSON",
@@ -129,9 +129,11 @@ def parse_body(schema: type[T]) -> T:
         ) from None
     except ValueError:
         # Python refuses integers of more than sys.get_int_max_str_digits() digits (4,300).
-        raise Problem(400, "malformed-json", "Malformed JSON", "a number is too long") from None
+        raise HTTPProblem(400, "malformed-json", "Malformed JSON", "a number is too long") from None
     except RecursionError:
-        raise Problem(400, "malformed-json", "Malformed JSON", "JSON nested too deeply") from None
+        raise HTTPProblem(
+            400, "malformed-json", "Malformed JSON", "JSON nested too deeply"
+        ) from None
     return validate(schema, data)
 
 
@@ -141,7 +143,9 @@ def validate(schema: type[T], data: object, prefix: tuple = ("body",)) -> T:
     except ValidationError as exc:
         raise unprocessable(validation_errors(exc, prefix)) from None
     except RecursionError:
-        raise Problem(400, "malformed-json", "Malformed JSON", "JSON nested too deeply") from None
+        raise HTTPProblem(
+            400, "malformed-json", "Malformed JSON", "JSON nested too deeply"
+        ) from None
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -169,8 +173,8 @@ class OrjsonProvider(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     app.json = OrjsonProvider(app)
 
-    @app.errorhandler(Problem)
-    def _problem(exc: Problem):
+    @app.errorhandler(HTTPProblem)
+    def _problem(exc: HTTPProblem):
         return problem_response(exc)
 
     @app.errorhandler(HTTPException)
@@ -180,7 +184,7 @@ def init_app(app: Flask) -> None:
         if exc.code == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             detail = f"the request body exceeds the limit of {limit} bytes"
-        response = problem_response(Problem(exc.code or 500, slug, exc.name, detail))
+        response = problem_response(HTTPProblem(exc.code or 500, slug, exc.name, detail))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
@@ -189,5 +193,5 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         return problem_response(
-            Problem(500, "internal", "Internal server error", "the error was logged")
+            HTTPProblem(500, "internal", "Internal server error", "the error was logged")
         )

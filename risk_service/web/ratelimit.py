@@ -14,7 +14,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from risk_service.web.problems import Problem, problem_response
+from risk_service.web.problems import HTTPProblem, problem_response
 
 
 def _exempt() -> bool:
@@ -54,7 +54,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def _too_many(exc: RateLimitExceeded):
         return problem_response(
-            Problem(
+            HTTPProblem(
                 429,
                 "rate-limited",
                 "Too many requests",

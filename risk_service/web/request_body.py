@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from risk_service.web.problems import Problem
+from risk_service.web.problems import HTTPProblem
 
 DEFAULT_TIMEOUT = 10.0
 _PROBLEM_KEY = "risk_service.body_problem"
@@ -160,7 +160,7 @@ class BodyBuffer:
             late = watch is not None and _deadlines.finish(watch)
         complete = failure is None and (length is None or received == length)
         if late and not complete:
-            return Problem(
+            return HTTPProblem(
                 408,
                 "request-timeout",
                 "Request Timeout",
@@ -169,14 +169,14 @@ class BodyBuffer:
         if length is None and received > self.max_bytes:
             return RequestEntityTooLarge()
         if failure is not None:
-            return Problem(
+            return HTTPProblem(
                 400,
                 "malformed-body",
                 "Malformed request body",
                 f"the request body could not be read ({type(failure).__name__})",
             )
         if not complete:
-            return Problem(
+            return HTTPProblem(
                 400,
                 "malformed-body",
                 "Malformed request body",

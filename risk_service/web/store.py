@@ -77,7 +77,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from risk_service.schemas import Feedback, Role
-from risk_service.web.problems import Problem, problem_response
+from risk_service.web.problems import HTTPProblem, problem_response
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -686,7 +686,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def _unavailable(exc: StoreUnavailable):
         response = problem_response(
-            Problem(503, "store-unavailable", "Store unavailable", f"{exc}; try again later")
+            HTTPProblem(503, "store-unavailable", "Store unavailable", f"{exc}; try again later")
         )
         response.headers["Retry-After"] = str(exc.retry_after)
         return response

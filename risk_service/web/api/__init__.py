@@ -6,7 +6,7 @@ from flask import Flask, current_app
 
 from risk_service.taskmodel import TaskModel
 from risk_service.web.live_model import LiveModel
-from risk_service.web.problems import Problem
+from risk_service.web.problems import HTTPProblem
 
 
 def live_model() -> LiveModel:
@@ -16,7 +16,9 @@ def live_model() -> LiveModel:
 def require_model() -> TaskModel:
     model = live_model().model
     if model is None:
-        raise Problem(503, "no-model", "No model loaded", "no model is registered yet; train one")
+        raise HTTPProblem(
+            503, "no-model", "No model loaded", "no model is registered yet; train one"
+        )
     return model
 
 

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, url_for
 
 from risk_service.schemas import Feedback
-from risk_service.web.problems import Problem, parse_body
+from risk_service.web.problems import HTTPProblem, parse_body
 from risk_service.web.store import UnknownAssessment, get_store
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")
@@ -15,8 +15,8 @@ bp = Blueprint("feedback", __name__, url_prefix="/v1")
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what we issue; anything else cannot exist
 
 
-def _unknown_assessment(assessment_id: str) -> Problem:
-    return Problem(
+def _unknown_assessment(assessment_id: str) -> HTTPProblem:
+    return HTTPProblem(
         404,
         "unknown-assessment",
         "Unknown assessment",
@@ -42,7 +42,7 @@ def get_feedback(feedback_id: str):
     """The stored feedback (what ``Location`` of a 201 points to)."""
     row = get_store().feedback(feedback_id) if _ID.fullmatch(feedback_id) else None
     if row is None:
-        raise Problem(
+        raise HTTPProblem(
             404,
             "unknown-feedback",
             "Unknown feedback",

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, request
 
 from risk_service.registry import RegistryError
 from risk_service.web.api import live_model, require_model
-from risk_service.web.problems import Problem
+from risk_service.web.problems import HTTPProblem
 
 bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
 
@@ -23,7 +23,9 @@ def require_admin() -> None:
         or scheme.lower() != "bearer"
         or not hmac.compare_digest(given.strip().encode(), expected.encode())
     ):
-        raise Problem(401, "unauthorized", "Unauthorized", "a valid admin bearer token is required")
+        raise HTTPProblem(
+            401, "unauthorized", "Unauthorized", "a valid admin bearer token is required"
+        )
 
 
 @bp.get("")
@@ -47,7 +49,7 @@ def reload_model():
     try:
         version = live.reload()
     except RegistryError as exc:
-        raise Problem(
+        raise HTTPProblem(
             409, "model-refused", "Model refused", f"{exc}; still serving {previous}"
         ) from None
     return {"version": version, "previous": previous}

@@ -8,14 +8,14 @@ from risk_service.schemas import BatchRequest, Role, WorkforceRequest
 from risk_service.scoring import RoleError, score_rows
 from risk_service.web import telemetry
 from risk_service.web.api import require_model
-from risk_service.web.problems import Problem, parse_body, unprocessable, validate
+from risk_service.web.problems import HTTPProblem, parse_body, unprocessable, validate
 from risk_service.web.store import record_assessments
 from risk_service.workforce import plan, rollup
 
 bp = Blueprint("score", __name__, url_prefix="/v1")
 
 
-def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> Problem:
+def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> HTTPProblem:
     suggestions = [m.as_dict() for m in error.suggestions]
     extra = {"suggestions": suggestions} if suggestions else {}
     return unprocessable(
