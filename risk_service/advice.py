@@ -1,16 +1,21 @@
 """Per-task advice: automate, assist (a hybrid: AI drafts, a person decides) or keep it human.
 
-The advice follows the article's hybrid model. A task's rule-based probability says whether
-software or machines *could* do it; its category and the people it serves say whether they
-*should* do it alone:
+The advice follows the article's hybrid model. A task's rule-based probability P says whether
+software or machines *could* do it; the kind of work it is and the people it serves say whether
+they *should* do it alone. The kind comes from the model's category, overridden by the
+statement's own words (:func:`work_kind`): information work, conversation, control of AI,
+manual work in a fixed setting (machines, production lines, warehouses) or elsewhere,
+face-to-face service, hands-on work on a person's body, work with legal responsibility, and
+rules a person follows in their own work. Each kind has its own thresholds
+(``kinds`` in the data): information work is automated from P ≥ 0.70 and assisted from 0.40,
+but hands-on care is never automated and assisted only from 0.80 — a surgeon's operations are
+not "assist" because P is middling, and a cleaner's toilets are not "software can take it
+over" because cleaning is routine.
 
-* largely rule-based (P ≥ ``thresholds.automate``) → ``automate`` — unless it involves
-  customers, patients, pupils, citizens … (``people`` cues), is full of exceptions
-  (``exceptions``) or is work with people or the control of AI itself (``at_most_assist``
-  categories): then ``assist``, and where people are involved they are told that AI is;
-* partly rule-based (``thresholds.assist`` ≤ P < ``thresholds.automate``) → ``assist``;
-* little rule-based → ``keep_human``, except contact with people that follows a script
-  ("nach Gesprächsleitfaden", ``scripted``): AI can suggest answers there → ``assist``.
+Within information work, people (``people`` cues: customers, patients, pupils, citizens …)
+or exceptions ("Reklamation", "complaint") make largely rule-based work ``assist`` — AI drafts,
+a person decides, and where people are involved they are told that AI is; contact with people
+that follows a script ("nach Gesprächsleitfaden") is ``assist`` at any P.
 
 Thresholds, cue words (German and English), the reasons' wording and the evidence settings are
 data: ``risk_service/data/advice.json`` (documented in ``docs/advice.md``). Reasons are in the
@@ -33,6 +38,10 @@ from risk_service.text import normalise_task
 ADVICE = ("automate", "assist", "keep_human")
 RULES_PATH = Path(__file__).with_name("data") / "advice.json"
 RULES: dict = json.loads(RULES_PATH.read_text(encoding="utf-8"))
+KINDS = tuple(k for k in RULES["kinds"] if not k.startswith("_"))
+# Cue kinds read from the statement besides its people ("cues" in the data).
+CUE_KINDS = tuple(k for k in RULES["cues"] if not k.startswith("_"))
+GENERIC_PEOPLE = "people"  # contact with people the statement does not name
 
 _TOKEN = re.compile(r"\w+")
 
@@ -50,66 +59,99 @@ def strip_edges(word: str) -> str:
 
 class _Cues:
     """Cue lists compiled into one regular expression over the normalised statement (one C
-    scan per statement): word-start stems, whole words ("kind$") and multi-word cues.
+    scan per statement): word-start stems, whole words ("kind$") and multi-word cues; plus
+    cues inside a word ("-dokument" for "Pflegedokumentation"), found by substring search.
 
     Parameters
     ----------
     cues : dict of (str, str) to list of str
-        Label — (kind, people group or "") — to its cues.
+        Label — (kind, people group or "") — to its cues. A cue may carry several labels
+        ("Beschwerde": an exception, and contact with people).
     """
 
     def __init__(self, cues: dict[tuple[str, str], list[str]]) -> None:
-        stems, whole, phrases = {}, {}, {}
+        stems: dict[str, list] = {}
+        whole: dict[str, list] = {}
+        phrases: dict[str, list] = {}
+        inside: dict[tuple[str, bool], list] = {}
         for label, words in cues.items():
             for cue in words:
+                if cue.startswith("-"):  # inside a word; "$": at its end
+                    key = (cue[1:].rstrip("$").lower(), cue.endswith("$"))
+                    inside.setdefault(key, []).append(label)
+                    continue
                 parts = _TOKEN.findall(cue.lower())  # "non-standard" is two words, as in text
                 if len(parts) > 1:
-                    phrases[" ".join(parts)] = label
+                    phrases.setdefault(" ".join(parts), []).append(label)
                 elif cue.endswith("$"):
-                    whole[parts[0]] = label
+                    whole.setdefault(parts[0], []).append(label)
                 else:
-                    stems[parts[0]] = label
-        self.labels = {**stems, **whole, **phrases}
+                    stems.setdefault(parts[0], []).append(label)
+        self.labels: dict[str, list] = {}
+        for table in (stems, whole, phrases):
+            for key, labels in table.items():
+                self.labels.setdefault(key, []).extend(labels)
+        self.inside = {cue: labels for (cue, _), labels in inside.items()}
 
         def alternation(keys) -> str:
             return _trie_pattern([k.replace(" ", "\0") for k in keys]) if keys else "(?!)"
+
+        # Inside a word: one scan without word boundaries (a trie, so linear in the text).
+        anywhere = [cue for cue, at_end in inside if not at_end]
+        at_ends = [cue for cue, at_end in inside if at_end]
+        self.inside_pattern = re.compile(
+            rf"({alternation(anywhere)})|({alternation(at_ends)})(?!\w)"
+        )
 
         self.pattern = re.compile(
             rf"\b(?:({alternation(stems)})(\w*)|({alternation(whole)})(?!\w)"
             rf"|({alternation(phrases)})\w*)"
         )
 
-    def find(self, norm: str, language: str) -> dict[str, tuple[int, str]]:
-        """The first cue of each kind in the normalised statement ``norm``: kind → (position,
-        people group). A people cue does not count when the rest of its word or the next word
-        is one of ``not_people`` ("kundendaten", "customer records": data about people), or
-        when it follows ``not_people_before`` ("für Mandanten", "for guests": whom the work
-        is for)."""
-        not_people, not_before = _NOT_PEOPLE[language], _NOT_PEOPLE_BEFORE[language]
-        found: dict[str, tuple[int, str]] = {}
+    def find(self, norm: str, language: str) -> dict[str, tuple[int, int, str]]:
+        """The first cue of each kind in the normalised statement ``norm``: kind → (start, end,
+        people group or ""). A people cue does not count when the rest of its word or the next
+        word is one of ``not_people`` ("kundendaten", "customer records": data about people),
+        or when it follows ``not_people_before`` ("für Mandanten", "for guests": whom the work
+        is for). Contact with unnamed people ("Anfragen") gives way to a named group later in
+        the statement ("Rückfragen von Lieferanten")."""
+        found: dict[str, tuple[int, int, str]] = {}
         for match in self.pattern.finditer(norm):
             stem, rest, whole, phrase = match.groups()
-            kind, group = self.labels[stem or whole or " ".join(_TOKEN.findall(phrase))]
-            if kind in found:
-                continue
-            if kind == "people":
-                following = _NEXT_WORD.match(norm, match.end())
-                if stem is not None and (
-                    any(word in rest for word in not_people)
-                    or (following is not None and following.group(1).startswith(not_people))
-                ):
+            key = stem or whole or " ".join(_TOKEN.findall(phrase))
+            for kind, group in self.labels[key]:
+                if kind == "people":
+                    held = found.get("people")
+                    if held is not None and held[2] != GENERIC_PEOPLE:
+                        continue
+                    if held is not None and group == GENERIC_PEOPLE:
+                        continue
+                    if not _is_contact(norm, match, stem, rest, language):
+                        continue
+                elif kind in found:
                     continue
-                before = [
-                    w for w in _TOKEN.findall(norm[max(0, match.start() - 40) : match.start()])
-                ]
-                while before and before[-1] in _DETERMINERS:
-                    before.pop()  # "für die Kunden", "for our clients"
-                if before and before[-1] in not_before:
-                    continue
-            found[kind] = (match.start(), group)
-            if len(found) == 3:
-                break
+                found[kind] = (match.start(), match.end(), group)
+        for match in self.inside_pattern.finditer(norm):
+            for kind, group in self.inside[match.group()]:
+                if kind not in found or found[kind][0] > match.start():
+                    found[kind] = (match.start(), match.end(), group)
         return found
+
+
+def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, language: str) -> bool:
+    """Whether a people cue names contact with people, not data about them or whom the work
+    is for."""
+    following = _NEXT_WORD.match(norm, match.end())
+    not_people = _NOT_PEOPLE[language]
+    if stem is not None and (
+        any(word in rest for word in not_people)
+        or (following is not None and following.group(1).startswith(not_people))
+    ):
+        return False
+    before = _TOKEN.findall(norm[max(0, match.start() - 40) : match.start()])
+    while before and before[-1] in _DETERMINERS:
+        before.pop()  # "für die Kunden", "for our clients"
+    return not (before and before[-1] in _NOT_PEOPLE_BEFORE[language])
 
 
 _NEXT_WORD = re.compile(r"\W+(\w+)")
@@ -143,19 +185,28 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-AUTOMATE_MIN: float = RULES["thresholds"]["automate"]
-ASSIST_MIN: float = RULES["thresholds"]["assist"]
-_AT_MOST_ASSIST: dict[str, str] = {
-    k: v for k, v in RULES["at_most_assist"].items() if not k.startswith("_")
+THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in KINDS}
+_KIND_OF_CATEGORY: dict[str, str] = {
+    k: v for k, v in RULES["categories"].items() if not k.startswith("_")
 }
-_MANUAL = frozenset(RULES["manual_categories"])
+_PHYSICAL_CUES = ("physical", "machine", "in_person")
+
+
+def _labelled(spec: list[str] | dict[str, list[str]]) -> dict[str, list[str]]:
+    """A cue list, or cue lists by the people group they imply, as {group or "": cues}."""
+    return {"": spec} if isinstance(spec, list) else {g: c for g, c in spec.items()}
+
+
 # One expression per language for all cue kinds: a statement is scanned once.
 _CUES = {
     lang: _Cues(
         {
             **{("people", g): spec["cues"][lang] for g, spec in RULES["people"].items()},
-            ("exception", ""): RULES["exceptions"][lang],
-            ("script", ""): RULES["scripted"][lang],
+            **{
+                (kind, group): cues
+                for kind in CUE_KINDS
+                for group, cues in _labelled(RULES["cues"][kind][lang]).items()
+            },
         }
     )
     for lang in ("de", "en")
@@ -168,6 +219,7 @@ _DETERMINERS = frozenset(
     "ihren ihrer ihrem alle allen the a an our their its all your s".split()
 )
 _REASONS: dict[str, dict[str, str]] = RULES["reasons"]
+_LEVELS: dict = RULES["levels"]
 
 
 @dataclass(frozen=True)
@@ -176,12 +228,27 @@ class Advice:
     reason: str
     rule: str  # the reason's key in advice.json, e.g. "assist.people"
     people: str | None = None  # the people group the task involves, e.g. "patients"
+    kind: str = "information"  # the kind of work (KINDS), e.g. "hands_on"
 
 
-@dataclass(frozen=True)
 class _Cue:
-    group: str | None
-    word: str  # as the statement writes it
+    """A cue found in a statement: the people group it names, and (on first use: only the
+    cues a reason quotes need it) the words that fired it as the statement writes them."""
+
+    __slots__ = ("end", "group", "norm", "start", "text")
+
+    def __init__(self, text: str, norm: str, start: int, end: int, group: str | None) -> None:
+        self.text, self.norm, self.start, self.end, self.group = text, norm, start, end, group
+
+    @property
+    def word(self) -> str:
+        norm, start, end = self.norm, self.start, self.end
+        first = len(norm[:start].split())
+        if start and not norm[start - 1].isspace():
+            first -= 1  # the cue starts inside a chunk ("e-mail-kundenanfragen")
+        last = max(first, len(norm[:end].split()) - 1)  # a phrase spans chunks
+        shown = surface_chunks(self.text)[1]
+        return strip_edges(" ".join(shown[first : last + 1])) or norm[start:end]
 
 
 def surface_chunks(text: str) -> tuple[list[str], list[str]]:
@@ -206,69 +273,143 @@ def surface_chunks(text: str) -> tuple[list[str], list[str]]:
     return norm, shown
 
 
-def _cues(text: str, language: str) -> tuple[_Cue | None, _Cue | None, _Cue | None]:
-    """(people, exception, script) cues of a statement, each with the word that fired it."""
+def _cues(text: str, language: str) -> dict[str, _Cue]:
+    """The cues of a statement by kind ("people", "hands_on", "exception" …), each with the
+    word that fired it as the statement writes it and the people group it names."""
     norm = normalise_task(text)
     found = _CUES[language].find(norm, language)
-    if not found:
-        return None, None, None
-    people, exception, script = found.get("people"), found.get("exception"), found.get("script")
-    shown = surface_chunks(text)[1]
+    return {
+        kind: _Cue(text, norm, start, end, group or None)
+        for kind, (start, end, group) in found.items()
+    }
 
-    def cue(found: tuple[int, str] | None, group: bool = False) -> _Cue | None:
-        if found is None:
-            return None
-        position, label = found
-        chunk = len(norm[:position].split())
-        if position and not norm[position - 1].isspace():
-            chunk -= 1  # the cue starts inside a chunk ("e-mail-kundenanfragen")
-        word = strip_edges(shown[chunk]) or norm[position:].split()[0]
-        return _Cue(label if group else None, word)
 
-    return cue(people, group=True), cue(exception), cue(script)
+def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> str:
+    """The kind of work a statement describes (one of KINDS), from the model's category and
+    the statement's cues. Hands-on work on people comes first whatever else the statement
+    says; then legal responsibility (unless the statement is about documents — then it is
+    information work whose drafts a person signs off — or a conversation with people) and
+    rules a person follows; then manual work (the category or
+    a manual cue, unless the statement is about data or documents: "Clean and prepare
+    datasets"), face to face when it involves people, in a fixed setting when it names one;
+    then conversation (the category or a talk cue; work with people the category calls
+    interpersonal stays a conversation even when it names a document), the control of AI,
+    and information work."""
+    base = _KIND_OF_CATEGORY.get(category, "information")
+    info = "info" in cues
+    talk = "talk" in cues and people
+    if "hands_on" in cues:
+        return "hands_on"
+    if "authority" in cues and not (info or talk):
+        return "authority"
+    if "compliance" in cues:
+        return "compliance"
+    if not info and (base == "physical" or any(k in cues for k in _PHYSICAL_CUES)):
+        if people or "in_person" in cues:
+            return "in_person"
+        return "machine" if "machine" in cues else "physical"
+    if "talk" in cues or (base == "conversation" and (people or not info)):
+        return "conversation"
+    return "ai_interface" if base == "ai_interface" else "information"
+
+
+def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tuple[str, str]:
+    """(advice, reason key) for a task of ``kind`` with rule-based probability ``p``."""
+    limits = THRESHOLDS[kind]
+    automate = limits["automate"] is not None and p >= limits["automate"]
+    assist = limits["assist"] is not None and p >= limits["assist"]
+    if kind == "information":
+        if automate:
+            if "authority" in cues:  # the paperwork of legal responsibility
+                return "assist", "assist.authority"
+            if people:
+                return "assist", "assist.people"
+            if "exception" in cues:
+                return "assist", "assist.exceptions"
+            return "automate", "automate.information"
+        if assist:
+            return "assist", "assist.partly_people" if people else "assist.partly"
+        if people and "script" in cues:
+            return "assist", "assist.scripted_people"
+        return "keep_human", "keep_human.people" if people else "keep_human.judgement"
+    if kind == "conversation":
+        if people and "script" in cues:
+            return "assist", "assist.scripted_people"
+        if assist:
+            return "assist", "assist.conversation_people" if people else "assist.conversation"
+        return "keep_human", "keep_human.people" if people else "keep_human.conversation"
+    if kind == "machine" and automate:
+        return "automate", "automate.machine"
+    if assist:
+        return "assist", f"assist.{kind}"
+    own = {"ai_interface": "judgement", "machine": "manual", "physical": "manual"}
+    return "keep_human", f"keep_human.{own.get(kind, kind)}"
+
+
+_CUE_OF_RULE = {
+    "assist.exceptions": "exception",
+    "assist.scripted_people": "script",
+    "assist.hands_on": "hands_on",
+    "keep_human.hands_on": "hands_on",
+    "assist.authority": "authority",
+    "keep_human.authority": "authority",
+    "keep_human.compliance": "compliance",
+}
+
+
+def _level(p: float, language: str) -> dict[str, str]:
+    band = "high" if p >= _LEVELS["high"] else "mid" if p >= _LEVELS["low"] else "low"
+    return _LEVELS[language][band]
+
+
+def audience(group: str | None, language: str) -> dict[str, str]:
+    """A people group's label in ``language``: "nom" (nominative/accusative plural), "dat"
+    (dative plural), "about" (what the work is about: "den direkten Kontakt mit Menschen")."""
+    if group is None:
+        return {"nom": "", "dat": "", "about": ""}
+    label = RULES["people"][group]["label"][language]
+    return {"about": label["nom"], **label}
 
 
 def advise(text: str, rule_based: float, category: str, language: str) -> Advice:
     """The advice for one task, with its reason in ``language`` ("de" or "en")."""
     language = language if language in _REASONS else "en"
-    people, exception, script = _cues(text, language)
-    if rule_based >= AUTOMATE_MIN:
-        if people:
-            advice, rule, cue = "assist", "assist.people", people
-        elif exception:
-            advice, rule, cue = "assist", "assist.exceptions", exception
-        elif category in _AT_MOST_ASSIST:
-            advice, rule, cue = "assist", f"assist.{_AT_MOST_ASSIST[category]}", None
-        else:
-            kind = "manual" if category in _MANUAL else "information"
-            advice, rule, cue = "automate", f"automate.{kind}", None
-    elif rule_based >= ASSIST_MIN:
-        if people:
-            advice, rule, cue = "assist", "assist.partly_people", people
-        else:
-            kind = "partly_manual" if category in _MANUAL else "partly"
-            advice, rule, cue = "assist", f"assist.{kind}", None
-    elif people and script:
-        advice, rule, cue = "assist", "assist.scripted_people", script
-    elif people:
-        advice, rule, cue = "keep_human", "keep_human.people", people
-    else:
-        advice, rule, cue = "keep_human", "keep_human.judgement", None
+    cues = _cues(text, language)
+    people = cues.get("people")
+    if people is None:  # "operieren" names patients, "am Schalter" people face to face
+        people = next(
+            (
+                cues[k]
+                for k in ("hands_on", "authority", "in_person")
+                if k in cues and cues[k].group
+            ),
+            None,
+        )
+    kind = work_kind(category, cues, people is not None)
+    shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
+    advice, rule = _rule(kind, shown, cues, people)
+    if rule == "assist.authority":
+        kind = "authority"  # drafts a person signs off: the actions of legal responsibility
+    cue = cues.get(_CUE_OF_RULE.get(rule, ""))
     group = people.group if people else None
-    label = RULES["people"][group]["label"][language] if group else None
-    nominative, dative = (
-        (label if isinstance(label, list) else (label, label)) if label else ("", "")
-    )
-    said = people is not None and people.word.lower() in f"{nominative} {dative}".lower()
-    note = "" if said or people is None else RULES["cue_note"][language].format(cue=people.word)
+    label = audience(group, language)
+    note = ""
+    if people is not None and "{cue_note}" in _REASONS[language][rule]:
+        word = people.word
+        if word.lower() not in f"{label['nom']} {label['dat']}".lower():
+            note = RULES["cue_note"][language].format(cue=word)
+    level = _level(shown, language)
     reason = _REASONS[language][rule].format(
-        pct=round(100 * rule_based),
+        pct=round(100 * shown),
+        Level=level["word"][:1].upper() + level["word"][1:],
+        level=level["word"],
+        but=level["but"],
         cue=cue.word if cue else "",
         cue_note=note,
-        audience=nominative,
-        audience_dat=dative,
+        audience=label["nom"],
+        audience_dat=label["dat"],
     )
-    return Advice(advice, reason, rule, group)
+    return Advice(advice, reason, rule, group, kind)
 
 
 def advise_many(

@@ -8,9 +8,12 @@ interface. A smaller share of the protected work counts too: it is what a person
 The texts (``risk_service/data/upskilling.json``) are whole sentences per area and language,
 chosen for the role: the "why" by what the role's work is (how much of it can be automated or
 assisted, whether it involves customers, patients, pupils …), and the actions by the task they
-quote — its advice (:mod:`risk_service.advice`), its category and whether it involves people —
-so automation steps are only proposed for exposed tasks and empathy steps for work with people.
-Role actions (without a task) are chosen by the same traits. Quoted tasks are cut at a phrase
+quote — its advice (:mod:`risk_service.advice`), its kind of work (information, conversation,
+manual, face to face, hands-on care …) and whether it involves people — so automation steps are
+only proposed for tasks advised ``automate``, machine steps for manual work, and empathy steps for
+work with people. Role actions (without a task) are chosen by the role's traits: how much of its
+work changes, whether it involves people, and whether it is mostly manual, face-to-face or
+hands-on work (then machines and devices, not prompts and e-mails). Quoted tasks are cut at a phrase
 boundary (a comma, a conjunction, a preposition), never inside a phrase.
 """
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from risk_service import advice as advice_rules
 from risk_service import config
-from risk_service.advice import ADVICE, Advice, advise_many
+from risk_service.advice import ADVICE, KINDS, Advice, advise_many
 from risk_service.cache import byte_cached
 from risk_service.roletasks import RoleTasks
 
@@ -67,15 +70,23 @@ _QUOTES = {"de": ("„", "“"), "en": ('"', '"')}
 CHANGED = ("automate", "assist")
 
 
-def _affinities_size(key: tuple[str, str], value: tuple) -> int:
-    return sys.getsizeof(key[0]) + 64 + 136  # the key tuple (category shared), three floats
+# Kinds of work done with the hands or face to face: roles mostly made of them get actions
+# about machines and devices, not prompts and e-mails.
+HANDS_KINDS = frozenset({"machine", "physical", "in_person", "hands_on"})
+
+
+def _affinities_size(key: tuple[str, str, bool], value: tuple) -> int:
+    return sys.getsizeof(key[0]) + 72 + 136  # the key tuple (category shared), three floats
 
 
 @byte_cached(config.cache_bytes("affinities"), name="affinities", sizeof=_affinities_size)
-def _affinities(task_text: str, category: str) -> tuple[float, float, float]:
+def _affinities(task_text: str, category: str, people: bool) -> tuple[float, float, float]:
+    """The task's weights for (problem solving, empathy, AI interface): its category's, more
+    empathy when it involves people (the advice's people cues or a colleague, a complaint …),
+    more AI interface when it is about data and documents."""
     solve, empathy, interface = AFFINITY.get(category, (1 / 3, 1 / 3, 1 / 3))
     text = " " + task_text.lower()
-    if any(stem in text for stem in _PEOPLE):
+    if people or any(stem in text for stem in _PEOPLE):
         empathy += 0.25
     if any(stem in text for stem in _DATA):
         interface += 0.15
@@ -140,7 +151,10 @@ def recommend_many(
         per_task = np.repeat(np.array(languages, dtype=object), np.diff(tasks.bounds)).tolist()
         advice = advise_many(tasks.texts, tasks.rule_based, tasks.categories, per_task)
     aff = np.array(
-        [_affinities(t, c) for t, c in zip(tasks.texts, tasks.categories, strict=True)]
+        [
+            _affinities(t, c, a.people is not None)
+            for t, c, a in zip(tasks.texts, tasks.categories, advice, strict=True)
+        ]
     ).reshape(-1, 3)
     w, p = tasks.weights, tasks.rule_based
     at_risk = w * p
@@ -186,10 +200,16 @@ def _texts(
     changed = np.fromiter((c in CHANGED for c in codes), bool, len(codes))
     automated = np.fromiter((c == "automate" for c in codes), bool, len(codes))
     with_people = np.fromiter((a.people is not None for a in advice), bool, len(codes))
+    by_hand = np.fromiter((a.kind in HANDS_KINDS for a in advice), bool, len(codes))
     totals = np.maximum(tasks.per_role_sum(w), 1e-12)
     percent = {
         name: np.rint(100 * tasks.per_role_sum(w * mask) / totals).astype(int).tolist()
-        for name, mask in (("automate", automated), ("changed", changed), ("people", with_people))
+        for name, mask in (
+            ("automate", automated),
+            ("changed", changed),
+            ("people", with_people),
+            ("hands", by_hand),
+        )
     }
     groups: list[dict[str, float]] = [{} for _ in range(n_roles)]
     role_list = role.tolist()
@@ -200,10 +220,7 @@ def _texts(
     batch = _Batch(
         texts=tasks.texts,
         advice=advice,
-        signature=[
-            (a.advice, c, a.people is not None)
-            for a, c in zip(advice, tasks.categories, strict=True)
-        ],
+        signature=[(a.advice, a.kind, a.people is not None) for a in advice],
         changed=changed.tolist(),
         keys={
             **{("both", a): both[:, a] for a in range(3)},
@@ -229,7 +246,8 @@ def _texts(
             automate=automate,
             assist=changed_pct - automate,
             people=percent["people"][r],
-            groups=sorted(groups[r], key=lambda g, found=groups[r]: (-found[g], g))[:2],
+            hands=percent["hands"][r],
+            groups=_named_first(groups[r]),
         )
         results.append(
             [
@@ -246,6 +264,14 @@ def _texts(
     return results
 
 
+def _named_first(found: dict[str, float]) -> list[str]:
+    """The role's two main people groups by working time; contact with unnamed people
+    ("Anfragen") only when the role names no group."""
+    ranked = sorted(found, key=lambda g: (-found[g], g))
+    named = [g for g in ranked if g != advice_rules.GENERIC_PEOPLE]
+    return (named or ranked)[:2]
+
+
 @dataclass
 class _Batch:
     """Per-task lists of a whole batch, and the tasks in each order the texts need: by role,
@@ -254,7 +280,7 @@ class _Batch:
 
     texts: list[str]
     advice: list[Advice]
-    signature: list[tuple[str, str, bool]]  # (advice, category, involves people)
+    signature: list[tuple[str, str, bool]]  # (advice, kind of work, involves people)
     changed: list[bool]
     keys: dict[tuple[str, int], np.ndarray]  # ("both" | "exposed", area), ("weight", 0) …
     role: np.ndarray
@@ -271,14 +297,14 @@ class _Batch:
 
 
 def _accepted(when: dict) -> frozenset[tuple[str, str, bool]]:
-    """The task signatures (advice, category, involves people) a task action accepts."""
+    """The task signatures (advice, kind of work, involves people) a task action accepts."""
     return frozenset(
-        (advice, category, people)
+        (advice, kind, people)
         for advice in ADVICE
-        for category in AFFINITY
+        for kind in KINDS
         for people in (False, True)
         if advice in when.get("advice", ADVICE)
-        and category in when.get("categories", AFFINITY)
+        and kind in when.get("kinds", KINDS)
         and people == when.get("people", people)
     )
 
@@ -302,6 +328,7 @@ class _Role:
         automate: int,
         assist: int,
         people: int,
+        hands: int,
         groups: list[str],
     ) -> None:
         self.batch, self.start, self.end = batch, start, end
@@ -311,6 +338,7 @@ class _Role:
         self.changed = automate + assist
         self.keep = 100 - self.changed
         self.people = people
+        self.hands = hands
         self.groups = groups
 
     def _tasks(self, ordered: list[int]) -> list[int]:
@@ -320,6 +348,10 @@ class _Role:
         if "min_changed" in when and self.changed < 100 * when["min_changed"]:
             return False
         if "max_changed" in when and self.changed > 100 * when["max_changed"]:
+            return False
+        if "min_hands" in when and self.hands < 100 * when["min_hands"]:
+            return False
+        if "max_hands" in when and self.hands >= 100 * when["max_hands"]:
             return False
         return "people" not in when or bool(self.groups) == when["people"]
 
@@ -331,10 +363,8 @@ class _Role:
 
     def _audience(self, group: str | None) -> tuple[str, str]:
         """(nominative/accusative, dative) plural of a people group in the role's language."""
-        if group is None:
-            return "", ""
-        label = advice_rules.RULES["people"][group]["label"][self.language]
-        return (label[0], label[1]) if isinstance(label, list) else (label, label)
+        label = advice_rules.audience(group, self.language)
+        return label["nom"], label["dat"]
 
     def why(self, area: int, share: int) -> str:
         variant = next(v for v in TEXTS["why"][AREAS[area]] if self._matches(v["when"]))
@@ -351,13 +381,17 @@ class _Role:
             chosen = [i for i in self._tasks(batch.order("weight")) if batch.advice[i].people]
         else:
             chosen = []
-        groups = TEXTS["join_groups"][self.language].join(self._audience(g)[0] for g in self.groups)
+        groups = TEXTS["join_groups"][self.language].join(
+            advice_rules.audience(g, self.language)["about"] for g in self.groups
+        )
         kind_changed = (
             "both" if self.automate and self.assist else "automate" if self.automate else "assist"
         )
         numbers = {"automate": self.automate, "assist": self.assist}
         return variant[self.language].format(
-            changed_phrase=TEXTS["changed_phrase"][kind_changed][self.language].format(**numbers),
+            changed_phrase=TEXTS["changed_phrase"][variant.get("phrase", "software")][kind_changed][
+                self.language
+            ].format(**numbers),
             tasks=self._quoted(chosen),
             risk=self.risk,
             automate=self.automate,

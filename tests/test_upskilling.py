@@ -25,6 +25,28 @@ RECEPTION = [
 ]
 
 
+CALL_CENTRE = [  # all contact, yet no "Kunde" in it
+    "Sie nehmen eingehende Anrufe entgegen",
+    "beantworten Fragen zu Verträgen und Rechnungen",
+    "bearbeiten Beschwerden freundlich und lösungsorientiert",
+]
+CLEANER = ["Vacuum and mop floors", "Clean toilets and kitchens", "Empty bins"]
+WARD_NURSE = [
+    "Vitalzeichen messen und dokumentieren",
+    "Medikamente nach ärztlicher Anordnung verabreichen",
+    "Patienten bei der Körperpflege unterstützen",
+    "Angehörige beraten und Entlassung vorbereiten",
+]
+CHIRURG = [
+    "Operationen durchführen",
+    "Aufklärungsgespräche mit Patientinnen und Patienten führen",
+    "Assistenzärztinnen und Assistenzärzte anleiten",
+]
+AUTOMATION_DESIGN = re.compile(
+    r"Automatisierung|automation|Regeln, Testfälle|rules, test cases|übernehmen kann|can take over"
+)
+
+
 def areas(result: dict) -> dict[str, dict]:
     return {u["area"]: u for u in result["upskilling"]}
 
@@ -47,6 +69,10 @@ def roles(model) -> dict[str, dict]:
         "accounts": assess(
             Role(tasks=["Enter supplier invoices into SAP", "Negotiate payment terms"]), model
         ),
+        "call_centre": assess(Role(tasks=CALL_CENTRE), model),
+        "cleaner": assess(Role(tasks=CLEANER), model),
+        "ward_nurse": assess(Role(tasks=WARD_NURSE), model),
+        "chirurg": assess(Role(tasks=CHIRURG), model),
     }
 
 
@@ -84,6 +110,45 @@ def test_no_automation_steps_for_protected_work(roles):
         r'"([^"]+)"', " ".join(areas(surgeon)["ai_process_interface"]["actions"])
     ):
         pytest.fail(f"an AI step quotes the protected task {quoted!r}")
+
+
+def test_a_surgeon_gets_no_automation_design_in_either_language(roles):
+    for name in ("surgeon", "chirurg"):
+        surgeon = roles[name]
+        operations = next(t for t in surgeon["tasks"] if "perat" in t["text"])
+        assert operations["advice"] == "keep_human", operations
+        for action in actions(surgeon):
+            assert not AUTOMATION_DESIGN.search(action), action
+
+
+def test_a_receptionist_is_not_told_to_de_escalate_filing(roles):
+    for action in actions(roles["reception"]):
+        if "de-escalation" in action:
+            assert "Scan and file" not in action, action
+
+
+def test_work_that_is_all_contact_is_not_called_contact_free(roles):
+    call_centre = roles["call_centre"]
+    assert all(t["advice"] != "automate" for t in call_centre["tasks"])
+    empathy = areas(call_centre)["emotional_intelligence"]
+    assert "kaum vor" not in empathy["why"] and "Anruferinnen und Anrufer" in empathy["why"]
+
+
+def test_manual_work_gets_machines_not_office_actions(roles):
+    cleaner = roles["cleaner"]
+    text = all_text(cleaner)
+    for office in ("prompts", "e-mails", "cross-functional project", "software"):
+        assert office not in text.lower(), office
+    assert "machines" in areas(cleaner)["complex_problem_solving"]["why"]
+    for task in cleaner["tasks"]:
+        assert task["advice"] != "automate" and "software" not in task["advice_reason"]
+
+
+def test_relatives_are_named_as_relatives(roles):
+    text = all_text(roles["ward_nurse"]) + " ".join(
+        t["advice_reason"] for t in roles["ward_nurse"]["tasks"]
+    )
+    assert "Angehörige" in text and "Eltern" not in text
 
 
 def test_empathy_steps_quote_only_work_with_people(roles):
