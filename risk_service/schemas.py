@@ -11,24 +11,27 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
-from risk_service import config
 from risk_service.taskmodel import CATEGORIES
+
+# The API contract's fixed maxima (published in the OpenAPI document; the body size in bytes is
+# a setting, RISK_MAX_BODY_BYTES). Every size the service accepts is bounded.
+MAX_TITLE_CHARS = 200
+MAX_TEXT_CHARS = 20_000
+MAX_TASKS = 200
+MAX_TASK_CHARS = 1_000
+MAX_BATCH = 1_000
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"  # tabs and newlines are fine, NUL & co. are not
 
 Title = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, max_length=config.MAX_TITLE_CHARS, pattern=_NO_CONTROL
-    ),
+    StringConstraints(strip_whitespace=True, max_length=MAX_TITLE_CHARS, pattern=_NO_CONTROL),
 ]
-Description = Annotated[
-    str, StringConstraints(max_length=config.MAX_TEXT_CHARS, pattern=_NO_CONTROL)
-]
+Description = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS, pattern=_NO_CONTROL)]
 TaskText = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=config.MAX_TASK_CHARS, pattern=_NO_CONTROL
+        strip_whitespace=True, min_length=1, max_length=MAX_TASK_CHARS, pattern=_NO_CONTROL
     ),
 ]
 Language = Literal["de", "en"]
@@ -48,7 +51,7 @@ class Role(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Title | None = None
     description: Description | None = None
-    tasks: list[TaskText | WeightedTask] | None = Field(default=None, max_length=config.MAX_TASKS)
+    tasks: list[TaskText | WeightedTask] | None = Field(default=None, max_length=MAX_TASKS)
     language: Language | None = None
 
     @model_validator(mode="after")
@@ -72,12 +75,12 @@ class WorkforceRole(Role):
 
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    roles: list[Role] = Field(min_length=1, max_length=config.MAX_BATCH)
+    roles: list[Role] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class WorkforceRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    roles: list[WorkforceRole] = Field(min_length=1, max_length=config.MAX_BATCH)
+    roles: list[WorkforceRole] = Field(min_length=1, max_length=MAX_BATCH)
     attrition_rate: float | None = Field(
         default=None,
         ge=0,
@@ -190,7 +193,7 @@ class Feedback(BaseModel):
     model_config = ConfigDict(extra="forbid")
     assessment_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     risk_score: float | None = Field(default=None, ge=0, le=100, strict=True, allow_inf_nan=False)
-    tasks: list[FeedbackTask] | None = Field(default=None, max_length=config.MAX_TASKS)
+    tasks: list[FeedbackTask] | None = Field(default=None, max_length=MAX_TASKS)
     comment: str | None = Field(
         default=None, max_length=FEEDBACK_COMMENT_CHARS, pattern=_NO_CONTROL
     )

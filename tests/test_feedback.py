@@ -8,7 +8,7 @@ import logging
 import pandas as pd
 import pytest
 
-from risk_service import config, create_app
+from risk_service import config, create_app, schemas
 from risk_service.cli import main as cli
 from risk_service.schemas import Role
 from risk_service.web.store import Store, assessments, input_hash
@@ -102,7 +102,7 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
         ({"tasks": [{"text": "Mahnwesen"}]}, "rule_based"),
         ({"tasks": [{"text": "  ", "rule_based": True}]}, "text"),
         ({"tasks": [{"text": "Mahnwesen", "rule_based": True, "category": "easy"}]}, "category"),
-        ({"tasks": [{"text": "t", "rule_based": True}] * (config.MAX_TASKS + 1)}, "tasks"),
+        ({"tasks": [{"text": "t", "rule_based": True}] * (schemas.MAX_TASKS + 1)}, "tasks"),
         ({"comment": "x" * 5001}, "comment"),
         ({"comment": "nul \x00 byte"}, "comment"),
         ({"comment": "ok", "rating": 5}, "rating"),

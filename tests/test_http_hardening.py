@@ -51,11 +51,11 @@ def test_chunked_body_over_the_limit_is_413_not_truncated(client):
     response = chunked(client, body)
     assert response.status_code == 413
     assert response.mimetype == PROBLEM
-    assert str(config.MAX_BODY_BYTES) in response.get_json()["detail"]
+    assert str(config.DEFAULTS.max_body_bytes) in response.get_json()["detail"]
 
 
 def test_chunked_body_within_the_limit_is_scored(client):
-    body = json.dumps(GOOD_ROLE).encode() + b" " * (config.MAX_BODY_BYTES - 200)
+    body = json.dumps(GOOD_ROLE).encode() + b" " * (config.DEFAULTS.max_body_bytes - 200)
     response = chunked(client, body)
     assert response.status_code == 200, response.data[:300]
     assert response.get_json()["risk_band"] in {"low", "medium", "high"}

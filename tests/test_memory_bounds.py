@@ -34,6 +34,7 @@ from risk_service import (
     features,
     jobad,
     occupations,
+    schemas,
     scoring,
     taskmodel,
     text,
@@ -159,7 +160,7 @@ def test_every_request_path_cache_is_bounded_in_bytes_from_the_settings(model):
 
 
 def test_character_grams_of_a_long_word_are_bounded():
-    word = "x" * config.MAX_TASK_CHARS
+    word = "x" * schemas.MAX_TASK_CHARS
     grams = features.char_grams(word)
     assert len(grams) <= 4 * (config.MAX_GRAM_WORD_CHARS + 2)
     assert features.char_grams("Rechnungsprüfung") == features.char_grams.__wrapped__(
@@ -199,7 +200,7 @@ def soak(models_dir: str, database_url: str, batches: int) -> dict:
     rss, over = [], []
     for i in range(batches):
         if i % 2 == 0:
-            body = {"roles": [{"tasks": [_word(rng, 950)]} for _ in range(config.MAX_BATCH)]}
+            body = {"roles": [{"tasks": [_word(rng, 950)]} for _ in range(schemas.MAX_BATCH)]}
         else:  # 4,000 new statements of eight new words
             statements = [
                 " ".join(_word(rng, rng.randint(3, 12)) for _ in range(8)) for _ in range(4_000)

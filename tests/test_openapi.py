@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from risk_service import config, create_app, schemas
+from risk_service import create_app, schemas
 from risk_service.web import openapi
 from tests.browser import chromium
 
@@ -65,7 +65,7 @@ def test_request_schemas_are_the_validating_models(spec):
     body = spec["paths"]["/v1/score"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == {"$ref": "#/components/schemas/Role"}
     batch = components["BatchRequest"]["properties"]["roles"]
-    assert batch["maxItems"] == config.MAX_BATCH
+    assert batch["maxItems"] == schemas.MAX_BATCH
     assert components["WorkforceRole"]["properties"]["headcount"]["minimum"] == 0
 
 
@@ -90,7 +90,7 @@ def test_get_score_documents_its_query_parameters(spec):
     assert set(params) == {"title", "description", "language"}
     assert all(p["in"] == "query" for p in params.values())
     assert params["language"]["schema"]["enum"] == ["de", "en"]
-    assert params["description"]["schema"]["maxLength"] == config.MAX_TEXT_CHARS
+    assert params["description"]["schema"]["maxLength"] == schemas.MAX_TEXT_CHARS
 
 
 def test_reload_requires_the_bearer_scheme(spec, client):

@@ -27,15 +27,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
 
-from risk_service import config, create_app, features, jobad, text
+from risk_service import config, create_app, features, jobad, schemas, text
 from risk_service.web import telemetry
 from risk_service.web.api import feedback
 from tests.conftest import ADMIN_TOKEN
 
 PATTERN_BOUND = 50  # × the same pattern on a normal text of the same length (or a plain scan)
 REQUEST_BOUND = 50  # × a normal request of the same shape
-DESCRIPTION = config.MAX_TEXT_CHARS
-TITLE = config.MAX_TITLE_CHARS
+DESCRIPTION = schemas.MAX_TEXT_CHARS
+TITLE = schemas.MAX_TITLE_CHARS
 HEADING = 64  # _heading_kind looks further only at lines _HEADING_LINE accepts (≤ 62 chars)
 
 with open(config.DATA_DIR / "tasks.csv", encoding="utf-8") as _fh:
@@ -306,7 +306,7 @@ OFFENDERS = {
     "a + spaces + b": {"description": "a" + " " * (DESCRIPTION - 2) + "b"},
     "[ × 19,998 + ](": {"description": "[" * (DESCRIPTION - 2) + "]("},
     "200 tasks of mann/ + 990 spaces": {
-        "tasks": ["mann/" + " " * 990 + f"x{i:03d}" for i in range(config.MAX_TASKS)]
+        "tasks": ["mann/" + " " * 990 + f"x{i:03d}" for i in range(schemas.MAX_TASKS)]
     },
     "(m/ + spaces + abcd": {"description": "(m/" + " " * (DESCRIPTION - 8) + " abcd"},
     "<b × 6,666 (unclosed tags)": {"description": "<a>" + "<b " * ((DESCRIPTION - 3) // 3)},
@@ -401,7 +401,7 @@ def test_batch_of_offenders_answers_like_a_batch_of_normal_ads(client):
     while True:
         role = variant(offenders[len(roles) % len(offenders)], len(roles))
         size += len(json.dumps(role)) + 2
-        if size > config.MAX_BODY_BYTES:
+        if size > config.DEFAULTS.max_body_bytes:
             break
         roles.append(role)
     normal = normal_request(client, len(roles))

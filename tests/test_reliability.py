@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from risk_service import config, create_app
+from risk_service import config, create_app, schemas
 from tests.conftest import ADMIN_TOKEN
 
 GOOD_ROLE = {
@@ -116,20 +116,22 @@ BAD_INPUTS = [
     Request(
         "201-char-title",
         "/v1/score",
-        json={"title": "K" * (config.MAX_TITLE_CHARS + 1)},
+        json={"title": "K" * (schemas.MAX_TITLE_CHARS + 1)},
         field="title",
     ),
     Request(
         "too-many-tasks",
         "/v1/score",
-        json={"tasks": ["Belege buchen"] * (config.MAX_TASKS + 1)},
+        json={"tasks": ["Belege buchen"] * (schemas.MAX_TASKS + 1)},
         field="tasks",
     ),
-    Request("1001-batch-items", "/v1/score/batch", json=roles(config.MAX_BATCH + 1), field="roles"),
+    Request(
+        "1001-batch-items", "/v1/score/batch", json=roles(schemas.MAX_BATCH + 1), field="roles"
+    ),
     Request(
         "1001-workforce-roles",
         "/v1/workforce",
-        json=roles(config.MAX_BATCH + 1, headcount=1),
+        json=roles(schemas.MAX_BATCH + 1, headcount=1),
         field="roles",
     ),
     Request("negative-headcount", "/v1/workforce", json=roles(1, headcount=-1), field="headcount"),
@@ -279,12 +281,12 @@ def test_html_job_ad_is_scored_on_its_duties_without_tags(client):
 
 def test_limits_are_the_configured_ones(client):
     """The table's boundary cases sit just past the limits; just inside them is accepted."""
-    at_limit = {"description": "Belege buchen. " * (config.MAX_TEXT_CHARS // 15)}
-    assert len(at_limit["description"]) <= config.MAX_TEXT_CHARS
+    at_limit = {"description": "Belege buchen. " * (schemas.MAX_TEXT_CHARS // 15)}
+    assert len(at_limit["description"]) <= schemas.MAX_TEXT_CHARS
     assert client.post("/v1/score", json=at_limit).status_code == 200
-    response = client.post("/v1/score/batch", json=roles(config.MAX_BATCH))
+    response = client.post("/v1/score/batch", json=roles(schemas.MAX_BATCH))
     assert response.status_code == 200
-    assert len(response.get_json()["results"]) == config.MAX_BATCH
-    assert client.application.config["MAX_CONTENT_LENGTH"] == config.MAX_BODY_BYTES
-    just_over = b'{"description": "' + b"a" * config.MAX_BODY_BYTES + b'"}'
+    assert len(response.get_json()["results"]) == schemas.MAX_BATCH
+    assert client.application.config["MAX_CONTENT_LENGTH"] == config.DEFAULTS.max_body_bytes
+    just_over = b'{"description": "' + b"a" * config.DEFAULTS.max_body_bytes + b'"}'
     assert_problem(client.post("/v1/score", data=just_over, content_type=JSON), 413)

@@ -146,7 +146,7 @@ def test_chunked_bodies_are_limited_not_truncated_under_gunicorn(server):
     role = json.dumps(NORMAL_ROLE).encode()
     status, content_type, body = chunked_post(port, role + b" " * 5_000_000)
     assert (status, content_type) == (413, PROBLEM), body[:300]
-    assert str(config.MAX_BODY_BYTES) in json.loads(body)["detail"]
+    assert str(config.DEFAULTS.max_body_bytes) in json.loads(body)["detail"]
 
     status, _, body = chunked_post(port, role + b" " * 100_000)
     assert status == 200, body[:300]

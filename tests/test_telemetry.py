@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from risk_service import create_app
 from risk_service.registry import Registry
 from risk_service.web import telemetry
+from risk_service.web.app import app_settings
 from risk_service.web.gunicorn_conf import fresh_metrics_dir
 from tests.servers import running_gunicorn
 
@@ -69,7 +70,7 @@ def test_scoring_moves_latency_histogram_and_band_language_counter(client):
     assert metric(after, buckets, le="+Inf", **route) - metric(
         before, buckets, le="+Inf", **route
     ) == pytest.approx(1)
-    version = Registry(client.application.config["MODELS_DIR"]).current_version()
+    version = Registry(app_settings(client.application).models_dir).current_version()
     assert body["model_version"] == version
     assert metric(after, "risk_model_info", version=version) == 1
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from risk_service import config
+from risk_service import schemas
 from risk_service.occupations import OccupationIndex, is_title_shaped
 from risk_service.schemas import Role
 from risk_service.scoring import RoleError, assess, assess_many
@@ -199,7 +199,7 @@ def _best_time(fn, arg) -> float:
 def test_title_patterns_stay_linear_on_hostile_input():
     """The title path's patterns on the longest title and description the service accepts,
     within 50 times the same work on normal text of that length (cf. tests/test_redos.py)."""
-    size = config.MAX_TITLE_CHARS
+    size = schemas.MAX_TITLE_CHARS
     normal_title = ("Sachbearbeiter Kreditorenbuchhaltung (m/w/d) – Teilzeit, Köln " * 4)[:size]
     hostile_titles = [
         " " * (size - 1) + "x",
@@ -221,7 +221,7 @@ def test_title_patterns_stay_linear_on_hostile_input():
     for hostile in hostile_titles:
         assert _best_time(uncached_core, hostile) < 50 * normal, hostile[:20]
         assert _best_time(is_title_shaped, hostile) < 50 * normal, hostile[:20]
-    size = config.MAX_TEXT_CHARS
+    size = schemas.MAX_TEXT_CHARS
     normal_ad = ("Sie kontieren Eingangsrechnungen und gleichen Kontoauszüge ab. " * 400)[:size]
     baseline = _best_time(detect_foreign_language, normal_ad)
     for hostile in ("la " * size, "ą" * size, "ión" * size, " " * size):

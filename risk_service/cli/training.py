@@ -184,8 +184,8 @@ def feedback() -> None:
 )
 @click.option(
     "--database-url",
-    envvar=["RISK_DATABASE_URL", "DATABASE_URL"],
-    help="SQLAlchemy URL of the store [default: the instance folder's risk.db].",
+    help="SQLAlchemy URL of the store [default: the setting database_url (RISK_DATABASE_URL or "
+    "DATABASE_URL), else the instance folder's risk.db].",
 )
 def feedback_export(output: str, database_url: str | None) -> None:
     """Task feedback → corpus files: `train --data training/data --data OUTPUT` learns from it.
@@ -200,6 +200,7 @@ def feedback_export(output: str, database_url: str | None) -> None:
     from risk_service.web.store import Store, StoreUnavailable
     from training.feedback_export import export_feedback
 
+    database_url = database_url or config.settings().database_url
     if database_url is None:
         path = Path(Flask("risk_service").instance_path) / "risk.db"
         if not path.is_file():

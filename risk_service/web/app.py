@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
-from risk_service import config as settings
+from risk_service.config import Settings
 
 
-def create_app(config: Mapping | None = None) -> Flask:
+def create_app(settings: Settings | Mapping[str, object] | None = None) -> Flask:
     """Flask application factory.
 
     Parameters
     ----------
-    config : mapping, optional
-        Overrides of :data:`risk_service.config.DEFAULTS` (tests pass ``MODELS_DIR`` here).
-        Environment variables prefixed ``RISK_`` (e.g. ``RISK_MODELS_DIR``) are read too.
+    settings : Settings or mapping, optional
+        The app's :class:`~risk_service.config.Settings`; default: read from the ``RISK_*``
+        environment variables now. A mapping (flaskr style, as the tests pass it) overrides
+        the environment for the keys that name a setting, case-insensitively
+        (``{"MODELS_DIR": …, "ADMIN_TOKEN": …}``); its other keys go to Flask's own config
+        (``TESTING``, …).
 
     Returns
     -------
@@ -28,22 +31,30 @@ def create_app(config: Mapping | None = None) -> Flask:
     # Named "risk_service" as before the web package existed (logger name, instance folder of
     # the SQLite store beside the package); static files and templates are those of web/.
     app = Flask("risk_service", root_path=str(Path(__file__).resolve().parent))
-    app.config.from_mapping(settings.DEFAULTS)
-    app.config.from_prefixed_env("RISK")
-    if config is not None:
-        app.config.from_mapping(config)
+    flask_config: dict[str, object] = {}
+    if not isinstance(settings, Settings):
+        overrides: dict[str, object] = {}
+        for key, value in (settings or {}).items():
+            if key.lower() in Settings.model_fields:
+                overrides[key.lower()] = value
+            else:
+                flask_config[key] = value
+        settings = Settings(**overrides)
+    app.config.from_mapping(flask_config)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes  # Flask's own check, with ours
+    app.extensions["risk_settings"] = settings
 
     from risk_service.registry import Registry
     from risk_service.web import problems, ratelimit, request_body, store, telemetry
     from risk_service.web.api import init_app as init_api
     from risk_service.web.live_model import LiveModel
 
-    problems.init_app(app)
-    telemetry.init_app(app)  # before the limiter: its hooks time and log rate-limited requests too
-    ratelimit.init_app(app)
-    request_body.init_app(app)  # after telemetry: a 408 is timed and logged like any answer
-    store.init_app(app)
-    live = LiveModel(Registry(app.config["MODELS_DIR"]), app.config.get("MODEL_POLL_SECONDS", 1.0))
+    problems.init_app(app, settings)
+    telemetry.init_app(app, settings)  # before the limiter: it times and logs 429s too
+    ratelimit.init_app(app, settings)
+    request_body.init_app(app, settings)  # after telemetry: a 408 is timed and logged too
+    store.init_app(app, settings)
+    live = LiveModel(Registry(settings.models_dir), settings.model_poll_seconds)
     app.extensions["risk_model"] = live
     try:
         live.reload()
@@ -51,3 +62,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.logger.error("no model loaded at start: %s", exc)
     init_api(app)
     return app
+
+
+def app_settings(app: Flask | None = None) -> Settings:
+    """The :class:`~risk_service.config.Settings` of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["risk_settings"]

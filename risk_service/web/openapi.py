@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from risk_service import __version__, config, schemas
-from risk_service.web import gunicorn_conf, request_body
+from risk_service.web import gunicorn_conf
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -28,9 +28,10 @@ PROBLEM_REASONS = {
     401: "Missing or wrong admin bearer token",
     404: "Unknown resource",
     408: "The request body did not arrive within RISK_BODY_READ_TIMEOUT seconds (default "
-    f"{request_body.DEFAULT_TIMEOUT:g})",
+    f"{config.DEFAULTS.body_read_timeout:g})",
     409: "The registry's current model failed verification; the previous one keeps serving",
-    413: f"Body larger than {config.MAX_BODY_BYTES:,} bytes (announced, or sent chunked)",
+    413: f"Body larger than RISK_MAX_BODY_BYTES (default {config.DEFAULTS.max_body_bytes:,}) "
+    "bytes, announced or sent chunked",
     414: f"Request line (method, path and query string) over "
     f"{gunicorn_conf.limit_request_line:,} bytes; send long role texts with POST",
     415: "Body not sent as application/json, or in a charset other than UTF-8, US-ASCII or "
@@ -90,7 +91,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "/v1/score/batch",
         "post",
-        f"Assess up to {config.MAX_BATCH:,} roles",
+        f"Assess up to {schemas.MAX_BATCH:,} roles",
         "scoring",
         response=schemas.BatchResponse,
         body=schemas.BatchRequest,

@@ -12,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from risk_service.config import Settings
 from risk_service.web import telemetry
 
 PROBLEM_TYPE = "https://risk-service.example/problems/"
@@ -170,7 +171,7 @@ class OrjsonProvider(DefaultJSONProvider):
         )
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     app.json = OrjsonProvider(app)
 
     @app.errorhandler(HTTPProblem)
@@ -182,8 +183,7 @@ def init_app(app: Flask) -> None:
         slug = (exc.name or "error").lower().replace(" ", "-")
         detail = exc.description or exc.name
         if exc.code == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
-            detail = f"the request body exceeds the limit of {limit} bytes"
+            detail = f"the request body exceeds the limit of {settings.max_body_bytes} bytes"
         response = problem_response(HTTPProblem(exc.code or 500, slug, exc.name, detail))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)

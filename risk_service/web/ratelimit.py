@@ -1,10 +1,10 @@
 """Optional per-client rate limit on the ``/v1`` API (Flask-Limiter).
 
-Off unless ``RATE_LIMIT`` is set (e.g. ``"120/minute"``, or ``RISK_RATE_LIMIT`` in the
-environment). Clients are told apart by remote address; behind a reverse proxy wrap the app in
-``werkzeug.middleware.proxy_fix.ProxyFix`` so that is the client's, not the proxy's. The default
-storage is per process, so under N gunicorn workers a client may get up to N times the limit;
-point ``RATE_LIMIT_STORAGE_URI`` at shared storage (e.g. ``redis://...``) for an exact limit.
+Off unless the setting ``rate_limit`` is given (``RISK_RATE_LIMIT``, e.g. ``"120/minute"``).
+Clients are told apart by remote address; behind a reverse proxy set ``RISK_PROXY_HOPS`` so that
+it is the client's, not the proxy's. The default storage is per process, so under N gunicorn
+workers a client may get up to N times the limit; point ``RISK_RATE_LIMIT_STORAGE_URI`` at shared
+storage (e.g. ``redis://...``) for an exact limit.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from risk_service.config import Settings
 from risk_service.web.problems import HTTPProblem, problem_response
 
 
@@ -22,17 +23,15 @@ def _exempt() -> bool:
     return not request.path.startswith("/v1/")
 
 
-def init_app(app: Flask) -> None:
-    """Install the limiter if ``RATE_LIMIT`` is configured.
+def init_app(app: Flask, settings: Settings) -> None:
+    """Install the limiter if the setting ``rate_limit`` is given.
 
     Raises
     ------
     ValueError
-        If ``RATE_LIMIT`` is not a rate such as ``"120/minute"`` or ``"10/second;500/hour"``.
+        If ``rate_limit`` is not a rate such as ``"120/minute"`` or ``"10/second;500/hour"``.
     """
-    app.config.setdefault("RATE_LIMIT", None)
-    app.config.setdefault("RATE_LIMIT_STORAGE_URI", "memory://")
-    rate = app.config["RATE_LIMIT"]
+    rate = settings.rate_limit
     if not rate:
         return
     try:
@@ -46,7 +45,7 @@ def init_app(app: Flask) -> None:
         default_limits=[str(rate)],
         default_limits_exempt_when=_exempt,
         headers_enabled=True,  # X-RateLimit-* on every answer, Retry-After on a 429
-        storage_uri=app.config["RATE_LIMIT_STORAGE_URI"],
+        storage_uri=settings.rate_limit_storage_uri,
         key_prefix="risk-service",
     )
     app.extensions["risk_rate_limiter"] = limiter

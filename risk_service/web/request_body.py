@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from risk_service.config import Settings
 from risk_service.web.problems import HTTPProblem
 
-DEFAULT_TIMEOUT = 10.0
 _PROBLEM_KEY = "risk_service.body_problem"
 _READ_STEP = 64 * 1024
 
@@ -195,15 +195,12 @@ def _raise_body_problem() -> None:
         raise problem
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     """Read bodies up front; call after :func:`risk_service.web.telemetry.init_app` so that the
     resulting 408/413/400 answers are timed and logged like any other.
 
-    Config ``BODY_READ_TIMEOUT`` (seconds, ``RISK_BODY_READ_TIMEOUT``; 0 turns the deadline
-    off) and ``MAX_CONTENT_LENGTH``.
+    Settings ``body_read_timeout`` (seconds, ``RISK_BODY_READ_TIMEOUT``; 0 turns the deadline
+    off) and ``max_body_bytes`` (``RISK_MAX_BODY_BYTES``).
     """
-    app.config.setdefault("BODY_READ_TIMEOUT", DEFAULT_TIMEOUT)
-    app.wsgi_app = BodyBuffer(
-        app.wsgi_app, int(app.config["MAX_CONTENT_LENGTH"]), float(app.config["BODY_READ_TIMEOUT"])
-    )
+    app.wsgi_app = BodyBuffer(app.wsgi_app, settings.max_body_bytes, settings.body_read_timeout)
     app.before_request(_raise_body_problem)

@@ -25,7 +25,7 @@ restart:
   SIGBUS. SQLite's own memory map of the database is off (``mmap_size=0``) for the same reason.
 * :meth:`Store.unavailable` (``/readyz``) reports whether the audit log can be written: the file
   check, the outcome of the last write, and otherwise a real write to ``store_probe`` at most
-  once per ``STORE_PROBE_SECONDS``.
+  once per ``RISK_STORE_PROBE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -76,16 +76,18 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from risk_service.config import DEFAULTS, Settings
 from risk_service.schemas import Feedback, Role
 from risk_service.web.problems import HTTPProblem, problem_response
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Longest wait for another writer's lock (well below the request budget), then 503.
-LOCK_TIMEOUT_SECONDS = 1.0
-# /readyz writes a probe row at most this often per worker when no other write told it more.
-PROBE_SECONDS = 1.0
+# Longest wait for another writer's lock (well below the request budget), then 503; how often
+# /readyz writes a probe row per worker when no other write told it more. Both are settings
+# (RISK_STORE_LOCK_TIMEOUT, RISK_STORE_PROBE_SECONDS); these are their defaults.
+LOCK_TIMEOUT_SECONDS = DEFAULTS.store_lock_timeout
+PROBE_SECONDS = DEFAULTS.store_probe_seconds
 RETRY_AFTER_SECONDS = 2
 
 metadata = MetaData()
@@ -657,18 +659,19 @@ def record_assessments(roles: Sequence[Role], results: Sequence[object]) -> int:
     return get_store().record_assessments(roles, results)
 
 
-def init_app(app: Flask) -> None:
-    """Open the store from ``DATABASE_URL`` (default: instance SQLite), create its tables.
+def init_app(app: Flask, settings: Settings) -> None:
+    """Open the store at the setting ``database_url`` (default: instance SQLite), create its
+    tables.
 
     A store that cannot be opened at start does not stop the app (``/readyz`` says why and
     scoring answers 503); its tables are created on first use.
     """
-    url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    url = settings.database_url or default_url(app.instance_path)
     store = Store(
         url,
-        store_raw_text=bool(app.config.get("STORE_RAW_TEXT")),
-        lock_timeout=float(app.config.get("STORE_LOCK_TIMEOUT", LOCK_TIMEOUT_SECONDS)),
-        probe_seconds=float(app.config.get("STORE_PROBE_SECONDS", PROBE_SECONDS)),
+        store_raw_text=settings.store_raw_text,
+        lock_timeout=settings.store_lock_timeout,
+        probe_seconds=settings.store_probe_seconds,
     )
     try:
         store.create_tables()

@@ -7,7 +7,7 @@ any worker adds them all up (see :func:`exposition` and :mod:`risk_service.web.g
 
 Logs never carry role texts or request bodies: the request line logs the path without its
 query string, and bodies appear at DEBUG as a byte count only. Plain-text lines
-(``LOG_JSON=false``) escape control characters, so a ``%0a`` in a path cannot start a forged
+(``RISK_LOG_JSON=false``) escape control characters, so a ``%0a`` in a path cannot start a forged
 line of its own; JSON lines are escaped by JSON itself.
 """
 
@@ -26,6 +26,8 @@ from flask.logging import default_handler
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.exposition import choose_encoder
 from pythonjsonlogger.json import JsonFormatter
+
+from risk_service.config import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
 LOG_HANDLER_NAME = "risk_service.web.telemetry"
@@ -156,9 +158,9 @@ class PlainFormatter(logging.Formatter):
         return _CONTROL.sub(_escape_control, super().formatMessage(record))
 
 
-def _configure_logging(app: Flask) -> None:
-    """One stderr handler on the app logger, JSON unless ``LOG_JSON`` is false."""
-    if app.config["LOG_JSON"]:
+def _configure_logging(app: Flask, settings: Settings) -> None:
+    """One stderr handler on the app logger, JSON unless ``log_json`` is false."""
+    if settings.log_json:
         formatter: logging.Formatter = JsonFormatter(
             "{levelname}{name}{process}{message}",
             style="{",
@@ -180,7 +182,7 @@ def _configure_logging(app: Flask) -> None:
         if old is default_handler or old.get_name() == LOG_HANDLER_NAME:
             logger.removeHandler(old)
     logger.addHandler(handler)
-    logger.setLevel(str(app.config["LOG_LEVEL"]).upper())
+    logger.setLevel(settings.log_level)
 
 
 def _start_request() -> None:
@@ -219,14 +221,11 @@ def _finish_request(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     """Register request hooks and logging; call before other ``before_request`` users.
 
-    Config ``LOG_LEVEL`` (default ``"INFO"``) and ``LOG_JSON`` (default true), also as
-    ``RISK_LOG_LEVEL`` / ``RISK_LOG_JSON`` in the environment.
+    Settings ``log_level`` and ``log_json`` (``RISK_LOG_LEVEL``, ``RISK_LOG_JSON``).
     """
-    app.config.setdefault("LOG_LEVEL", "INFO")
-    app.config.setdefault("LOG_JSON", True)
-    _configure_logging(app)
+    _configure_logging(app, settings)
     app.before_request(_start_request)
     app.after_request(_finish_request)

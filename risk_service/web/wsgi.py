@@ -8,16 +8,17 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from risk_service.web.app import create_app
+from risk_service.config import Settings
+from risk_service.web.app import app_settings, create_app
 
 
-def serving_app(config: Mapping | None = None) -> Flask:
-    """The app as served. ``PROXY_HOPS`` (``RISK_PROXY_HOPS``, default 0) is the number of
-    reverse proxies in front: their ``X-Forwarded-For``/``-Proto`` then give the client's
-    address (rate limit) and scheme. Leave it 0 when clients reach gunicorn directly, or they
-    could choose their own address."""
-    app = create_app(config)
-    hops = int(app.config.get("PROXY_HOPS") or 0)
+def serving_app(settings: Settings | Mapping[str, object] | None = None) -> Flask:
+    """The app as served. The setting ``proxy_hops`` (``RISK_PROXY_HOPS``, default 0) is the
+    number of reverse proxies in front: their ``X-Forwarded-For``/``-Proto`` then give the
+    client's address (rate limit) and scheme. Leave it 0 when clients reach gunicorn directly,
+    or they could choose their own address."""
+    app = create_app(settings)
+    hops = app_settings(app).proxy_hops
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score
 
-from risk_service import config
+from risk_service.scoring import BAND_HIGH_MIN, BAND_LOW_MAX
 from risk_service.taskmodel import CATEGORIES
 from training.report.metrics import (
     CALIBRATION_BINS,
@@ -123,8 +123,8 @@ def plot_role_scores(roles: pd.DataFrame) -> bytes:
     groups = [roles.loc[roles["isco_major"] == m, "score"].to_numpy() for m in majors]
     fig = Figure(figsize=(9.0, 5.2), layout="constrained")
     ax = fig.subplots()
-    ax.axhspan(0, config.BAND_LOW_MAX, color="#2e7d32", alpha=0.07)
-    ax.axhspan(config.BAND_HIGH_MIN, 100, color="#c62828", alpha=0.07)
+    ax.axhspan(0, BAND_LOW_MAX, color="#2e7d32", alpha=0.07)
+    ax.axhspan(BAND_HIGH_MIN, 100, color="#c62828", alpha=0.07)
     ax.boxplot(groups, positions=range(len(majors)), widths=0.55, showfliers=False)
     jitter = np.random.default_rng(0)  # fixed: identical inputs give identical pictures
     for x, values in enumerate(groups):
@@ -138,7 +138,7 @@ def plot_role_scores(roles: pd.DataFrame) -> bytes:
     ax.set_ylabel("occupation score (mean held-out P(rule-based) × 100)")
     ax.set_title(
         "Held-out occupation scores by ISCO-08 major group "
-        f"(shaded: low ≤ {config.BAND_LOW_MAX:.0f}, high > {config.BAND_HIGH_MIN:.0f})",
+        f"(shaded: low ≤ {BAND_LOW_MAX:.0f}, high > {BAND_HIGH_MIN:.0f})",
         fontsize=10,
     )
     return png(fig)

@@ -20,7 +20,7 @@ def readyz():
     """Ready when a model is loaded and the audit log can be written (scoring needs both).
 
     The store check is cheap: a file check, the last write's outcome, or one probe write per
-    ``STORE_PROBE_SECONDS`` (see :meth:`risk_service.web.store.Store.unavailable`).
+    ``RISK_STORE_PROBE_SECONDS`` (see :meth:`risk_service.web.store.Store.unavailable`).
     """
     live = live_model()
     if live.model is None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from risk_service.registry import RegistryError
 from risk_service.web.api import live_model, require_model
+from risk_service.web.app import app_settings
 from risk_service.web.problems import HTTPProblem
 
 bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
@@ -15,7 +16,7 @@ bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
 
 def require_admin() -> None:
     """Bearer token check in constant time; no token configured means admin is disabled."""
-    expected = current_app.config.get("ADMIN_TOKEN")
+    expected = app_settings().admin_token
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template
 
-from risk_service import __version__, config
+from risk_service import __version__, schemas
 
 bp = Blueprint("page", __name__)
 
@@ -40,8 +40,8 @@ def index() -> Response:
     html = render_template(
         "page.html",
         version=__version__,
-        max_title=config.MAX_TITLE_CHARS,
-        max_text=config.MAX_TEXT_CHARS,
+        max_title=schemas.MAX_TITLE_CHARS,
+        max_text=schemas.MAX_TEXT_CHARS,
     )
     response = make_response(html)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
