@@ -87,10 +87,7 @@ class _Cues:
                     whole.setdefault(parts[0], []).append(label)
                 else:
                     stems.setdefault(parts[0], []).append(label)
-        self.labels: dict[str, list] = {}
-        for table in (stems, whole, phrases):
-            for key, labels in table.items():
-                self.labels.setdefault(key, []).extend(labels)
+        self.tables = (stems, whole, phrases)  # "document" the stem is not "document$"
         self.inside = {cue: labels for (cue, _), labels in inside.items()}
 
         def alternation(keys) -> str:
@@ -118,8 +115,13 @@ class _Cues:
         found: dict[str, tuple[int, int, str]] = {}
         for match in self.pattern.finditer(norm):
             stem, rest, whole, phrase = match.groups()
-            key = stem or whole or " ".join(_TOKEN.findall(phrase))
-            for kind, group in self.labels[key]:
+            if stem is not None:
+                labels = self.tables[0][stem]
+            elif whole is not None:
+                labels = self.tables[1][whole]
+            else:
+                labels = self.tables[2][" ".join(_TOKEN.findall(phrase))]
+            for kind, group in labels:
                 if kind == "people":
                     held = found.get("people")
                     if held is not None and held[2] != GENERIC_PEOPLE:
@@ -148,10 +150,15 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
         or (following is not None and following.group(1).startswith(not_people))
     ):
         return False
-    before = _TOKEN.findall(norm[max(0, match.start() - 40) : match.start()])
-    while before and before[-1] in _DETERMINERS:
-        before.pop()  # "für die Kunden", "for our clients"
-    return not (before and before[-1] in _NOT_PEOPLE_BEFORE[language])
+    before = _TOKEN.findall(norm[max(0, match.start() - 60) : match.start()])
+    while before and (before[-1] in _DETERMINERS or before[-1].isdigit()):
+        before.pop()  # "für die Kunden", "for our clients", "für 400 Beschäftigte"
+    if before and before[-1] in _NOT_PEOPLE_BEFORE[language]:
+        return False
+    # "Pendelordnern der Mandanten", "files of clients": the data of people, not contact
+    if before and before[-1] in ("of", "von", "vom"):
+        before.pop()
+    return not (before and any(word in before[-1] for word in not_people))
 
 
 _NEXT_WORD = re.compile(r"\W+(\w+)")
@@ -189,7 +196,7 @@ THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in 
 _KIND_OF_CATEGORY: dict[str, str] = {
     k: v for k, v in RULES["categories"].items() if not k.startswith("_")
 }
-_PHYSICAL_CUES = ("physical", "machine", "in_person")
+_PHYSICAL_CUES = ("physical", "in_person")  # a machine cue only says where manual work is
 
 
 def _labelled(spec: list[str] | dict[str, list[str]]) -> dict[str, list[str]]:
@@ -296,21 +303,35 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> str:
     interpersonal stays a conversation even when it names a document), the control of AI,
     and information work."""
     base = _KIND_OF_CATEGORY.get(category, "information")
-    info = "info" in cues
-    talk = "talk" in cues and people
+    info = "info" in cues or "data" in cues
     if "hands_on" in cues:
         return "hands_on"
-    if "authority" in cues and not (info or talk):
+    if "authority" in cues and not (info or ("talk" in cues and people)):
         return "authority"
     if "compliance" in cues:
         return "compliance"
-    if not info and (base == "physical" or any(k in cues for k in _PHYSICAL_CUES)):
+    if "talk" in cues:
+        return "conversation"
+    surely = any(k in cues for k in _PHYSICAL_CUES)
+    if surely and info:  # "Plan daily picking …": the statement opens with paperwork
+        first = min(cues[k].start for k in _PHYSICAL_CUES if k in cues)
+        surely = cues["info"].start > first if "info" in cues else False
+    maybe = "physical_maybe" in cues or base == "physical"
+    if "data" not in cues and (surely or (maybe and not info)):
         if people or "in_person" in cues:
             return "in_person"
         return "machine" if "machine" in cues else "physical"
-    if "talk" in cues or (base == "conversation" and (people or not info)):
+    if base == "conversation" and (people or not info):
         return "conversation"
-    return "ai_interface" if base == "ai_interface" else "information"
+    if base == "ai_interface" and "ai" in cues:
+        return "ai_interface"
+    return "information"
+
+
+def _mixed(kind: str, cues: dict[str, _Cue]) -> bool:
+    """Unmistakably manual work with paperwork in the same statement ("carry out vehicle
+    checks and report incidents"): software can take the paperwork, not the work."""
+    return kind in ("machine", "physical", "in_person") and "info" in cues
 
 
 def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tuple[str, str]:
@@ -338,6 +359,8 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
         if assist:
             return "assist", "assist.conversation_people" if people else "assist.conversation"
         return "keep_human", "keep_human.people" if people else "keep_human.conversation"
+    if _mixed(kind, cues):
+        return ("assist", "assist.mixed") if assist else ("keep_human", "keep_human.manual")
     if kind == "machine" and automate:
         return "automate", "automate.machine"
     if assist:
@@ -362,13 +385,17 @@ def _level(p: float, language: str) -> dict[str, str]:
     return _LEVELS[language][band]
 
 
-def audience(group: str | None, language: str) -> dict[str, str]:
+def audience(group: str | None, language: str) -> dict:
     """A people group's label in ``language``: "nom" (nominative/accusative plural), "dat"
     (dative plural), "about" (what the work is about: "den direkten Kontakt mit Menschen")."""
     if group is None:
-        return {"nom": "", "dat": "", "about": ""}
-    label = RULES["people"][group]["label"][language]
-    return {"about": label["nom"], **label}
+        return {"nom": "", "dat": "", "about": "", "told": False}
+    spec = RULES["people"][group]
+    return {
+        "about": spec["label"][language]["nom"],
+        "told": not spec.get("internal", False),
+        **spec["label"][language],
+    }
 
 
 def advise(text: str, rule_based: float, category: str, language: str) -> Advice:
@@ -385,6 +412,13 @@ def advise(text: str, rule_based: float, category: str, language: str) -> Advice
             ),
             None,
         )
+    if (
+        people is not None
+        and "records" in cues
+        and cues["records"].start < people.start
+        and not any(k in cues for k in ("talk", "in_person", "hands_on", "script"))
+    ):
+        people = None  # "dokumentieren die Entwicklung der Kinder": a record about them
     kind = work_kind(category, cues, people is not None)
     shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
     advice, rule = _rule(kind, shown, cues, people)
@@ -408,6 +442,9 @@ def advise(text: str, rule_based: float, category: str, language: str) -> Advice
         cue_note=note,
         audience=label["nom"],
         audience_dat=label["dat"],
+        told=RULES["told"][language].format(audience=label["nom"])
+        if label.get("told", True)
+        else "",
     )
     return Advice(advice, reason, rule, group, kind)
 

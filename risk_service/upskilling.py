@@ -209,6 +209,7 @@ def _texts(
             ("changed", changed),
             ("people", with_people),
             ("hands", by_hand),
+            ("changed_hands", changed & by_hand),
         )
     }
     groups: list[dict[str, float]] = [{} for _ in range(n_roles)]
@@ -222,6 +223,7 @@ def _texts(
         advice=advice,
         signature=[(a.advice, a.kind, a.people is not None) for a in advice],
         changed=changed.tolist(),
+        by_hand=by_hand.tolist(),
         keys={
             **{("both", a): both[:, a] for a in range(3)},
             **{("exposed", a): exposed[:, a] for a in range(3)},
@@ -247,6 +249,7 @@ def _texts(
             assist=changed_pct - automate,
             people=percent["people"][r],
             hands=percent["hands"][r],
+            changed_hands=percent["changed_hands"][r],
             groups=_named_first(groups[r]),
         )
         results.append(
@@ -282,6 +285,7 @@ class _Batch:
     advice: list[Advice]
     signature: list[tuple[str, str, bool]]  # (advice, kind of work, involves people)
     changed: list[bool]
+    by_hand: list[bool]  # manual, face-to-face or hands-on work (HANDS_KINDS)
     keys: dict[tuple[str, int], np.ndarray]  # ("both" | "exposed", area), ("weight", 0) …
     role: np.ndarray
     text_rank: np.ndarray
@@ -329,6 +333,7 @@ class _Role:
         assist: int,
         people: int,
         hands: int,
+        changed_hands: int,
         groups: list[str],
     ) -> None:
         self.batch, self.start, self.end = batch, start, end
@@ -339,6 +344,8 @@ class _Role:
         self.keep = 100 - self.changed
         self.people = people
         self.hands = hands
+        # of the work that changes, the share done with the hands (percent of that work)
+        self.changed_hands = round(100 * changed_hands / self.changed) if self.changed else 0
         self.groups = groups
 
     def _tasks(self, ordered: list[int]) -> list[int]:
@@ -352,6 +359,10 @@ class _Role:
         if "min_hands" in when and self.hands < 100 * when["min_hands"]:
             return False
         if "max_hands" in when and self.hands >= 100 * when["max_hands"]:
+            return False
+        if "min_changed_hands" in when and self.changed_hands < 100 * when["min_changed_hands"]:
+            return False
+        if "max_changed_hands" in when and self.changed_hands >= 100 * when["max_changed_hands"]:
             return False
         return "people" not in when or bool(self.groups) == when["people"]
 
@@ -372,6 +383,9 @@ class _Role:
         batch = self.batch
         if kind == "changed":
             chosen = [i for i in self._tasks(batch.order("exposed", area)) if batch.changed[i]]
+            if "work" in variant:  # machines quote manual work, software the rest
+                hands = variant["work"] == "hands"
+                chosen = [i for i in chosen if batch.by_hand[i] == hands] or chosen
         elif kind == "most_rule_based":
             chosen = self._tasks(batch.order("rule_based"))
         elif kind == "kept":
