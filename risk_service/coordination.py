@@ -34,6 +34,7 @@ _TABLES: dict = json.loads(
 )["coordination"]
 
 MAX_PIECES = 24
+ENUMERATION_MIN_WORDS = 30
 
 _DE_TASK_SUFFIXES = tuple(sorted(_TABLES["de_task_noun_suffixes"], key=len, reverse=True))
 _DE_FUNCTION = frozenset(_TABLES["de_function_words"])
@@ -58,7 +59,16 @@ _EN_VERB_OBJECTS = frozenset(_TABLES["en_verb_objects"])
 
 # Where coordinated parts meet. A joint inside brackets, or right after a truncated compound
 # ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
-_JOINER = re.compile(r", (?:und |and |sowie |as well as )?+| (?:und|and|sowie|as well as|&) ")
+_JOINER = re.compile(
+    r", (?:und |and |sowie |as well as |or |oder )?+| (?:und|and|sowie|as well as|&) "
+)
+_REJOINERS = (", und ", ", and ", ", oder ", ", or ", " und ", " and ", " sowie ", " & ", ", ")
+# Words after which a list names examples of what the duty acts on ("… in Bereichen wie
+# Kommunikation, Haushaltsführung und Ernährung"), not further duties.
+_EXAMPLE_MARKERS = frozenset(
+    "wie etwa beispielsweise insbesondere einschließlich inklusive "
+    "such including like e.g. especially".split()
+)
 _WORD = re.compile(r"[\w*/'’-]++")
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESSED_DU = re.compile(r"(?i)\b(?:du|dich|dir)\b")
@@ -87,6 +97,9 @@ def split_coordinated(text: str, language: str) -> list[str]:
 
 
 def _split(text: str, language: str) -> list[str]:
+    enumerated = _split_enumeration(text, language)
+    if enumerated:
+        return enumerated
     pieces = _pieces(text)
     if pieces is None or not 2 <= len(pieces) <= MAX_PIECES:
         return [text]
@@ -94,11 +107,81 @@ def _split(text: str, language: str) -> list[str]:
     if any(not w for w in words):
         return [text]
     groups = _split_de(pieces, words, text) if language == "de" else _split_en(pieces, words)
+    if groups and len(groups) > 1:
+        return _merge_fragments(groups, language, text)
     return groups or [text]
 
 
-def _pieces(text: str) -> list[Piece] | None:
-    """The statement cut at its joints; None when a piece would be empty."""
+def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
+    """Put back what was cut off a duty without being one: the examples after "wie" / "such
+    as", an English part of at most three words that opens with no verb ("crates and
+    containers")."""
+    out = [groups[0]]
+    for group in groups[1:]:
+        words = _WORD.findall(group)
+        previous = {w.lower() for w in _WORD.findall(out[-1])}
+        first = words[0] if words else ""
+        fragment = language != "de" and len(words) <= 3 and not en_verbish(first)
+        example = previous & _EXAMPLE_MARKERS and len(words) <= 2 and first not in _DE_PRONOUNS
+        if fragment or example:
+            joiner = next((j for j in _REJOINERS if f"{j}{group}" in text), ", ")
+            out[-1] = f"{out[-1]}{joiner}{group}"
+        else:
+            out.append(group)
+    return out
+
+
+def _split_enumeration(text: str, language: str) -> list[str] | None:
+    """A long sentence that enumerates whole duties ("Ihre Aufgaben: Planung und Auswertung von
+    …, Auswahl von …, Sie bewerten …") → those duties, each then split like any statement.
+
+    Only for statements of ``ENUMERATION_MIN_WORDS`` words or more, longer than nearly every
+    single duty of the corpus and the labelled ads: below that, the joint rules below decide. A
+    duty starts at a piece that opens like one (a verb, an action noun, "Sie …") unless the duty
+    before has not yet named its object; a stray piece of one or two words ends the duty before.
+    """
+    if len(text.split()) < ENUMERATION_MIN_WORDS:
+        return None
+    pieces = _pieces(text, limit=None)
+    if pieces is None:
+        return None
+    starts = [i == 0 or _opens_duty(piece, language) for i, (_, piece) in enumerate(pieces)]
+    groups: list[list[Piece]] = []
+    for piece, start in zip(pieces, starts, strict=True):
+        # "…, Klausuren und Seminararbeiten und Veröffentlichung …": a short piece joined by a
+        # conjunction ends the list before it ("Auswahl und Beschaffung" opens one: a comma)
+        stray = piece[0] not in ("", ",") and len(_WORD.findall(piece[1])) < 3
+        if groups and (not start or stray or _bare_verbs(groups[-1], language)):
+            # a piece of the duty before, a stray noun that ends its list, or the object of
+            # its bare verbs ("Measure, weigh, and count …")
+            groups[-1].append(piece)
+        else:
+            groups.append([("", piece[1])])
+    if len(groups) < 2:
+        return None
+    return [duty for group in groups for duty in split_coordinated(_join(group), language)]
+
+
+def _bare_verbs(group: list[Piece], language: str) -> bool:
+    """Actions without their object yet ("Measure, weigh", "Planung, Evaluation"): the object
+    that follows is theirs too."""
+    words = _WORD.findall(_join(group))
+    if language == "de":  # "Planung, Evaluation und …", "Sie planen, verwalten und …"
+        addressed = len(words) == 2 and words[0] in ("Sie", "Du")
+        return addressed or all(len(_WORD.findall(p)) == 1 for _, p in group)
+    return len(words) < 3 and all(en_verbish(w) for w in words)
+
+
+def _opens_duty(piece: str, language: str) -> bool:
+    first = piece.split(" ", 1)[0]
+    if language == "de" and first in ("Sie", "Du"):
+        return True
+    return opens_like_task(piece, language)
+
+
+def _pieces(text: str, limit: int | None = MAX_PIECES) -> list[Piece] | None:
+    """The statement cut at its joints; None when a piece would be empty or there are more
+    than ``limit`` pieces."""
     out: list[Piece] = []
     depth = 0
     start = pos = 0
@@ -110,7 +193,7 @@ def _pieces(text: str) -> list[Piece] | None:
         if depth > 0 or text[match.start() - 1 : match.start()] in ("-", "/"):
             continue
         out.append((joiner, text[start : match.start()]))
-        if len(out) > MAX_PIECES:
+        if limit is not None and len(out) > limit:
             return None
         joiner = match.group().strip(" ,") or ","
         start = match.end()
