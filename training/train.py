@@ -74,6 +74,28 @@ def translation_pairs(data: pd.DataFrame) -> np.ndarray:
     return table[["de", "en"]].to_numpy(dtype=np.intp)
 
 
+# Word-count buckets within which the rule-based head sees rule-based and other statements in
+# the corpus-wide proportion (see length_balanced_weights).
+LENGTH_EDGES = (0, 5, 10, 20, 10_000)
+
+
+def length_balanced_weights(texts: pd.Series, labels: pd.Series) -> np.ndarray:
+    """Sample weights under which a statement's length says nothing about its label.
+
+    In the corpus short statements are more often rule-based (58 % of those of ≤ 5 words, 41 %
+    of those over 20): a discriminative head learns length proxies (function words, many
+    character grams) and judges long real statements less rule-based than short ones of the
+    same degree. Weighting each (length bucket, label) cell by P(label) / P(label | bucket)
+    removes that association; on the development set it flattened the length table for
+    rule-based degrees (spread 0.056/0.043 → 0.024/0.019) at unchanged AUC (docs/model.md).
+    """
+    bucket = pd.cut(texts.str.split().str.len(), LENGTH_EDGES, include_lowest=True).astype(str)
+    cell = bucket + "|" + labels.astype(str)
+    p_label = labels.map(labels.value_counts(normalize=True)).astype(float)
+    p_label_given_bucket = cell.map(cell.value_counts()) / bucket.map(bucket.value_counts())
+    return (p_label / p_label_given_bucket.astype(float)).to_numpy(dtype=np.float64)
+
+
 def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
     """Fit the featurizer and both heads on the corpus: (rule-based, category) pipelines.
 
@@ -84,7 +106,8 @@ def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
     features = featurizer.transform(task_frame(data["text"]))
     pairs = translation_pairs(data)
     rule, category = _heads()
-    rule.fit(features, data["rule_based"], pairs=pairs)
+    weights = length_balanced_weights(data["text"], data["rule_based"])
+    rule.fit(features, data["rule_based"], pairs=pairs, sample_weight=weights)
     category.fit(features, data["category"])
     return (
         Pipeline([("features", featurizer), ("clf", rule)]),
