@@ -11,8 +11,9 @@ PORT   ?= 8000
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-install whenever setup.cfg changes. Serving and training need only the `train`
-# extra (plots); tests and benchmarks add the `dev` extra (browser driver, dask, schemathesis, …).
+# Stamps re-install whenever setup.cfg changes. run/train/eval install the `train` extra (it
+# includes `batch`; serving alone needs no extra); tests, benchmarks and lint the `dev` extra,
+# which holds every other extra and the tools (browser driver, schemathesis, ruff, …).
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 

@@ -141,3 +141,27 @@ def test_workforce_rejects_negative_headcount(tmp_path, registry_dir):
         main, ["workforce", "--input", str(tmp_path / "s.csv"), "--models-dir", str(registry_dir)]
     )
     assert result.exit_code != 0 and "column 'headcount'" in result.output
+
+
+def test_score_on_csv_imports_neither_flask_nor_the_web_package_nor_training(
+    tmp_path, registry_dir
+):
+    write_roles(tmp_path / "roles.csv", 8)
+    code = (
+        "import sys\n"
+        "from risk_service.cli import main\n"
+        "try:\n"
+        "    main(['score', '--input', sys.argv[1], '--output', sys.argv[2],"
+        " '--models-dir', sys.argv[3]])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug',"
+        " 'training', 'sklearn', 'scipy') or m.startswith('risk_service.web')))\n"
+    )
+    args = [str(tmp_path / "roles.csv"), str(tmp_path / "out.csv"), str(registry_dir)]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 8

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import click
 
-from risk_service import config
+from risk_service.cli.extras import require
+from risk_service.cli.options import models_dir_option
 
 
 @click.command()
 @click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False))
 @click.option("--chunk-size", default=5_000, show_default=True, help="Rows scored per chunk.")
-@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@models_dir_option
 @click.option(
     "--engine",
     type=click.Choice(["pandas", "dask"]),
@@ -46,18 +47,18 @@ def score(
     Rows stream through in chunks, so memory stays flat on large files; output keeps input
     order. The format of each file follows its extension (.csv or .parquet).
     """
-    from risk_service.batch import files
-    from risk_service.registry import Registry, RegistryError
-
     if engine != "dask" and (scheduler or npartitions):
         raise click.UsageError("--scheduler and --npartitions need --engine dask")
     if engine == "dask":
-        try:
-            from risk_service.batch.distributed import score_file_dask
-        except ImportError as exc:
-            raise click.ClickException(
-                f"the dask engine needs the 'dask' extra: pip install 'risk-service[dask]' ({exc})"
-            ) from None
+        require("dask", "risk-service score --engine dask")
+    else:
+        require("batch", "risk-service score")
+    from risk_service.batch import files
+    from risk_service.registry import Registry, RegistryError
+
+    if engine == "dask":
+        from risk_service.batch.distributed import score_file_dask
+
         try:
             rows, version = score_file_dask(
                 Path(input_path),
@@ -90,7 +91,7 @@ def score(
     type=click.Path(dir_okay=False),
     help="JSON file for the roll-up (default: standard output).",
 )
-@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@models_dir_option
 @click.option(
     "--attrition-rate",
     type=click.FloatRange(min=0, max=1, max_open=True),
@@ -121,6 +122,9 @@ def workforce(
 
     The plan describes work, not people: it makes no personnel decision about individuals.
     """
+    require("batch", "risk-service workforce")
+    if chart_path:
+        require("train", "--chart", ("matplotlib",))
     from risk_service.batch import files
     from risk_service.registry import Registry, RegistryError
     from risk_service.scoring import RoleError, score_rows
@@ -205,15 +209,11 @@ def _cost_per_fte(value: object, input_path: str, n: int) -> float | None:
 def _phasing_chart(transition: dict, path: Path) -> None:
     """Bars: automatable FTE absorbed per year; line: FTE still remaining (matplotlib, lazily:
     the serving install does not need it)."""
-    try:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise click.ClickException(
-            f"--chart needs matplotlib: pip install 'risk-service[train]' ({exc})"
-        ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     phasing = transition["phasing"]
     years = [p["year"] for p in phasing]
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)

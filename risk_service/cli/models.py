@@ -6,7 +6,7 @@ import json
 
 import click
 
-from risk_service import config
+from risk_service.cli.options import models_dir_option
 
 
 @click.group()
@@ -20,11 +20,8 @@ def _registry(models_dir: str):
     return Registry(models_dir)
 
 
-_models_dir = click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
-
-
 @models.command("list")
-@_models_dir
+@models_dir_option
 def models_list(models_dir: str) -> None:
     """One line per version, oldest first; * marks the current one, BROKEN what would not load."""
     from risk_service.registry import RegistryError
@@ -51,7 +48,7 @@ def models_list(models_dir: str) -> None:
 
 @models.command("show")
 @click.argument("version", required=False)
-@_models_dir
+@models_dir_option
 def models_show(version: str | None, models_dir: str) -> None:
     """The manifest of VERSION (default: current)."""
     from risk_service.registry import RegistryError
@@ -69,7 +66,7 @@ def models_show(version: str | None, models_dir: str) -> None:
 @models.command("promote")
 @click.argument("version")
 @click.option("--force", is_flag=True, help="Promote even if worse on the primary metric.")
-@_models_dir
+@models_dir_option
 def models_promote(version: str, force: bool, models_dir: str) -> None:
     """Make VERSION current (running servers follow within a second)."""
     from risk_service.registry import RegistryError
@@ -83,7 +80,7 @@ def models_promote(version: str, force: bool, models_dir: str) -> None:
 
 
 @models.command("rollback")
-@_models_dir
+@models_dir_option
 def models_rollback(models_dir: str) -> None:
     """Return to the previously promoted version."""
     from risk_service.registry import RegistryError
@@ -99,7 +96,7 @@ def models_rollback(models_dir: str) -> None:
 @models.command("diff")
 @click.argument("old")
 @click.argument("new")
-@_models_dir
+@models_dir_option
 def models_diff(old: str, new: str, models_dir: str) -> None:
     """Metric differences between two versions (NEW − OLD)."""
     from risk_service.registry import RegistryError

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from risk_service import config
+from risk_service.cli.extras import require
+from risk_service.cli.options import models_dir_option
 
 
 @click.command()
@@ -21,7 +22,7 @@ from risk_service import config
     "and our O*NET labels).",
 )
 @click.option("--seed", default=0, show_default=True)
-@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@models_dir_option
 @click.option("--no-promote", is_flag=True, help="Register without making it current.")
 @click.option("--if-missing", is_flag=True, help="Do nothing if a current model exists.")
 def train(
@@ -39,6 +40,7 @@ def train(
         if current:
             click.echo(f"model {current} is registered; not training")
             return
+    require("train", "risk-service train")
     from training.corpus import CorpusError
     from training.train import DEFAULT_DATA
     from training.train import train as run_training
@@ -69,7 +71,7 @@ def train(
     "(optional language); comma, semicolon or tab separated.",
 )
 @click.option("--version", "version", default=None, help="Model version (default: current).")
-@click.option("--models-dir", default=str(config.MODELS_DIR), show_default=True)
+@models_dir_option
 @click.option(
     "--output",
     type=click.Path(file_okay=False),
@@ -91,6 +93,7 @@ def evaluate(
     """
     if not data_dirs and not reference:
         raise click.UsageError("give --data DIR and/or --reference FILE")
+    require("train", "risk-service evaluate")
     from risk_service.registry import Registry, RegistryError
     from training.corpus import CorpusError
     from training.evaluate import evaluate_command
@@ -135,6 +138,7 @@ def _echo_report(output: Path, report) -> None:
 @_force
 def import_onet(source: str, output: str, crosswalk: str | None, force: bool) -> None:
     """O*NET text release (SOURCE = the db_XX_X_text directory) → weakly labelled tasks."""
+    require("train", "risk-service import onet")
     from training.importers import SourceError, write_corpus
     from training.importers.onet import import_onet as run
 
@@ -158,6 +162,7 @@ def import_onet(source: str, output: str, crosswalk: str | None, force: bool) ->
 @_force
 def import_esco(source: str, output: str, lang: str, de_path: str | None, force: bool) -> None:
     """ESCO occupations CSV export → occupations with synonyms (tasks.csv has no rows)."""
+    require("train", "risk-service import esco")
     from training.importers import SourceError, write_corpus
     from training.importers.esco import import_esco as run
 
@@ -193,10 +198,12 @@ def feedback_export(output: str, database_url: str | None) -> None:
     Assessments that matched no corpus occupation have no ISCO-08 code and are skipped (counted
     in the report).
     """
+    require("train", "risk-service feedback export")
     from dataclasses import asdict
 
     from flask import Flask
 
+    from risk_service import config
     from risk_service.web.store import Store, StoreUnavailable
     from training.feedback_export import export_feedback
 
