@@ -1,4 +1,5 @@
-"""Request and response models: they validate input and generate the OpenAPI document.
+"""Request and response models: they validate input, shape every answer and generate the OpenAPI
+document (each route declares its models: :mod:`risk_service.web.contracts`).
 
 Numbers and booleans in requests are strict: ``"3"``, ``true`` or ``"3e2"`` for a weight or a
 headcount is a 422 naming the field, not silently converted (JSON numbers only; an integer is a
@@ -226,7 +227,8 @@ class Problem(BaseModel):
     suggestions: list[MatchedOccupation] | None = None
 
 
-# Response envelopes: only documentation (risk_service/web/openapi.py) and tests use them.
+# Response envelopes: the routes answer instances of these (risk_service/web/contracts.py),
+# serialised by them, and the OpenAPI document shows their schemas.
 
 
 class BatchResponse(BaseModel):

@@ -1,14 +1,16 @@
-"""OpenAPI 3.1 document built from the pydantic models that validate the requests.
+"""OpenAPI 3.1 document built from the route contracts of the app's views.
 
-The request schemas are the very models :func:`risk_service.web.problems.parse_body` validates
-with, so the document cannot drift from what the service accepts. Only operations whose route
-is registered in the app are documented: blueprints added later appear once they exist.
+Every operation is declared once, at its route (:func:`risk_service.web.contracts.contract`):
+the body and query models it validates with, the models its answers are serialised by, its
+problem statuses and prose. This module only reads those contracts off the app's URL map, so
+an operation is documented exactly when its route is registered, with the very models that
+check its input and output.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask
 from pydantic import BaseModel
@@ -16,6 +18,7 @@ from pydantic.json_schema import models_json_schema
 
 from risk_service import __version__, config, schemas
 from risk_service.web import gunicorn_conf
+from risk_service.web.contracts import Contract, contract_of
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -42,157 +45,42 @@ PROBLEM_REASONS = {
     f"{gunicorn_conf.limit_request_field_size:,} bytes per field)",
     503: "No model loaded yet",
 }
-JSON_BODY_PROBLEMS = (400, 408, 413, 415, 422)
 # Answered by gunicorn before the app runs, on any route (also as problem+json).
 PRE_APP_PROBLEMS = (400, 414, 431)
 
 
 @dataclass(frozen=True)
 class Operation:
-    """One documented route and method."""
+    """A served route and method with the contract of its view."""
 
     path: str
     method: str
-    summary: str
-    tag: str
-    status: int = 200
-    response: type[BaseModel] | None = None
-    media_type: str = "application/json"
-    body: type[BaseModel] | None = None
-    query: tuple[str, ...] = ()
-    problems: tuple[int, ...] = ()
-    secured: bool = False
-    extra_responses: dict[int, type[BaseModel]] = field(default_factory=dict)
+    contract: Contract
     path_params: tuple[str, ...] = ()
-    headers: tuple[str, ...] = ()
-    description: str = ""
-
-
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "/v1/score",
-        "post",
-        "Assess one role",
-        "scoring",
-        response=schemas.Assessment,
-        body=schemas.Role,
-        problems=(*JSON_BODY_PROBLEMS, 503),
-        description="Give a title, a description (a whole job ad is fine) and/or a task list.",
-    ),
-    Operation(
-        "/v1/score",
-        "get",
-        "Assess one role given as query parameters",
-        "scoring",
-        response=schemas.Assessment,
-        query=("title", "description", "language"),
-        problems=(422, 503),
-    ),
-    Operation(
-        "/v1/score/batch",
-        "post",
-        f"Assess up to {schemas.MAX_BATCH:,} roles",
-        "scoring",
-        response=schemas.BatchResponse,
-        body=schemas.BatchRequest,
-        problems=(*JSON_BODY_PROBLEMS, 503),
-        description="A role that cannot be scored yields a Problem in its place.",
-    ),
-    Operation(
-        "/v1/workforce",
-        "post",
-        "Headcount-weighted roll-up over roles and a transition plan",
-        "scoring",
-        response=schemas.WorkforceResponse,
-        body=schemas.WorkforceRequest,
-        problems=(*JSON_BODY_PROBLEMS, 503),
-        description="`plan`: FTE in automatable and assisted work, the years natural attrition "
-        "needs to absorb the automatable FTE (no dismissals), the phasing, people to retrain "
-        "per upskilling area and the payback where costs are given; its `assumptions` say how. "
-        "The plan makes no personnel decision about individuals.",
-    ),
-    Operation(
-        "/v1/model",
-        "get",
-        "Model card of the serving model",
-        "model",
-        response=schemas.ModelCard,
-        problems=(503,),
-    ),
-    Operation(
-        "/v1/model/reload",
-        "post",
-        "Load the registry's current model",
-        "model",
-        response=schemas.ReloadResult,
-        problems=(401, 409),
-        secured=True,
-    ),
-    Operation(
-        "/v1/feedback",
-        "post",
-        "Correct an assessment: score, task labels and/or a comment",
-        "feedback",
-        status=201,
-        response=schemas.FeedbackCreated,
-        body=schemas.Feedback,
-        problems=(*JSON_BODY_PROBLEMS, 404),
-        headers=("Location",),
-        description="The row is committed before 201; `Location` points to it.",
-    ),
-    Operation(
-        "/v1/feedback/{feedback_id}",
-        "get",
-        "Stored feedback",
-        "feedback",
-        response=schemas.StoredFeedback,
-        path_params=("feedback_id",),
-        problems=(404,),
-    ),
-    Operation("/healthz", "get", "Liveness", "operations", response=schemas.Health),
-    Operation(
-        "/readyz",
-        "get",
-        "Readiness: 503 until a model is loaded and while the audit log cannot be written",
-        "operations",
-        response=schemas.Readiness,
-        extra_responses={503: schemas.Readiness},
-    ),
-    Operation(
-        "/metrics",
-        "get",
-        "Prometheus metrics",
-        "operations",
-        media_type="text/plain",
-    ),
-    Operation("/openapi.json", "get", "This OpenAPI document", "documentation", response=None),
-    Operation(
-        "/docs/", "get", "API documentation (Swagger UI)", "documentation", media_type="text/html"
-    ),
-    Operation("/", "get", "Web page to assess a role", "documentation", media_type="text/html"),
-)
 
 
 def _component_schemas(operations: list[Operation]) -> tuple[dict, dict]:
     """JSON Schemas of every model the operations use, as (refs by model key, components)."""
     keys: list[tuple[type[BaseModel], str]] = [(schemas.Problem, "serialization")]
     for op in operations:
-        if op.body is not None:
-            keys.append((op.body, "validation"))
-        if op.query:
-            keys.append((schemas.Role, "validation"))
-        for model in (op.response, *op.extra_responses.values()):
+        c = op.contract
+        if c.body is not None:
+            keys.append((c.body, "validation"))
+        if c.query is not None:
+            keys.append((c.query.model, "validation"))
+        for model in (c.response, *c.other_responses.values()):
             if model is not None:
                 keys.append((model, "serialization"))
     refs, top = models_json_schema(list(dict.fromkeys(keys)), ref_template=REF_TEMPLATE)
     return refs, top.get("$defs", {})
 
 
-def _query_parameters(names: tuple[str, ...], components: dict) -> list[dict]:
-    """Query parameters from :class:`schemas.Role` fields (a parameter is never JSON null)."""
-    properties = components["Role"]["properties"]
+def _query_parameters(c: Contract, components: dict) -> list[dict]:
+    """Query parameters from the query model's fields (a parameter is never JSON null)."""
+    assert c.query is not None
+    properties = components[c.query.model.__name__]["properties"]
     parameters = []
-    for name in names:
+    for name in c.query.names:
         schema = dict(properties[name])
         variants = [s for s in schema.pop("anyOf", [schema]) if s.get("type") != "null"]
         schema.pop("default", None)
@@ -209,67 +97,83 @@ def _query_parameters(names: tuple[str, ...], components: dict) -> list[dict]:
 
 
 def _operation(op: Operation, refs: dict, rate_limited: bool) -> dict:
+    c = op.contract
+
     def ref(model: type[BaseModel], mode: str) -> dict:
         return refs[(model, mode)]
 
     def content(model: type[BaseModel] | None) -> dict:
         if model is not None:
-            return {op.media_type: {"schema": ref(model, "serialization")}}
-        if op.media_type == "application/json":
-            return {op.media_type: {"schema": {"type": "object"}}}
-        return {op.media_type: {"schema": {"type": "string"}}}
+            return {c.media_type: {"schema": ref(model, "serialization")}}
+        if c.media_type == "application/json":
+            return {c.media_type: {"schema": {"type": "object"}}}
+        return {c.media_type: {"schema": {"type": "string"}}}
 
     responses: dict[str, dict] = {
-        str(op.status): {"description": op.summary, "content": content(op.response)}
+        str(c.status): {"description": c.summary, "content": content(c.response)}
     }
-    for status, model in op.extra_responses.items():
-        responses[str(status)] = {"description": op.summary, "content": content(model)}
+    for status, model in c.other_responses.items():
+        responses[str(status)] = {"description": c.summary, "content": content(model)}
     problem = {PROBLEM_MEDIA_TYPE: {"schema": ref(schemas.Problem, "serialization")}}
-    if op.headers:
-        responses[str(op.status)]["headers"] = {
-            name: {"required": True, "schema": {"type": "string"}} for name in op.headers
+    if c.headers:
+        responses[str(c.status)]["headers"] = {
+            name: {"required": True, "schema": {"type": "string"}} for name in c.headers
         }
     limited = (429,) if rate_limited and op.path.startswith("/v1/") else ()
-    for status in sorted({*op.problems, *limited, *PRE_APP_PROBLEMS}):
+    for status in sorted({*c.all_problems, *limited, *PRE_APP_PROBLEMS}):
         responses[str(status)] = {"description": PROBLEM_REASONS[status], "content": problem}
 
     slug = re.sub(r"[^a-z0-9]+", "_", op.path.lower()).strip("_") or "page"
     document: dict = {
         "operationId": f"{op.method}_{slug}",
-        "summary": op.summary,
-        "tags": [op.tag],
+        "summary": c.summary,
+        "tags": [c.tag],
         "responses": responses,
     }
-    if op.description:
-        document["description"] = op.description
-    if op.body is not None:
+    if c.description:
+        document["description"] = c.description
+    if c.body is not None:
         document["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": ref(op.body, "validation")}},
+            "content": {"application/json": {"schema": ref(c.body, "validation")}},
         }
     if op.path_params:
         document["parameters"] = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in op.path_params
         ]
-    if op.secured:
+    if c.secured:
         document["security"] = [{"adminToken": []}]
     return document
 
 
-def _openapi_path(rule: str) -> str:
-    """Flask's ``/a/<conv:name>`` as OpenAPI's ``/a/{name}``."""
-    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+_PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def served_operations(app: Flask) -> list[Operation]:
-    """The operations of :data:`OPERATIONS` whose route and method the app serves."""
-    served = {
-        (_openapi_path(rule.rule), method.lower())
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods or ()
-    }
-    return [op for op in OPERATIONS if (op.path, op.method) in served]
+    """Every route and method the app serves whose view declares a contract.
+
+    Parameters
+    ----------
+    app : Flask
+        The application.
+
+    Returns
+    -------
+    list of Operation
+        In the order the routes were registered; static files and the Swagger UI's assets
+        have no contract and are not operations.
+    """
+    operations = []
+    for rule in app.url_map.iter_rules():
+        declared = contract_of(app.view_functions[rule.endpoint])
+        if declared is None or declared.only_rule not in (None, rule.rule):
+            continue
+        path = _PATH_PARAMETER.sub(r"{\1}", rule.rule)  # Flask's <conv:name> as {name}
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            params = tuple(_PATH_PARAMETER.findall(rule.rule))
+            operations.append(Operation(path, method.lower(), declared, params))
+    return operations
 
 
 def build_spec(app: Flask) -> dict:
@@ -291,8 +195,8 @@ def build_spec(app: Flask) -> dict:
     paths: dict[str, dict] = {}
     for op in operations:
         entry = _operation(op, refs, rate_limited)
-        if op.query:
-            entry.setdefault("parameters", []).extend(_query_parameters(op.query, components))
+        if op.contract.query is not None:
+            entry.setdefault("parameters", []).extend(_query_parameters(op.contract, components))
         paths.setdefault(op.path, {})[op.method] = entry
     return {
         "openapi": "3.1.0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 from flask_swagger_ui import get_swaggerui_blueprint
 
+from risk_service.web.contracts import contract
 from risk_service.web.openapi import get_spec
 
 bp = Blueprint("docs", __name__)
@@ -14,7 +15,8 @@ SPEC_URL = "/openapi.json"
 
 
 @bp.get(SPEC_URL)
-def openapi_json():
+@contract(summary="This OpenAPI document", tag="documentation")
+def openapi_json() -> dict:
     return get_spec(current_app._get_current_object())  # the app itself, not its proxy
 
 
@@ -38,4 +40,14 @@ def swagger_ui() -> Blueprint:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.register_blueprint(swagger_ui())
+    ui = swagger_ui()
+    app.register_blueprint(ui)
+    # The UI's page is a view of the flask-swagger-ui blueprint (which also serves its assets):
+    # its contract is declared here.
+    page = f"{ui.name}.show"
+    app.view_functions[page] = contract(
+        summary="API documentation (Swagger UI)",
+        tag="documentation",
+        media_type="text/html",
+        only_rule=f"{DOCS_URL}/",
+    )(app.view_functions[page])

@@ -7,8 +7,10 @@ import hmac
 from flask import Blueprint, request
 
 from risk_service.registry import RegistryError
+from risk_service.schemas import ModelCard, ReloadResult
 from risk_service.web.api import live_model, require_model
 from risk_service.web.app import app_settings
+from risk_service.web.contracts import contract
 from risk_service.web.problems import HTTPProblem
 
 bp = Blueprint("model_admin", __name__, url_prefix="/v1/model")
@@ -30,20 +32,30 @@ def require_admin() -> None:
 
 
 @bp.get("")
-def model_card():
+@contract(
+    summary="Model card of the serving model", tag="model", response=ModelCard, problems=(503,)
+)
+def model_card() -> ModelCard:
     meta = require_model().meta
-    return {
-        "version": meta.get("version"),
-        "trained_at": meta.get("created"),
-        "data_hash": meta.get("data_hash"),
-        "metrics": meta.get("metrics", {}),
-        "libraries": meta.get("libraries", {}),
-        "corpus": meta.get("corpus", {}),
-    }
+    return ModelCard(
+        version=meta.get("version"),
+        trained_at=meta.get("created"),
+        data_hash=meta.get("data_hash"),
+        metrics=meta.get("metrics", {}),
+        libraries=meta.get("libraries", {}),
+        corpus=meta.get("corpus", {}),
+    )
 
 
 @bp.post("/reload")
-def reload_model():
+@contract(
+    summary="Load the registry's current model",
+    tag="model",
+    response=ReloadResult,
+    problems=(401, 409),
+    secured=True,
+)
+def reload_model() -> ReloadResult:
     require_admin()
     live = live_model()
     previous = live.version
@@ -53,4 +65,4 @@ def reload_model():
         raise HTTPProblem(
             409, "model-refused", "Model refused", f"{exc}; still serving {previous}"
         ) from None
-    return {"version": version, "previous": previous}
+    return ReloadResult(version=version, previous=previous)

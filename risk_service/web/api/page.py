@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, render_template
 
 from risk_service import __version__, schemas
+from risk_service.web.contracts import contract
 
 bp = Blueprint("page", __name__)
 
@@ -29,6 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 @bp.get("/")
+@contract(summary="Web page to assess a role", tag="documentation", media_type="text/html")
 def index() -> Response:
     """Serve the scoring page.
 

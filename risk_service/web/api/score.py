@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
-from risk_service.schemas import BatchRequest, Role, WorkforceRequest
+from risk_service.schemas import (
+    MAX_BATCH,
+    Assessment,
+    BatchRequest,
+    BatchResponse,
+    Problem,
+    Role,
+    WorkforceRequest,
+    WorkforceResponse,
+)
 from risk_service.scoring import RoleError, score_rows
 from risk_service.web import telemetry
 from risk_service.web.api import require_model
-from risk_service.web.problems import HTTPProblem, parse_body, unprocessable, validate
+from risk_service.web.contracts import Query, contract
+from risk_service.web.problems import HTTPProblem, unprocessable
 from risk_service.web.store import record_assessments
 from risk_service.workforce import plan, rollup
 
@@ -23,47 +33,75 @@ def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> HTTPProblem:
     )
 
 
-def _score_one(role: Role, prefix: tuple) -> dict:
+def _score_one(role: Role, prefix: tuple) -> Assessment:
     result = score_rows([role], require_model())[0]
     record_assessments([role], [result])
     telemetry.count_assessments([result])
     if isinstance(result, RoleError):
         raise _role_problem(result, prefix)
-    return result
+    return Assessment.model_validate(result)
 
 
 @bp.post("/score")
-def score_post():
-    return _score_one(parse_body(Role), ("body",))
+@contract(
+    summary="Assess one role",
+    tag="scoring",
+    body=Role,
+    response=Assessment,
+    problems=(503,),
+    description="Give a title, a description (a whole job ad is fine) and/or a task list.",
+)
+def score_post(body: Role) -> Assessment:
+    return _score_one(body, ("body",))
 
 
 @bp.get("/score")
-def score_get():
-    allowed = {"title", "description", "language"}
-    unknown = sorted(set(request.args) - allowed)
-    if unknown:
-        raise unprocessable([{"loc": ["query", k], "msg": "unknown parameter"} for k in unknown])
-    role = validate(Role, dict(request.args), prefix=("query",))
-    return _score_one(role, ("query",))
+@contract(
+    summary="Assess one role given as query parameters",
+    tag="scoring",
+    query=Query(Role, ("title", "description", "language")),
+    response=Assessment,
+    problems=(503,),
+)
+def score_get(query: Role) -> Assessment:
+    return _score_one(query, ("query",))
 
 
 @bp.post("/score/batch")
-def score_batch():
-    batch = parse_body(BatchRequest)
-    results = []
-    assessed = score_rows(batch.roles, require_model())
-    record_assessments(batch.roles, assessed)
+@contract(
+    summary=f"Assess up to {MAX_BATCH:,} roles",
+    tag="scoring",
+    body=BatchRequest,
+    response=BatchResponse,
+    problems=(503,),
+    description="A role that cannot be scored yields a Problem in its place.",
+)
+def score_batch(body: BatchRequest) -> BatchResponse:
+    assessed = score_rows(body.roles, require_model())
+    record_assessments(body.roles, assessed)
     telemetry.count_assessments(assessed)
-    for i, result in enumerate(assessed):
-        if isinstance(result, RoleError):
-            result = _role_problem(result, ("body", "roles", i)).body()
-        results.append(result)
-    return {"results": results}
+    results: list[Assessment | Problem] = [
+        Problem.model_validate(_role_problem(result, ("body", "roles", i)).body())
+        if isinstance(result, RoleError)
+        else Assessment.model_validate(result)
+        for i, result in enumerate(assessed)
+    ]
+    return BatchResponse(results=results)
 
 
 @bp.post("/workforce")
-def workforce():
-    body = parse_body(WorkforceRequest)
+@contract(
+    summary="Headcount-weighted roll-up over roles and a transition plan",
+    tag="scoring",
+    body=WorkforceRequest,
+    response=WorkforceResponse,
+    problems=(503,),
+    description="`plan`: FTE in automatable and assisted work, the years natural attrition "
+    "needs to absorb the automatable FTE (no dismissals), the phasing, people to retrain "
+    "per upskilling area and the payback where costs are given; its `assumptions` say how. "
+    "The plan makes no personnel decision about individuals.",
+)
+def workforce(body: WorkforceRequest) -> WorkforceResponse:
     results = score_rows(body.roles, require_model())
     record_assessments(body.roles, results)
     telemetry.count_assessments(results)
@@ -82,4 +120,6 @@ def workforce():
         costs_per_fte=[r.cost_per_fte for r in body.roles],
         implementation_cost=body.implementation_cost,
     )
-    return {**rollup(headcounts, scored), "plan": transition, "results": per_role}
+    return WorkforceResponse.model_validate(
+        {**rollup(headcounts, scored), "plan": transition, "results": per_role}
+    )
