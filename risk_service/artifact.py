@@ -119,10 +119,20 @@ def decode(document: object, arrays: Mapping[str, np.ndarray]) -> object:
     return obj
 
 
+# JSON values that decode to themselves: a list or dict of only these is returned as parsed.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(values) -> bool:
+    return _PLAIN.issuperset(map(type, values))
+
+
 def _decode(value: Any, arrays: Mapping[str, np.ndarray], used: set[str], classes: dict[str, type]):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list):
+        if _plain(value):  # a list of strings or numbers (vocabulary terms, labels): as parsed
+            return value
         return [_decode(v, arrays, used, classes) for v in value]
     if not isinstance(value, dict) or len(value) != 1:
         raise ArtifactError(f"unexpected value {str(value)[:60]!r}")
@@ -142,6 +152,8 @@ def _decode(value: Any, arrays: Mapping[str, np.ndarray], used: set[str], classe
     if tag == "$tuple" and isinstance(body, list):
         return tuple(_decode(v, arrays, used, classes) for v in body)
     if tag == "$dict" and isinstance(body, dict):
+        if _plain(body.values()):  # e.g. a vocabulary, term → column: the parsed dict itself
+            return body
         return {k: _decode(v, arrays, used, classes) for k, v in body.items()}
     if tag == "$items" and isinstance(body, list):
         items = {}

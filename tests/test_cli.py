@@ -69,6 +69,35 @@ def test_rows_that_cannot_be_scored_carry_an_error(tmp_path, registry_dir):
     assert out.loc[1, "error"] == "" and float(out.loc[1, "risk_score"]) >= 0
 
 
+CSV_RUN = """
+import sys
+from risk_service.cli import main
+main(["score", "--input", sys.argv[1], "--output", sys.argv[2], "--models-dir", sys.argv[3]],
+     standalone_mode=False)
+heavy = ("pandas", "pyarrow", "flask", "risk_service.web", "sklearn", "tqdm")
+print(",".join(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_csv_in_csv_out_loads_neither_pandas_nor_the_web_package(tmp_path, registry_dir):
+    write_roles(tmp_path / "roles.csv", 8)
+    args = [str(tmp_path / "roles.csv"), str(tmp_path / "out.csv"), str(registry_dir)]
+    run = subprocess.run(
+        [sys.executable, "-c", CSV_RUN, *args], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == ""  # none of them imported: start-up stays short
+    out = pd.read_csv(tmp_path / "out.csv", dtype={"id": str}, keep_default_na=False)
+    assert out["id"].tolist() == [f"r{i:05d}" for i in range(8)]
+    assert (out["risk_score"] != "").all()
+
+
+def test_a_row_with_more_cells_than_the_header_is_named(tmp_path, registry_dir):
+    (tmp_path / "r.csv").write_text("id,title\na,Koch\nb,Koch,extra\n", encoding="utf-8")
+    result = run_score(tmp_path / "r.csv", tmp_path / "o.csv", models_dir=registry_dir)
+    assert result.exit_code == 1 and "line 3: 3 cells, the header has 2" in result.output
+    assert not (tmp_path / "o.csv").exists() and not (tmp_path / "o.csv.part").exists()
+
+
 SCORE_SNIPPET = """
 import json, sys
 from risk_service.registry import Registry

@@ -22,25 +22,14 @@ import pandas as pd
 
 from risk_service.batch.files import InputError, _check_columns, _kind, csv_safe
 from risk_service.batch.frame import score_frame
+from risk_service.batch.records import COLUMNS
 from risk_service.registry import Registry, RegistryError
 from risk_service.taskmodel import TaskModel
 
 DEFAULT_BLOCKSIZE = 16 * 2**20  # bytes of CSV per partition
 
 # Column order and dtypes of score_frame's output, for Dask's meta.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "id": "str",
-    "risk_score": "float64",
-    "risk_band": "str",
-    "interval_low": "float64",
-    "interval_high": "float64",
-    "language": "str",
-    "matched_occupation": "str",
-    "isco08": "str",
-    "top_area": "str",
-    "n_tasks": "int64",
-    "error": "str",
-}
+OUTPUT_COLUMNS: dict[str, str] = {"id": "str", **COLUMNS}
 
 # Per worker process: one model per (registry, version), and how often each was loaded.
 _models: dict[tuple[str, str], TaskModel] = {}

@@ -137,12 +137,11 @@ def workforce(
 
     try:
         model = Registry(models_dir).load()
-        frame = files.read_all(Path(input_path))
+        columns, rows = files.read_all(Path(input_path))
     except (RegistryError, files.InputError) as exc:
         raise click.ClickException(str(exc)) from None
-    if "headcount" not in frame.columns:
+    if "headcount" not in columns:
         raise click.ClickException(f"{input_path}: missing column 'headcount'")
-    rows = frame.to_dict("records")
     headcounts, costs = [], []
     for n, row in enumerate(rows):
         headcounts.append(_headcount(row["headcount"], input_path, n))

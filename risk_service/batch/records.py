@@ -1,0 +1,76 @@
+"""File rows → one row of output columns per role, without pandas.
+
+The one place that turns assessments into a file's columns: CSV files are read and written
+with the standard library (``risk-service score`` on a CSV never imports pandas), Parquet
+files and Dask partitions wrap the same rows (:mod:`~risk_service.batch.frame`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from risk_service.scoring import RoleError, score_rows
+from risk_service.taskmodel import TaskModel
+
+# Output columns after ``id`` and their dtypes (pandas names; Dask's meta, Parquet's schema).
+COLUMNS: dict[str, str] = {
+    "risk_score": "float64",
+    "risk_band": "str",
+    "interval_low": "float64",
+    "interval_high": "float64",
+    "language": "str",
+    "matched_occupation": "str",
+    "isco08": "str",
+    "top_area": "str",
+    "n_tasks": "int64",
+    "error": "str",
+}
+# Rows per call of the scorer: the feature matrix of a call grows with its tasks (a
+# 5,000-row chunk of new text built 4.5 M entries), so a chunk is scored this many rows at a
+# time and peak memory does not grow with --chunk-size. Large enough to amortise each call.
+SCORE_BATCH = 1_000
+
+
+def score_records(rows: Sequence[Mapping], model: TaskModel) -> list[dict]:
+    """Score file rows (columns ``title``, ``description``, ``tasks`` with ``|``-separated
+    tasks, ``language``) into :data:`COLUMNS`, one dict per row in row order.
+
+    A row that cannot be scored keeps its place with ``error`` saying why (``<field>:
+    <message>``), its numbers ``None`` and ``n_tasks`` 0. No task evidence is computed: the
+    columns do not show it.
+    """
+    out: list[dict] = []
+    for start in range(0, len(rows), SCORE_BATCH):
+        results = score_rows(rows[start : start + SCORE_BATCH], model, evidence=False)
+        out += map(columns, results)
+    return out
+
+
+def columns(result: dict | RoleError) -> dict:
+    """One assessment (or the error of a row) as the output columns."""
+    if isinstance(result, RoleError):
+        return {
+            "risk_score": None,
+            "risk_band": "",
+            "interval_low": None,
+            "interval_high": None,
+            "language": "",
+            "matched_occupation": "",
+            "isco08": "",
+            "top_area": "",
+            "n_tasks": 0,
+            "error": result.describe(),
+        }
+    match = result.get("matched_occupation") or {}
+    return {
+        "risk_score": result["risk_score"],
+        "risk_band": result["risk_band"],
+        "interval_low": result["interval"][0],
+        "interval_high": result["interval"][1],
+        "language": result["language"],
+        "matched_occupation": match.get("title", ""),
+        "isco08": match.get("isco08", ""),
+        "top_area": result["upskilling"][0]["area"],
+        "n_tasks": len(result["tasks"]),
+        "error": "",
+    }
