@@ -29,9 +29,10 @@ from training.heads import PairedLogisticRegression
 
 N_SPLITS = 5
 DATA_ROOT = Path(__file__).parent / "data"
-# Our own corpus and our labels on O*NET task statements; the development set (60 other O*NET
-# occupations) is never trained on: every model choice and every report is judged on it.
-DEFAULT_DATA = (DATA_ROOT, DATA_ROOT / "onet")
+# Our own corpus, our labels on O*NET task statements and contrast pairs that tell who does the
+# work from what is worked on (statements for occupations of the first); the development set
+# (60 other O*NET occupations) is never trained on: every model choice and report is judged on it.
+DEFAULT_DATA = (DATA_ROOT, DATA_ROOT / "onet", DATA_ROOT / "contrast")
 DEV_DATA = DATA_ROOT / "dev"
 # Role-level sanity order: occupations the article names as exposed must score above the
 # protected ones (ISCO-08 unit groups).
@@ -102,8 +103,8 @@ def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
     ``seed`` is kept for the CLI's contract; both heads are deterministic convex fits.
     """
     data = corpus.labelled
-    featurizer = build_featurizer().fit(task_frame(data["text"]))
-    features = featurizer.transform(task_frame(data["text"]))
+    featurizer = build_featurizer()
+    features = featurizer.fit_transform(task_frame(data["text"]))
     pairs = translation_pairs(data)
     rule, category = _heads()
     weights = length_balanced_weights(data["text"], data["rule_based"])
@@ -145,7 +146,12 @@ class Evaluation:
 
 
 def _fold_predictions(corpus: Corpus, train: pd.DataFrame, test: pd.DataFrame, seed: int):
-    model = fit_model(Corpus(corpus.occupations, train[corpus.tasks.columns], ""), seed)
+    rule, category = fit_pipelines(
+        Corpus(corpus.occupations, train[corpus.tasks.columns], ""), seed
+    )
+    # The served model's own arithmetic, without a title index: a fold predicts statements only.
+    no_titles = OccupationIndex(corpus.occupations.iloc[:1], corpus.tasks.iloc[:0])
+    model = compile_model(rule[0], rule[-1], category[-1], no_titles)
     pred = model.predict(test["text"].tolist())
     return pred.rule_based, pred.category
 

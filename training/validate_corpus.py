@@ -149,14 +149,31 @@ def coverage(corpus: Corpus, minimums: Minimums) -> tuple[dict, list[str]]:
     return counts, problems
 
 
-def validate(data_dir: str | Path = config.DATA_DIR, minimums: Minimums | None = None) -> Report:
+def validate(
+    data_dir: str | Path = config.DATA_DIR,
+    minimums: Minimums | None = None,
+    base: tuple[Path, ...] = (),
+) -> Report:
     """Check one data directory; directories of adapted O*NET statements get :data:`ADAPTED`
-    minimums and duplicates are only searched within an occupation there."""
+    minimums and duplicates are only searched within an occupation there.
+
+    A directory with ``base`` directories adds statements to their occupations (its own
+    ``occupations.csv`` may be empty): its statements are checked for pairs and duplicates
+    against the whole corpus, without per-occupation minimums.
+    """
     report = Report()
     try:
-        corpus = load_corpus(data_dir)
+        corpus = load_corpus(*base, data_dir)
     except CorpusError as exc:
         report.violations.append(str(exc))
+        return report
+    if base:
+        own_ids = set(pd.read_csv(Path(data_dir) / "tasks.csv", usecols=["task_id"])["task_id"])
+        own = corpus.tasks[corpus.tasks["task_id"].isin(own_ids)]
+        report.counts = {"tasks": len(own), **own["lang"].value_counts().to_dict()}
+        report.violations += check_pairs(own)
+        dupes = near_duplicates(corpus.tasks[corpus.tasks["source"] == "own"])
+        report.violations += [v for v in dupes if any(t in v for t in own_ids)]
         return report
     adapted = bool((corpus.tasks["source"] != "own").all())
     report.counts, problems = coverage(corpus, minimums or (ADAPTED if adapted else Minimums()))
@@ -206,8 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     dirs = [Path(argv[0])] if argv else [*map(Path, DEFAULT_DATA), Path(DEV_DATA)]
     failed = False
-    for data_dir in dirs:
-        report = validate(data_dir)
+    for i, data_dir in enumerate(dirs):
+        # a directory without occupations of its own adds statements to those before it
+        supplement = not argv and pd.read_csv(data_dir / "occupations.csv").empty
+        report = validate(data_dir, base=tuple(dirs[:i]) if supplement else ())
         print(f"== {data_dir}")
         _print_counts(report.counts)
         if not argv and data_dir == Path(DEV_DATA):
