@@ -42,21 +42,24 @@ def roles_csv(tmp_path) -> Path:
 @pytest.mark.parametrize(
     ("blocked", "args", "extra", "missing"),
     [
-        (("pandas",), ["score", "--output", "out.csv"], "batch", "pandas"),
+        (("pyarrow",), ["score", "--output", "out.parquet"], "batch", "pyarrow"),
         (
             ("distributed",),
             ["score", "--output", "o.csv", "--engine", "dask"],
             "dask",
             "distributed",
         ),
-        (("pyarrow",), ["workforce"], "batch", "pyarrow"),
+        (("pyarrow",), ["workforce", "--input", "{parquet}"], "batch", "pyarrow"),
         (("matplotlib",), ["workforce", "--chart", "plan.png"], "train", "matplotlib"),
     ],
 )
 def test_a_batch_command_without_its_extra_says_which_to_install(
     roles_csv, tmp_path, blocked, args, extra, missing
 ):
-    args = [args[0], "--input", str(roles_csv), "--models-dir", str(tmp_path), *args[1:]]
+    parquet = tmp_path / "roles.parquet"
+    parquet.write_bytes(b"PAR1")  # never read: the extra is checked first
+    rest = [a.format(parquet=parquet) for a in args[1:]]  # a later --input wins
+    args = [args[0], "--input", str(roles_csv), "--models-dir", str(tmp_path), *rest]
     done = cli(blocked, *args)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     lines = done.stderr.strip().splitlines()
@@ -86,6 +89,18 @@ def test_train_if_missing_needs_no_extra_when_a_model_is_registered(tmp_path):
     done = cli(NOT_IN_SERVING, "train", "--if-missing", "--models-dir", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "model v1 is registered; not training" in done.stdout
+
+
+def test_the_serving_install_scores_and_rolls_up_csv_files(roles_csv, tmp_path, registry_dir):
+    """CSV in, CSV out needs no extra: the standard library reads and writes the files."""
+    out = tmp_path / "out.csv"
+    models = ["--models-dir", str(registry_dir)]
+    done = cli(NOT_IN_SERVING, "score", "--input", str(roles_csv), "--output", str(out), *models)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("1,")
+    done = cli(NOT_IN_SERVING, "workforce", "--input", str(roles_csv), *models)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["headcount"] == 3
 
 
 def test_the_serving_install_serves_and_manages_models_without_any_extra(tmp_path):

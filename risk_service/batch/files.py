@@ -262,9 +262,13 @@ def score_file(
 
 
 def _progress(total: int | None):
-    """A tqdm bar on a terminal; None otherwise (tqdm is not even imported)."""
+    """A tqdm bar on a terminal (where the ``batch`` extra installed tqdm); None otherwise,
+    without importing it."""
     if not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
 
     return tqdm(total=total, unit="rows")

@@ -1,5 +1,6 @@
-"""``score`` and ``workforce``: files of roles through the batch engine (the ``batch``
-extra; ``--engine dask`` the ``dask`` extra, ``--chart`` the ``train`` extra)."""
+"""``score`` and ``workforce``: files of roles through the batch engine. CSV files need no
+extra (the standard library reads and writes them), Parquet files the ``batch`` extra
+(pyarrow), ``--engine dask`` the ``dask`` extra, ``--chart`` the ``train`` extra."""
 
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ def score(
         raise click.UsageError("--scheduler and --npartitions need --engine dask")
     if engine == "dask":
         require("dask", "risk-service score --engine dask")
-    else:
-        require("batch", "risk-service score")
+    elif _parquet(input_path, output_path):
+        require("batch", "risk-service score on Parquet files", ("pyarrow",))
     from risk_service.batch import files
     from risk_service.registry import Registry, RegistryError
 
@@ -122,7 +123,8 @@ def workforce(
 
     The plan describes work, not people: it makes no personnel decision about individuals.
     """
-    require("batch", "risk-service workforce")
+    if _parquet(input_path):
+        require("batch", "risk-service workforce on Parquet files", ("pyarrow",))
     if chart_path:
         require("train", "--chart", ("matplotlib",))
     from risk_service.batch import files
@@ -175,6 +177,10 @@ def workforce(
         Path(output_path).write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
+
+
+def _parquet(*paths: str | None) -> bool:
+    return any(p and p.lower().endswith((".parquet", ".pq")) for p in paths)
 
 
 def _headcount(value: object, input_path: str, n: int) -> int:
