@@ -82,6 +82,7 @@ def fresh_database_url(kind: str, tmp_path: Path) -> str:
     import pytest
 
     from risk_service.web.store import make_engine, metadata
+    from risk_service.web.store.migrate import VERSION_TABLE
 
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'risk.db'}"
@@ -90,5 +91,7 @@ def fresh_database_url(kind: str, tmp_path: Path) -> str:
         pytest.skip(f"PostgreSQL unavailable: {reason}")
     engine = make_engine(url)
     metadata.drop_all(engine)
+    with engine.begin() as conn:  # the migrations' own bookkeeping goes too
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
     engine.dispose()
     return url

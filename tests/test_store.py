@@ -36,7 +36,7 @@ def database_url(request, tmp_path) -> str:
 @pytest.fixture
 def store(database_url):
     store = Store(database_url)
-    store.create_tables()
+    store.upgrade_schema()
     yield store
     store.dispose()
 
@@ -74,7 +74,7 @@ def test_records_each_scored_assessment_with_hash_and_no_text(store, assessed):
 def test_raw_text_only_when_asked(database_url, assessed):
     roles, results = assessed
     store = Store(database_url, store_raw_text=True)
-    store.create_tables()
+    store.upgrade_schema()
     store.record_assessments(roles[:1], results[:1])
     raw = store.assessment(results[0]["assessment_id"])["raw_text"]
     assert json.loads(raw)["description"] == BOOKKEEPER.description
@@ -143,11 +143,11 @@ def test_task_feedback_joins_the_assessment(store, assessed):
     assert items[0].tasks == [{"text": "Mahnwesen", "rule_based": True}]
 
 
-def test_create_tables_keeps_existing_rows(store, assessed):
+def test_upgrading_again_keeps_existing_rows(store, assessed):
     roles, results = assessed
     store.record_assessments(roles, results)
     again = Store(store.url)
-    again.create_tables()
+    again.upgrade_schema()
     assert again.assessment(results[0]["assessment_id"]) is not None
     again.dispose()
 
@@ -155,7 +155,7 @@ def test_create_tables_keeps_existing_rows(store, assessed):
 def test_sqlite_wal_audit_commits_normal_feedback_commits_fsynced(tmp_path, assessed):
     path = tmp_path / "risk.db"
     store = Store(f"sqlite:///{path}")
-    store.create_tables()
+    store.upgrade_schema()
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
@@ -184,7 +184,7 @@ def test_sqlite_wal_audit_commits_normal_feedback_commits_fsynced(tmp_path, asse
 def _open_store_at(url: str, barrier) -> None:
     barrier.wait()  # all processes open the new file at the same moment
     store = Store(url)
-    store.create_tables()
+    store.upgrade_schema()
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     store.dispose()

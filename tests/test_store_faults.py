@@ -162,7 +162,7 @@ def test_a_read_only_postgresql_connection_is_discarded_and_the_store_recovers(t
 
     url = fresh_database_url("postgresql", tmp_path)
     store = Store(url, probe_seconds=0.0)
-    store.create_tables()
+    store.upgrade_schema()
     roles = [Role(tasks=["Enter supplier invoices into the accounting system"])]
     read_only = threading.Event()
 
