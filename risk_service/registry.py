@@ -29,6 +29,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -121,6 +122,28 @@ def _read_regular(path: Path, what: str, limit: int | None = None) -> bytes:
     if limit is not None and len(data) > limit:
         raise RegistryError(f"{what}: {path.name} is larger than {limit} bytes")
     return data
+
+
+# A member deflate cannot shrink by a quarter is stored as is: the coefficients and the title
+# index's values (16 of the 29 MB) shrink by 13-21 % only but made most of the load time
+# (inflating 0.34 of 0.7 s at load 8); stored, the load takes 0.3 s and the file is 3 MB larger.
+_DEFLATE_WORTH = 0.75
+
+
+def _npz_bytes(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """An ``.npz`` archive of ``arrays`` (what ``np.load`` reads), each member deflated only
+    where that makes it at least a quarter smaller. Same bytes for the same arrays."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+            data = member.getvalue()
+            worth = len(zlib.compress(data, 1)) < _DEFLATE_WORTH * len(data)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED if worth else zipfile.ZIP_STORED
+            archive.writestr(info, data)
+    return buffer.getvalue()
 
 
 def _array(npz, name: str, version: str) -> np.ndarray:
@@ -304,9 +327,7 @@ class Registry:
         arrays, document = model.to_arrays()
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
         try:
-            buffer = io.BytesIO()
-            np.savez_compressed(buffer, **arrays)
-            _fsync_write(staging / ARRAYS, buffer.getvalue())
+            _fsync_write(staging / ARRAYS, _npz_bytes(arrays))
             text = json.dumps(document, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
             _fsync_write(staging / DOCUMENT, text.encode("ascii"))
             files = {name: sha256_file(staging / name) for name in ARTIFACTS}
