@@ -27,8 +27,8 @@ def test_chunks_are_read_scored_and_written_one_at_a_time(tmp_path, model, monke
     part = output.with_name(output.name + ".part")
     read, seen = [], []
 
-    def counting_reader(path, chunk_size):
-        for chunk in real_read(path, chunk_size):
+    def counting_reader(path, chunk_size, dialect=None):
+        for chunk in real_read(path, chunk_size, dialect):
             read.append(len(chunk))
             yield chunk
 

@@ -1,9 +1,19 @@
-"""Stream CSV/Parquet files of roles through :func:`risk_service.batch.records.score_records`.
+"""Stream CSV/Parquet files of roles through :func:`risk_service.batch.records.score_records`,
+into CSV, Parquet or JSON Lines.
 
 Reads and writes one chunk at a time, so memory stays flat however large the file; the output
-keeps input order. A progress bar shows on a terminal only. CSV is read and written with the
-standard library's ``csv`` module (as pandas' writer does: minimal quoting, ``\\n``), so a
-CSV-in/CSV-out run imports neither pandas nor pyarrow; Parquet needs pyarrow.
+keeps input order and the input's other columns (a ``department`` column stays beside its
+row's score). A progress bar with the total and the time left shows on a terminal (or when
+asked). CSV is read and written with the standard library's ``csv`` module (as pandas' writer
+does: minimal quoting, ``\\n``), so a CSV-in/CSV-out run imports neither pandas nor pyarrow;
+Parquet needs pyarrow. JSON Lines output carries each row's full assessment, as
+``POST /v1/score`` answers it.
+
+CSV input: the separator (``,``, ``;`` as German Excel writes it, tab, ``|``) is read off the
+header line and the encoding off the bytes (UTF-8 with or without BOM, UTF-16 with BOM; a file
+that is not UTF-8 is read as Windows-1252, Excel's "CSV" on German Windows, and says so),
+unless given (:func:`sniff_csv`). An empty, header-only, malformed or undecodable file is an
+:class:`InputError` with one line saying what and where; nothing is left behind.
 
 CSV output is neutralised against formula injection (:func:`safe_text`): a text cell starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a
@@ -12,14 +22,26 @@ spreadsheet shows it as text instead of evaluating it. Parquet output is typed a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from risk_service.batch.records import COLUMNS, SCORE_BATCH, score_records
+import orjson
+
+from risk_service.batch.records import (
+    COLUMNS,
+    ROLE_COLUMNS,
+    SCORE_BATCH,
+    passed_columns,
+    passthrough_record,
+    score_records,
+)
+from risk_service.scoring import RoleError, score_rows
 from risk_service.taskmodel import TaskModel
 
 if TYPE_CHECKING:
@@ -31,10 +53,25 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # stop the file at one long cell instead of answering that row with its length error.
 _MAX_CELL_CHARS = 64 * 2**20
 OUTPUT_HEADER = ["id", *COLUMNS]
+FORMATS = ("csv", "parquet", "jsonl")
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Column names the separator is recognised by in the header line.
+_KNOWN_COLUMNS = {"id", *ROLE_COLUMNS, "headcount", "cost_per_fte"}
+_SNIFF_BYTES = 1 << 16
 
 
 class InputError(ValueError):
-    """The input file cannot be scored (format, columns)."""
+    """The input file cannot be scored (format, encoding, columns): one line for the user."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is read: its separator and encoding, and a note when either was
+    detected rather than the default (the user may want to override it)."""
+
+    sep: str = ","
+    encoding: str = "utf-8-sig"
+    note: str = ""
 
 
 def safe_text(value: str) -> str:
@@ -64,16 +101,121 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
+    if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise InputError(f"{path}: unknown file type {suffix!r}; use .csv or .parquet")
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    raise InputError(f"{path}: unknown file type {suffix!r}; use .csv, .parquet or .jsonl")
+
+
+def is_csv(path: Path) -> bool:
+    """Whether ``path`` is read as CSV (an unknown extension is an :class:`InputError`)."""
+    return _kind(path) == "csv"
+
+
+def output_format(path: Path, given: str | None = None) -> str:
+    """The output format: ``given`` (``--format``), else the one the file name ends in."""
+    return given if given is not None else _kind(path)
+
+
+def _first_undecodable(path: Path, codec: str) -> int | None:
+    """The offset of the first byte of ``path`` that ``codec`` cannot decode, or None; read
+    in blocks (a late umlaut is found, memory stays flat)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start
+            offset += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return offset
+    return None
+
+
+def _encoding(path: Path, head: bytes) -> tuple[str, str]:
+    """(codec, note) of a CSV file: a BOM decides; else UTF-8 if the whole file decodes as
+    UTF-8; else Windows-1252, with a note, if that decodes it; else an :class:`InputError`
+    naming the first bad byte."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", ""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", ""
+    if b"\x00" in head:
+        raise InputError(
+            f"{path}: not a text file (zero bytes; an Excel workbook? save it as CSV, or "
+            "give --encoding)"
+        )
+    bad = _first_undecodable(path, "utf-8")
+    if bad is None:
+        return "utf-8-sig", ""  # as before: a BOM further on is not there; none is fine
+    if _first_undecodable(path, "cp1252") is not None:
+        with open(path, "rb") as fh:
+            fh.seek(bad)
+            byte = fh.read(1)[0]
+        raise InputError(
+            f"{path}: not UTF-8 (byte 0x{byte:02x} at offset {bad}); give its encoding with "
+            "--encoding, e.g. --encoding latin-1"
+        )
+    return "cp1252", f"not UTF-8 (first at byte {bad}): read as Windows-1252"
+
+
+def _separator(header: str) -> str:
+    """The separator that splits the header line into the most known column names (ties:
+    the most columns); a comma when none does."""
+    best, best_key = ",", (0, 0)
+    for sep in SEPARATORS:
+        fields = next(csv.reader([header], delimiter=sep), [])
+        known = sum(f.strip().lower() in _KNOWN_COLUMNS for f in fields)
+        key = (known, len(fields))
+        if known and key > best_key:
+            best, best_key = sep, key
+    return best
+
+
+def sniff_csv(path: Path, sep: str | None = None, encoding: str | None = None) -> CsvDialect:
+    """The :class:`CsvDialect` of ``path``: ``sep``/``encoding`` as given, else detected."""
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise InputError(f"{path}: the file is empty")
+    note = ""
+    if encoding is None:
+        encoding, note = _encoding(path, head)
+    else:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"--encoding {encoding!r}: unknown encoding") from None
+        if encoding == "utf-8":
+            encoding = "utf-8-sig"  # a BOM is not part of the first column's name
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            shown = "utf-8" if encoding == "utf-8-sig" else encoding
+            raise InputError(
+                f"{path}: not {shown} (byte 0x{head[exc.start]:02x} at offset {exc.start})"
+            ) from None
+        text = head[: exc.start].decode(encoding)
+    lines = text.lstrip("\ufeff").splitlines()
+    if sep is None:
+        sep = _separator(lines[0] if lines else "")
+        if sep != ",":
+            note = "; ".join(x for x in (note, f"separator {SEPARATORS[sep]}") if x)
+    return CsvDialect(sep=sep, encoding=encoding, note=note)
 
 
 def _check_columns(path: Path, columns: list[str]) -> None:
     if "id" not in columns:
-        raise InputError(f"{path}: missing column 'id'")
+        shown = ", ".join(repr(c) for c in columns[:6]) or "none"
+        raise InputError(f"{path}: missing column 'id' (columns found: {shown})")
     if not {"title", "description", "tasks"} & set(columns):
         raise InputError(f"{path}: needs at least one of the columns title, description, tasks")
 
@@ -90,17 +232,20 @@ def _unique(header: list[str]) -> list[str]:
     return out
 
 
-def _csv_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
+def _csv_chunks(path: Path, chunk_size: int, dialect: CsvDialect) -> Iterator[list[dict]]:
     """Rows of a CSV file as dicts of text (a missing trailing cell is ``None``), in chunks.
 
-    Blank lines are skipped, as pandas does; a row with more cells than the header is an
-    :class:`InputError` naming its line.
+    Blank lines are skipped, as pandas does; a row with more cells than the header, or a
+    quote left open, is an :class:`InputError` naming its line.
     """
     csv.field_size_limit(max(csv.field_size_limit(), _MAX_CELL_CHARS))
+    reader = None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = _unique(next(reader, []))
+        with path.open(encoding=dialect.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=dialect.sep, strict=True)
+            header = _unique([c.strip() for c in next(reader, [])])
+            if not any(header):
+                raise InputError(f"{path}: the file is empty")
             _check_columns(path, header)
             width = len(header)
             chunk: list[dict] = []
@@ -119,15 +264,23 @@ def _csv_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
             if chunk:
                 yield chunk
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc})") from None
+        shown = "utf-8" if dialect.encoding == "utf-8-sig" else dialect.encoding
+        raise InputError(
+            f"{path}: not {shown} text ({exc.reason}); give the file's encoding with --encoding"
+        ) from None
     except csv.Error as exc:
-        raise InputError(f"{path}: not a CSV file this reader understands ({exc})") from None
+        line = f", line {reader.line_num}" if reader is not None else ""
+        raise InputError(f"{path}{line}: malformed CSV ({exc})") from None
 
 
 def _parquet_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(path)
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{path}: not a Parquet file ({' '.join(str(exc).split())})") from None
     _check_columns(path, parquet.schema_arrow.names)
     for batch in parquet.iter_batches(batch_size=chunk_size):
         rows = batch.to_pylist()
@@ -136,24 +289,37 @@ def _parquet_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
         yield rows
 
 
-def read_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
+def read_chunks(
+    path: Path, chunk_size: int, dialect: CsvDialect | None = None
+) -> Iterator[list[dict]]:
     """The file's rows (dicts keyed by column) ``chunk_size`` at a time; checks the columns."""
+    kind = _kind(path)
+    if kind == "csv":
+        return _csv_chunks(path, chunk_size, dialect or sniff_csv(path))
+    if kind == "parquet":
+        return _parquet_chunks(path, chunk_size)
+    raise InputError(f"{path}: roles are read from .csv or .parquet files")
+
+
+def read_columns(path: Path, dialect: CsvDialect | None = None) -> list[str]:
+    """The file's column names, as :func:`read_chunks` keys its rows."""
     if _kind(path) == "csv":
-        return _csv_chunks(path, chunk_size)
-    return _parquet_chunks(path, chunk_size)
+        dialect = dialect or sniff_csv(path)
+        with path.open(encoding=dialect.encoding, newline="") as fh:
+            return _unique([c.strip() for c in next(csv.reader(fh, delimiter=dialect.sep), [])])
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).schema_arrow.names
 
 
-def read_all(path: Path) -> tuple[list[str], list[dict]]:
+def read_all(path: Path, dialect: CsvDialect | None = None) -> tuple[list[str], list[dict]]:
     """A whole (small) roles file, checked like the streamed ones: its columns and rows."""
-    rows = [row for chunk in read_chunks(path, 100_000) for row in chunk]
     if _kind(path) == "csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            columns = _unique(next(csv.reader(fh), []))
-    else:
-        import pyarrow.parquet as pq
-
-        columns = pq.ParquetFile(path).schema_arrow.names
-    return columns, rows
+        dialect = dialect or sniff_csv(path)
+    rows = [row for chunk in read_chunks(path, 100_000, dialect) for row in chunk]
+    if not rows:
+        raise InputError(f"{path}: a header but no rows")
+    return read_columns(path, dialect), rows
 
 
 def score_chunk(rows: list[Mapping], model: TaskModel) -> list[dict]:
@@ -164,13 +330,21 @@ def score_chunk(rows: list[Mapping], model: TaskModel) -> list[dict]:
     ]
 
 
-def count_rows(path: Path) -> int | None:
-    """Row count for the progress bar (cheap for Parquet; unknown for CSV)."""
+def count_rows(path: Path, dialect: CsvDialect | None = None) -> int | None:
+    """The number of rows, for the progress bar's total: Parquet's metadata, or one pass of
+    the csv module over a CSV file (quoted line breaks counted right, blank lines not; cheap
+    next to scoring)."""
     if _kind(path) == "parquet":
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
-    return None
+    dialect = dialect or sniff_csv(path)
+    try:
+        with path.open(encoding=dialect.encoding, newline="") as fh:
+            rows = sum(1 for cells in csv.reader(fh, delimiter=dialect.sep) if cells)
+        return max(0, rows - 1)
+    except (UnicodeDecodeError, csv.Error):
+        return None  # the reader says what is wrong
 
 
 def _csv_cell(value: object) -> object:
@@ -184,13 +358,14 @@ def _csv_cell(value: object) -> object:
 
 
 class _CsvOutput:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
         self.fh = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.fh, lineterminator="\n")
-        self.writer.writerow(OUTPUT_HEADER)
+        self.writer = csv.writer(self.fh, delimiter=sep, lineterminator="\n")
+        self.header = header
+        self.writer.writerow(header)
 
     def write(self, rows: list[dict]) -> None:
-        self.writer.writerows([_csv_cell(row[c]) for c in OUTPUT_HEADER] for row in rows)
+        self.writer.writerows([_csv_cell(row[c]) for c in self.header] for row in rows)
 
     def flush(self) -> None:
         self.fh.flush()
@@ -200,12 +375,15 @@ class _CsvOutput:
 
 
 class _ParquetOutput:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        types = {"str": pa.string(), "float64": pa.float64(), "int64": pa.int64()}
-        self.schema = pa.schema([(c, types[t]) for c, t in {"id": "str", **COLUMNS}.items()])
+        known = {"str": pa.string(), "float64": pa.float64(), "int64": pa.int64()}
+        given = types or {}  # passed-through columns: their Parquet type, else text
+        self.schema = pa.schema(
+            [(c, known[COLUMNS[c]] if c in COLUMNS else given.get(c, pa.string())) for c in header]
+        )
         self.table = pa.Table.from_pylist
         self.writer = pq.ParquetWriter(path, self.schema)
 
@@ -219,40 +397,124 @@ class _ParquetOutput:
         self.writer.close()
 
 
+class _JsonlOutput:
+    """One JSON object per line: the row's ``id`` and other columns, then its full
+    assessment (evidence included) or its ``error``."""
+
+    full = True  # written from assessments, not from the output columns
+
+    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
+        self.fh = path.open("wb")
+
+    def write(self, rows: list[dict]) -> None:
+        self.fh.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+_OUTPUTS = {"csv": _CsvOutput, "parquet": _ParquetOutput, "jsonl": _JsonlOutput}
+
+
+def _assessed_chunk(rows: list[Mapping], model: TaskModel) -> list[dict]:
+    """A chunk of file rows → JSON Lines objects: ``id``, the other columns, the assessment
+    as ``POST /v1/score`` answers it (or ``error``)."""
+    out = []
+    for row, result in zip(rows, score_rows(rows, model), strict=True):
+        kept = passthrough_record(row)
+        if isinstance(result, RoleError):
+            kept["error"] = result.describe()
+        else:
+            kept.update(result)
+        out.append(kept)
+    return out
+
+
+def _parquet_types(path: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    schema = pq.ParquetFile(path).schema_arrow
+    return {name: schema.field(name).type for name in schema.names}
+
+
 def score_file(
-    input_path: Path, output_path: Path, model: TaskModel, chunk_size: int = 5_000
+    input_path: Path,
+    output_path: Path,
+    model: TaskModel,
+    chunk_size: int = 5_000,
+    *,
+    out_format: str | None = None,
+    dialect: CsvDialect | None = None,
+    progress: bool | None = None,
 ) -> int:
     """Score ``input_path`` into ``output_path``; returns the number of rows written.
 
+    Parameters
+    ----------
+    input_path, output_path : Path
+    model : TaskModel
+    chunk_size : int, default=5000
+        Rows read and written at a time (scored :data:`SCORE_BATCH` at a time).
+    out_format : {"csv", "parquet", "jsonl"}, optional
+        The output format; default: the one ``output_path`` ends in.
+    dialect : CsvDialect, optional
+        How to read a CSV input; default: detected (:func:`sniff_csv`). A CSV output uses
+        its separator.
+    progress : bool, optional
+        A progress bar with the total on standard error; default: when it is a terminal.
+
     The output is written to ``<output>.part`` and renamed when complete, so a failed run
-    never leaves a truncated file under the output's name.
+    never leaves a truncated file under the output's name — nor the ``.part``.
     """
-    output_class = _CsvOutput if _kind(output_path) == "csv" else _ParquetOutput
-    chunks = read_chunks(input_path, chunk_size)
+    output_class = _OUTPUTS[output_format(output_path, out_format)]
+    if _kind(input_path) == "csv" and dialect is None:
+        dialect = sniff_csv(input_path)
+    columns = read_columns(input_path, dialect)
+    renamed = passed_columns(columns, set(OUTPUT_HEADER))
+    header = ["id", *renamed.values(), *COLUMNS]
+    types = (
+        {renamed[c]: t for c, t in _parquet_types(input_path).items() if c in renamed}
+        if _kind(input_path) == "parquet"
+        else None
+    )
+    full = getattr(output_class, "full", False)
+    chunks = read_chunks(input_path, chunk_size, dialect)
     tmp = output_path.with_name(output_path.name + ".part")
     output = None
     rows = 0
-    progress = _progress(count_rows(input_path))
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = _progress(count_rows(input_path, dialect)) if progress else None
     done = False
     try:
         for chunk in chunks:
             # Written as scored: a chunk's output rows are never all held at once.
             for start in range(0, len(chunk), SCORE_BATCH):
-                scored = score_chunk(chunk[start : start + SCORE_BATCH], model)
+                part = chunk[start : start + SCORE_BATCH]
+                if full:
+                    scored = _assessed_chunk(part, model)
+                else:
+                    scored = score_chunk(part, model)
+                    if renamed:  # the row's other columns beside its score
+                        for row, out in zip(part, scored, strict=True):
+                            out.update({new: row.get(old) for old, new in renamed.items()})
                 if output is None:
-                    output = output_class(tmp)
+                    output = output_class(tmp, header, dialect.sep if dialect else ",", types)
                 output.write(scored)
                 rows += len(scored)
-                if progress is not None:
-                    progress.update(len(scored))
+                if bar is not None:
+                    bar.update(len(scored))
             if output is not None:
                 output.flush()  # a chunk is on disk before the next one is read
         if rows == 0:
-            raise InputError(f"{input_path}: no rows")
+            raise InputError(f"{input_path}: a header but no rows")
         done = True
     finally:
-        if progress is not None:
-            progress.close()
+        if bar is not None:
+            bar.close()
         if output is not None:
             output.close()
         if not done:
@@ -262,13 +524,11 @@ def score_file(
 
 
 def _progress(total: int | None):
-    """A tqdm bar on a terminal (where the ``batch`` extra installed tqdm); None otherwise,
-    without importing it."""
-    if not sys.stderr.isatty():
-        return None
+    """A tqdm bar on standard error: rows done of ``total`` and the time left; None where
+    tqdm (the ``batch`` extra) is not installed. Imported only when a bar is wanted."""
     try:
         from tqdm import tqdm
     except ImportError:
         return None
 
-    return tqdm(total=total, unit="rows")
+    return tqdm(total=total, unit="rows", file=sys.stderr, dynamic_ncols=True)

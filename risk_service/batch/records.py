@@ -25,6 +25,14 @@ COLUMNS: dict[str, str] = {
     "n_tasks": "int64",
     "error": "str",
 }
+# The columns a row's role is read from; the others are passed through to the output.
+ROLE_COLUMNS = ("title", "description", "tasks", "language")
+# Keys of an assessment (and of a row that has none): a passed-through column of one of these
+# names is renamed ``input_<name>`` in a JSON line.
+_ASSESSMENT_KEYS = frozenset(
+    "assessment_id risk_score risk_band interval language matched_occupation read_as tasks "
+    "ignored advice_shares upskilling model_version error".split()
+)
 # Rows per call of the scorer: the feature matrix of a call grows with its tasks (a
 # 5,000-row chunk of new text built 4.5 M entries), so a chunk is scored this many rows at a
 # time and peak memory does not grow with --chunk-size. Large enough to amortise each call.
@@ -74,3 +82,19 @@ def columns(result: dict | RoleError) -> dict:
         "n_tasks": len(result["tasks"]),
         "error": "",
     }
+
+
+def passed_columns(columns, taken: set[str]) -> dict[str, str]:
+    """The input's other columns (not ``id``, not a role column) → their output names:
+    ``input_<name>`` where the output already has a column of that name."""
+    return {
+        c: f"input_{c}" if c in taken else c for c in columns if c != "id" and c not in ROLE_COLUMNS
+    }
+
+
+def passthrough_record(row: Mapping) -> dict:
+    """A row's ``id`` and other columns, for the JSON object its assessment is added to."""
+    names = passed_columns(row, _ASSESSMENT_KEYS)
+    out = {"id": row["id"]} if "id" in row else {}
+    out.update({names[c]: row[c] for c in names})
+    return out

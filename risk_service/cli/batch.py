@@ -34,6 +34,27 @@ from risk_service.cli.options import models_dir_option
     type=click.IntRange(min=1),
     help="Dask partitions [default: per 16 MiB of CSV, ≥ 1 per worker; per Parquet row group].",
 )
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["csv", "parquet", "jsonl"]),
+    help="Output format [default: from the output's extension]. jsonl: one full assessment "
+    "per line (tasks, advice, evidence, upskilling), as POST /v1/score answers it.",
+)
+@click.option(
+    "--sep",
+    help="CSV input separator, e.g. ';' or '\\t' [default: read off the header line].",
+)
+@click.option(
+    "--encoding",
+    help="CSV input encoding, e.g. latin-1 [default: UTF-8 (with or without BOM), UTF-16 with "
+    "BOM, else Windows-1252 with a note].",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar with total and time left [default: on a terminal].",
+)
 def score(
     input_path: str,
     output_path: str,
@@ -42,20 +63,37 @@ def score(
     engine: str,
     scheduler: str | None,
     npartitions: int | None,
+    out_format: str | None,
+    sep: str | None,
+    encoding: str | None,
+    progress: bool | None,
 ) -> None:
-    """Score a CSV or Parquet file of roles (columns id, title, description[, tasks, language]).
+    """Score a CSV or Parquet file of roles (columns id, title, description[, tasks, language];
+    other columns are passed through to the output beside each row's score).
 
     Rows stream through in chunks, so memory stays flat on large files; output keeps input
-    order. The format of each file follows its extension (.csv or .parquet).
+    order. The output format follows --format or the output's extension (.csv, .parquet,
+    .jsonl); a CSV output uses the input's separator. On any error nothing is written.
     """
     if engine != "dask" and (scheduler or npartitions):
         raise click.UsageError("--scheduler and --npartitions need --engine dask")
+    if sep is not None:
+        sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)
+        if len(sep) != 1:
+            raise click.BadParameter("one character, e.g. ';' or '\\t'", param_hint="--sep")
     if engine == "dask":
         require("dask", "risk-service score --engine dask")
     elif _parquet(input_path, output_path):
         require("batch", "risk-service score on Parquet files", ("pyarrow",))
     from risk_service.batch import files
     from risk_service.registry import Registry, RegistryError
+
+    try:
+        kind = files.output_format(Path(output_path), out_format)
+    except files.InputError as exc:
+        raise click.UsageError(f"{exc}, or give --format") from None
+    if engine == "dask" and (kind == "jsonl" or sep or encoding):
+        raise click.UsageError("--engine dask writes CSV or Parquet from comma-separated UTF-8")
 
     if engine == "dask":
         from risk_service.batch.distributed import score_file_dask
@@ -73,15 +111,33 @@ def score(
             raise click.ClickException(str(exc)) from None
         click.echo(f"scored {rows} rows → {output_path} (model {version}, dask)", err=True)
         return
+    source = Path(input_path)
+    try:
+        dialect = files.sniff_csv(source, sep, encoding) if files.is_csv(source) else None
+    except files.InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    if dialect is not None and dialect.note:
+        click.echo(f"{input_path}: {dialect.note} (override with --sep / --encoding)", err=True)
     try:
         model = Registry(models_dir).load()
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        rows = files.score_file(Path(input_path), Path(output_path), model, chunk_size)
+        rows = files.score_file(
+            source,
+            Path(output_path),
+            model,
+            chunk_size,
+            out_format=kind,
+            dialect=dialect,
+            progress=progress,
+        )
     except files.InputError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"scored {rows} rows → {output_path} (model {model.meta.get('version')})", err=True)
+    click.echo(
+        f"scored {rows} rows → {output_path} ({kind}, model {model.meta.get('version')})",
+        err=True,
+    )
 
 
 @click.command()
@@ -110,6 +166,8 @@ def score(
     type=click.Path(dir_okay=False),
     help="PNG of the plan's phasing (needs matplotlib: the 'train' extra).",
 )
+@click.option("--sep", help="CSV input separator [default: read off the header line].")
+@click.option("--encoding", help="CSV input encoding [default: detected, as for score].")
 def workforce(
     input_path: str,
     output_path: str | None,
@@ -117,17 +175,22 @@ def workforce(
     attrition_rate: float | None,
     implementation_cost: float | None,
     chart_path: str | None,
+    sep: str | None,
+    encoding: str | None,
 ) -> None:
     """Roll up a CSV/Parquet of roles with a ``headcount`` column (as POST /v1/workforce), with
     the transition plan; an optional ``cost_per_fte`` column (yearly) gives the payback.
 
-    The plan describes work, not people: it makes no personnel decision about individuals.
+    The answer has the keys of POST /v1/workforce's; each of ``results`` also carries the
+    row's ``id`` and other columns, and a row that cannot be scored its ``error``. The plan
+    describes work, not people: it makes no personnel decision about individuals.
     """
     if _parquet(input_path):
         require("batch", "risk-service workforce on Parquet files", ("pyarrow",))
     if chart_path:
         require("train", "--chart", ("matplotlib",))
     from risk_service.batch import files
+    from risk_service.batch.records import passthrough_record
     from risk_service.registry import Registry, RegistryError
     from risk_service.scoring import RoleError, score_rows
     from risk_service.workforce import plan, rollup
@@ -137,31 +200,34 @@ def workforce(
             "the chart is written as PNG: give a .png file", param_hint="--chart"
         )
 
+    source = Path(input_path)
+    if sep is not None:
+        sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)
     try:
+        dialect = files.sniff_csv(source, sep, encoding) if files.is_csv(source) else None
+        columns, rows = files.read_all(source, dialect)
         model = Registry(models_dir).load()
-        columns, rows = files.read_all(Path(input_path))
     except (RegistryError, files.InputError) as exc:
         raise click.ClickException(str(exc)) from None
+    if dialect is not None and dialect.note:
+        click.echo(f"{input_path}: {dialect.note} (override with --sep / --encoding)", err=True)
     if "headcount" not in columns:
         raise click.ClickException(f"{input_path}: missing column 'headcount'")
     headcounts, costs = [], []
     for n, row in enumerate(rows):
         headcounts.append(_headcount(row["headcount"], input_path, n))
         costs.append(_cost_per_fte(row.get("cost_per_fte"), input_path, n))
-    # The roll-up shows no task evidence: leave it out.
-    assessed = score_rows(rows, model, evidence=False)
+    assessed = score_rows(rows, model)
     results = [None if isinstance(r, RoleError) else r for r in assessed]
-    per_role = [
-        {
-            "id": str(row.get("id", n)),
-            "headcount": headcounts[n],
-            "risk_score": result["risk_score"] if result else None,
-            "risk_band": result["risk_band"] if result else None,
-            "top_area": result["upskilling"][0]["area"] if result else None,
-            "error": error.describe() if isinstance(error, RoleError) else "",
-        }
-        for n, (row, result, error) in enumerate(zip(rows, results, assessed, strict=True))
-    ]
+    per_role = []
+    for n, (row, result) in enumerate(zip(rows, assessed, strict=True)):
+        item = {"id": str(row.get("id", n)), **passthrough_record(row), "headcount": headcounts[n]}
+        item.pop("cost_per_fte", None)
+        if isinstance(result, RoleError):
+            item["error"] = result.describe()
+        else:
+            item.update(result)
+        per_role.append(item)
     transition = plan(
         headcounts,
         results,
@@ -169,7 +235,8 @@ def workforce(
         costs_per_fte=costs,
         implementation_cost=implementation_cost,
     )
-    summary = {**rollup(headcounts, results), "plan": transition, "roles": per_role}
+    # The keys of POST /v1/workforce's answer (DESIGN §2: per-role "results").
+    summary = {**rollup(headcounts, results), "plan": transition, "results": per_role}
     if chart_path:
         _phasing_chart(transition, Path(chart_path))
     text = json.dumps(summary, indent=2, ensure_ascii=False)
