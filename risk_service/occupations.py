@@ -30,7 +30,7 @@ import numpy as np
 from risk_service import config
 from risk_service.cache import BoundedCache
 from risk_service.features import TfidfView, char_grams
-from risk_service.text import normalise_title, title_core
+from risk_service.text import normalise_title, title_core, title_head
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +49,10 @@ NAME_WEIGHTS = {"preferred": 1.0, "corpus": 0.995, "alternative": 0.99, "hidden"
 # Ranking weight of a concept's unit group (mean of its two best concepts' similarities): it
 # decides between concepts whose own similarities are that close (chosen on the tune titles).
 GROUP_SUPPORT = 0.01
+# A title's part before its qualifier ("Controller (m/w/d) Schwerpunkt Konzernreporting" →
+# "Controller") is matched too, at this weight: it decides where the whole title matches no
+# name well, and loses to a name that matches the whole title (chosen on the tune titles).
+HEAD_WEIGHT = 0.9
 # How the scored occupation relates to the title's ESCO occupation, by ISCO-08 digits shared
 # ("other_group": the corpus has no occupation in its major group, e.g. the armed forces).
 BASIS = {
@@ -286,14 +290,17 @@ class OccupationIndex:
         if cache is None:
             cache = BoundedCache(config.cache_bytes("title_search"), name="title_search")
             cache = self.__dict__.setdefault("_search_cache", cache)
-        key = (query, k)
+        head = title_head(title)
+        key = (query, head, k)
         found = cache.get(key)
         if found is None:
-            found = cache.put(key, self._search(query, k))
+            found = cache.put(key, self._search(query, k, head))
         return found
 
-    def _search(self, query: str, k: int) -> list[OccupationMatch]:
+    def _search(self, query: str, k: int, head: str = "") -> list[OccupationMatch]:
         sims = self._similarities(query) * self._name_weight
+        if head:  # "Controller (m/w/d) Schwerpunkt Konzernreporting": the occupation is first
+            sims = np.maximum(sims, HEAD_WEIGHT * self._similarities(head) * self._name_weight)
         agent = _agent_noun(query)
         if agent:  # "Werkstudent Controlling": the department may name the role better
             sims = np.maximum(sims, self._similarities(agent) * self._name_weight)

@@ -98,6 +98,59 @@ _TITLE_STOPWORDS = frozenset(
 _HYPHEN_JOIN = re.compile(r"(?<=\w)-(?=\w)")
 
 
+# Job boards abbreviate what ESCO spells out ("RN", "GP", "HR Advisor", "PA to …", "MFA"): an
+# abbreviation written in capitals as a word of its own is read as its full form, in names and
+# queries alike. "IT", "ICT" and "IKT" are one prefix ("IT-Leiter" ~ "IKT-Leiter" ~ "ICT manager").
+_ABBREVIATIONS = {
+    "RN": "registered nurse",
+    "RGN": "registered general nurse",
+    "RMN": "mental health nurse",
+    "HCA": "healthcare assistant",
+    "GP": "general practitioner",
+    "HR": "human resources",
+    "PA": "personal assistant",
+    "EA": "executive assistant",
+    "QA": "quality assurance",
+    "HGV": "heavy goods vehicle",
+    "LGV": "heavy goods vehicle",
+    "ESL": "english as a second language",
+    "EFL": "english as a foreign language",
+    "TEFL": "english as a foreign language",
+    "ESOL": "english as a second language",
+    "SEN": "special educational needs",
+    "SEND": "special educational needs",
+    "TA": "teaching assistant",
+    "CEO": "chief executive officer",
+    "CFO": "chief financial officer",
+    "COO": "chief operating officer",
+    "CTO": "chief technology officer",
+    "CIO": "chief information officer",
+    "CMO": "chief marketing officer",
+    "PR": "public relations",
+    "KAM": "key account manager",
+    "MFA": "medizinische Fachangestellte",
+    "ZFA": "zahnmedizinische Fachangestellte",
+    "PTA": "pharmazeutisch-technische Assistent",
+    "MTA": "medizinisch-technische Assistent",
+    "MTLA": "medizinisch-technische Laboratoriumsassistent",
+    "MTRA": "medizinisch-technische Radiologieassistent",
+    "OTA": "operationstechnische Assistent",
+    "ATA": "anästhesietechnische Assistent",
+    "SHK": "Sanitär, Heizung, Klima",
+}
+_ABBREVIATION = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])"
+)
+_IT_PREFIX = re.compile(r"(?<![\w-])(?:IT|I[CK]T|i[ck]t)(?=-|\s|$)")
+
+
+def _expand_abbreviations(text: str) -> str:
+    if not any(ch.isupper() for ch in text):
+        return text
+    text = _IT_PREFIX.sub("IKT", text)
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0)], text)
+
+
 @byte_cached(config.cache_bytes("normalise_title"), name="normalise_title", sizeof=str_entry_size)
 def normalise_title(title: str) -> str:
     """Lower-cased, gender-neutral, whitespace-collapsed title used for matching.
@@ -109,7 +162,8 @@ def normalise_title(title: str) -> str:
     >>> normalise_title("Technischer Leiter/Technische Leiterin für Bühne")
     'technisch leiter bühne'
     """
-    text = _ADJECTIVE_GENDER.sub("", neutralise_gender(unicodedata.normalize("NFC", title)))
+    text = _expand_abbreviations(unicodedata.normalize("NFC", title))
+    text = _ADJECTIVE_GENDER.sub("", neutralise_gender(text))
     words: list[str] = []
     for word in re.findall(r"[\wäöüß]+", _HYPHEN_JOIN.sub("", text.lower())):
         if word in _TITLE_STOPWORDS or word in _GENDER_LETTERS or word.isdigit():
@@ -135,7 +189,9 @@ def normalise_title(title: str) -> str:
 _TITLE_SEPARATOR = re.compile(r"\s[–—-]\s|[–—|•·(\[{,;:]")
 # "… für unsere Kita", "… in unserem Team", "… to join our team": the rest is about the employer.
 _EMPLOYER_PHRASE = re.compile(
-    r"\b(?:für|fuer|in|im|bei|an|zur|zum|for|to join|at)\s++(?:unsere[mnrs]?|unser|our)\b.*",
+    r"\b(?:für|fuer|in|im|bei|an|zur|zum|for|to join|at)\s++(?:unsere[mnrs]?|unser|our)\b.*"
+    # "PA to Managing Director", "Executive Assistant to the CEO": whom the person assists
+    r"|(?<=\w)\s++to\s.*",
     re.IGNORECASE | re.DOTALL,
 )
 # "… im Raum Köln", "… Region Hannover", "… based in Leeds": a place at the end of the title (a
@@ -153,7 +209,7 @@ _TITLE_NOISE_WORDS = frozenset(
     freiberuflich contractor temporary temp interim permanent festanstellung befristet
     unbefristet vollzeit teilzeit fulltime parttime remote hybrid homeoffice asap sofort needed
     wanted urgently urgent gesucht job jobs stelle stellenangebot vacancy vacancies
-    brutto netto ote salary gehalt""".split()
+    brutto netto ote salary""".split()
 )
 _TITLE_NOISE_PAIRS = frozenset(
     {
@@ -209,6 +265,45 @@ def title_core(title: str) -> str:
         if words:
             return " ".join(words)
     return normalise_title(title)
+
+
+# A gender tag with words after it, or a focus word, ends the occupation and starts a qualifier
+# ("Controller (m/w/d) Schwerpunkt Konzernreporting", "Biologe (m/w/d) für Umweltgutachten",
+# "Elektriker (m/w/d) Gebäudetechnik").
+_QUALIFIER_MARK = re.compile(
+    r"\s(?:mit\s++)?(?:Schwerpunkte?|Fokus|Fachgebiet|focus(?:ing)? on|specialising in|"
+    r"specializing in)\b",
+    re.IGNORECASE,
+)
+_LETTERS_AFTER = re.compile(r"\s*+[^\W\d_]")
+
+
+def _before_qualifier(title: str) -> str:
+    """``title`` up to its qualifier (all of it when it has none)."""
+    cut = len(title)
+    tag = _GENDER_TAG.search(title)
+    if tag and _LETTERS_AFTER.match(title, tag.end()):
+        cut = tag.start()
+    mark = _QUALIFIER_MARK.search(title, 0, cut)
+    if mark:
+        cut = mark.start()
+    return title[:cut]
+
+
+def title_head(title: str) -> str:
+    """The occupation before a title's qualifier, normalised like :func:`title_core`; "" when
+    the title has no qualifier.
+
+    >>> title_head("Controller (m/w/d) Schwerpunkt Konzernreporting")
+    'controller'
+    >>> title_head("Sachbearbeiter Kreditorenbuchhaltung (m/w/d)")
+    ''
+    """
+    head = _before_qualifier(title)
+    if len(head) == len(title):
+        return ""
+    head = title_core(head)
+    return head if head != title_core(title) else ""
 
 
 @byte_cached(config.cache_bytes("normalise_task"), name="normalise_task", sizeof=str_entry_size)

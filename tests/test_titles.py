@@ -11,7 +11,7 @@ from risk_service import schemas
 from risk_service.occupations import OccupationIndex, is_title_shaped
 from risk_service.schemas import Role
 from risk_service.scoring import RoleError, assess, assess_many
-from risk_service.text import detect_foreign_language, normalise_title, title_core
+from risk_service.text import detect_foreign_language, normalise_title, title_core, title_head
 from training import titles_eval
 from training.corpus import load_corpus
 from training.esco_titles import load_esco
@@ -44,6 +44,12 @@ def test_a_title_answers_with_the_esco_occupation_labelled_in_the_request_langua
         ("Werkstudent Controlling (d/m/w)", "2411"),
         ("Pflegefachkraft (m/w/d) in Vollzeit", "2221"),
         ("Kitchen Porter needed ASAP – Brighton seafront", "9412"),
+        # the occupation before a qualifier, abbreviations, whom an assistant assists
+        ("Controller (m/w/d) Schwerpunkt Konzernreporting", "2411"),
+        ("Elektriker (m/w/d) Gebäudetechnik – ab 18 €/Std.", "7411"),
+        ("HR Advisor – Employee Relations", "2423"),
+        ("RN – ICU, $48/hr (Travel Contract)", "2221"),
+        ("PA to Managing Director", "3343"),
     ],
 )
 def test_job_board_titles_resolve_to_their_unit_group(model, title, isco08):
@@ -71,6 +77,26 @@ def test_job_board_noise_is_dropped_and_gender_forms_meet():
     assert normalise_title("Steuerfachangestellte/r") == "steuerfachangestellte"
     assert normalise_title("Facharzt/-ärztin für Orthopädie") == "facharzt orthopädie"
     assert normalise_title("Call-Center-Agent") == normalise_title("Callcenter-Agent")
+    assert title_core("Senior Sachbearbeiter Lohn & Gehalt (m/w/d)") == "sachbearbeiter lohn gehalt"
+
+
+def test_qualifiers_abbreviations_and_assisted_persons_are_read_as_boards_mean_them():
+    # after a gender tag or a focus word: what the job is about, not the occupation
+    assert title_head("Controller (m/w/d) Schwerpunkt Konzernreporting") == "controller"
+    assert title_head("Biologe (m/w/d) für Umweltgutachten") == "biologe"
+    assert title_head("Data Analyst with focus on Pricing") == "data analyst"
+    assert title_head("Sachbearbeiter Kreditorenbuchhaltung (m/w/d)") == ""  # no qualifier
+    assert title_head("Pflegefachkraft (w/m/d) Vollzeit – Köln") == ""  # only noise follows
+    # abbreviations in capitals mean what ESCO spells out, in queries and names alike
+    assert title_core("RN – ICU") == "registered nurse"
+    assert title_core("HR Advisor") == title_core("Human Resources Advisor")
+    assert normalise_title("MTA Labor") == "medizinischtechnisch assistent labor"
+    assert normalise_title("IT-Leiter") == normalise_title("IKT-Leiter") == "iktleiter"
+    assert normalise_title("ICT manager") == normalise_title("IT Manager")
+    assert normalise_title("Make it happen") == "make it happen"  # "it" is a word
+    # "X to Y": the person is X
+    assert title_core("PA to Managing Director") == "personal assistant"
+    assert title_core("Executive Assistant to the CEO") == "executive assistant"
 
 
 def test_title_only_scores_come_from_the_unit_group_weighted_by_share(model):
@@ -215,7 +241,7 @@ def test_title_patterns_stay_linear_on_hostile_input():
     def uncached_core(text: str) -> str:
         title_core.cache_clear()
         normalise_title.cache_clear()
-        return title_core(text)
+        return title_core(text) + title_head(text)
 
     normal = _best_time(uncached_core, normal_title)
     for hostile in hostile_titles:
@@ -233,9 +259,10 @@ def test_titles_eval_on_held_out_titles(model):
     training.titles_eval`` prints them)."""
     resolved = titles_eval.resolve_titles(model, titles_eval.load_titles(split="heldout"))
     report = titles_eval.summarise(resolved)
-    # reached: de 0.857, en 0.895 right unit group; both 1.0 resolved (target 0.90 / 0.99)
-    for lang, right in (("de", 0.84), ("en", 0.87)):
-        assert report[lang]["titles"] >= 50
+    # reached on 141 German and 130 English titles: de 0.894, en 0.877 right unit group; both
+    # 1.0 resolved (target 0.90 / 0.99)
+    for lang, right in (("de", 0.88), ("en", 0.86)):
+        assert report[lang]["titles"] >= 130
         assert report[lang]["resolved"] >= 0.99, report
         assert report[lang]["right_unit_group"] >= right, report
     gap = titles_eval.language_gap(model, n=100)
