@@ -104,3 +104,49 @@ def test_schema_errors_name_file_row_and_column(tmp_path):
 def test_coverage_minimums_are_enforced(tmp_path):
     report = validate(config.DATA_DIR, Minimums(occupations=10_000))
     assert not report.ok and any("occupations <" in v for v in report.violations)
+
+
+def _occupation(occupation_id: str, isco08: str = "4311") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "occupation_id": [occupation_id],
+            "isco08": [isco08],
+            "title_en": ["Clerk"],
+            "title_de": ["Sachbearbeiter/in"],
+            "synonyms_en": [""],
+            "synonyms_de": [""],
+        }
+    )
+
+
+def test_a_data_directory_reads_its_part_files_with_its_main_files(tmp_path):
+    """Statements added by another author go into ``occupations_<part>.csv`` and
+    ``tasks_<part>.csv`` beside the main files; they are loaded (and hashed) with them and
+    may describe occupations of the main files."""
+    _occupation("clerk").to_csv(tmp_path / "occupations.csv", index=False)
+    _tasks([("1-en", "clerk", "1", "en", "Enter invoices", 4, "routine_cognitive")]).to_csv(
+        tmp_path / "tasks.csv", index=False
+    )
+    before = load_corpus(tmp_path)
+    _occupation("tutor", "2359").to_csv(tmp_path / "occupations_coverage.csv", index=False)
+    _tasks(
+        [
+            ("t-en", "tutor", "t", "en", "Explain fractions again", 1, "nonroutine_interpersonal"),
+            ("c-en", "clerk", "c", "en", "File delivery notes", 4, "routine_cognitive"),
+        ]
+    ).to_csv(tmp_path / "tasks_coverage.csv", index=False)
+    corpus = load_corpus(tmp_path)
+    assert sorted(corpus.occupations["occupation_id"]) == ["clerk", "tutor"]
+    assert corpus.tasks.groupby("occupation_id").size().to_dict() == {"clerk": 2, "tutor": 1}
+    assert corpus.data_hash != before.data_hash
+    (tmp_path / "tasks_coverage.csv").unlink()
+    with pytest.raises(CorpusError, match=r"tasks_coverage.csv: file not found"):
+        load_corpus(tmp_path)
+
+
+def test_every_esco_unit_group_has_an_occupation_with_eight_statements_per_language():
+    from training.esco_titles import unit_group_coverage
+    from training.train import DEFAULT_DATA
+
+    coverage = unit_group_coverage(load_corpus(*DEFAULT_DATA))
+    assert coverage["with_8_tasks_per_language"] == coverage["esco_unit_groups"] == 426

@@ -1,4 +1,5 @@
-"""Load the labelled corpus (``occupations.csv``, ``tasks.csv``) with schema checks.
+"""Load the labelled corpus (``occupations.csv``, ``tasks.csv``, and parts such as
+``occupations_coverage.csv`` with ``tasks_coverage.csv``) with schema checks.
 
 Every error names the file, the row (1-based, header = row 1) and the column, so an analyst
 editing a spreadsheet finds it at once. Several ``--data`` directories are concatenated (our
@@ -122,12 +123,27 @@ def _check_tasks(path: Path, tasks: pd.DataFrame, known: set[str]) -> pd.DataFra
     return tasks
 
 
+def data_files(directory: str | Path) -> list[tuple[Path, Path]]:
+    """The (occupations, tasks) file pairs of a data directory: ``occupations.csv`` with
+    ``tasks.csv``, then each ``occupations_<part>.csv`` with its ``tasks_<part>.csv`` (parts
+    added by another author than the main files', e.g. ``_coverage``), sorted by part."""
+    directory = Path(directory)
+    pairs = [(directory / "occupations.csv", directory / "tasks.csv")]
+    for occ_path in sorted(directory.glob("occupations_*.csv")):
+        part = occ_path.name.removeprefix("occupations_")
+        task_path = directory / f"tasks_{part}"
+        if not task_path.is_file():
+            _fail(task_path, None, None, f"file not found (the tasks of {occ_path.name})")
+        pairs.append((occ_path, task_path))
+    return pairs
+
+
 def load_corpus(*dirs: str | Path) -> Corpus:
-    """Load and schema-check one or more data directories."""
+    """Load and schema-check one or more data directories (every file pair of each,
+    :func:`data_files`)."""
     occupations, tasks = [], []
     digest = hashlib.sha256()
-    for d in map(Path, dirs):
-        occ_path, task_path = d / "occupations.csv", d / "tasks.csv"
+    for occ_path, task_path in (pair for d in dirs for pair in data_files(d)):
         occ = _read(occ_path, OCCUPATION_COLUMNS)
         _check_occupations(occ_path, occ)
         known = set(occ["occupation_id"]) | {o for f in occupations for o in f["occupation_id"]}
@@ -140,5 +156,5 @@ def load_corpus(*dirs: str | Path) -> Corpus:
     occ_all = pd.concat(occupations, ignore_index=True)
     if occ_all["occupation_id"].duplicated().any():
         dup = occ_all.loc[occ_all["occupation_id"].duplicated(), "occupation_id"].iloc[0]
-        raise CorpusError(f"occupation_id {dup!r} appears in more than one data directory")
+        raise CorpusError(f"occupation_id {dup!r} appears in more than one data file")
     return Corpus(occ_all, pd.concat(tasks, ignore_index=True), digest.hexdigest())
