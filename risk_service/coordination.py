@@ -88,7 +88,12 @@ def split_coordinated(text: str, language: str) -> list[str]:
     if ", " not in text and not any(j in text for j in (" und ", " and ", " sowie ", " & ")):
         return [text]
     head, colon, rest = text.partition(": ")
-    if colon and 0 < head.count(" ") < 5 and any(j in rest for j in (", ", " und ", " and ")):
+    if (
+        colon
+        and 0 < head.count(" ") < 5
+        and head.count("(") == head.count(")")  # not "Führung des Teams (12 Personen: …)"
+        and any(j in rest for j in (", ", " und ", " and "))
+    ):
         # "Crop work: pruning, de-leafing, trellising": the list after the colon, its first
         # duty keeping the lead-in
         parts = _split(rest, language)
@@ -234,8 +239,10 @@ def _split_de(pieces: list[Piece], words: list[list[str]], text: str) -> list[st
     if du or _ADDRESSED_SIE.search(text) is not None:
         starts = _de_clause_starts(words, du)
         return _groups(pieces, starts) if sum(starts) > 1 else None
-    if len(pieces) > 2 and all(len(w) == 1 and w[0][:1].isupper() for w in words):
-        return [piece for _, piece in pieces]  # "Waschen, Schneiden, Föhnen"
+    if len(pieces) > 2 and all(
+        len(w) == 1 and w[0][:1].isupper() and not w[0].isupper() for w in words
+    ):
+        return [piece for _, piece in pieces]  # "Waschen, Schneiden, Föhnen", not "DSC, TGA & FTIR"
     return _de_nominal_split(pieces, words)
 
 

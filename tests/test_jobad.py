@@ -278,6 +278,34 @@ def test_one_sentence_prose_ad_is_split_into_its_duties():
             "en",
             ["Fitting pipework, radiators and sanitaryware"],
         ),
+        # one-word items that name no activity are objects, not duties of their own
+        (
+            "Sausages, burgers and ready-to-cook products",
+            "en",
+            ["Sausages, burgers and ready-to-cook products"],
+        ),
+        (
+            "Observability: Prometheus, Grafana, OpenTelemetry",
+            "en",
+            ["Observability: Prometheus, Grafana, OpenTelemetry"],
+        ),
+        (
+            "Acting as first point of contact for investors, partners and staff",
+            "en",
+            ["Acting as first point of contact for investors, partners and staff"],
+        ),
+        (
+            "Cooking, shopping and budgeting together",
+            "en",
+            ["Cooking", "shopping", "budgeting together"],
+        ),
+        ("Waschen, Schneiden, Föhnen", "de", ["Waschen", "Schneiden", "Föhnen"]),
+        ("DSC, TGA & FTIR", "de", ["DSC, TGA & FTIR"]),
+        (  # a list inside brackets, even after a colon there
+            "Führung des IT-Teams (12 Mitarbeitende: Infrastruktur, Anwendungen, Support)",
+            "de",
+            ["Führung des IT-Teams (12 Mitarbeitende: Infrastruktur, Anwendungen, Support)"],
+        ),
     ],
 )
 def test_coordinated_duties_are_split_and_shared_objects_kept(text, language, duties):
