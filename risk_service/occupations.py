@@ -215,7 +215,11 @@ class OccupationIndex:
         self._name_weight = np.array([n[4] for n in names], dtype=np.float64)
         # names of concept c: _concept_start[c]:_concept_start[c + 1] (every concept has one)
         self._concept_start = np.searchsorted(self._name_concept, np.arange(len(self._uri) + 1))
-        self._scored, self._basis = self._assign(matrix, corpus_matrix, rows_of)
+        # A concept's own names (ESCO's labels; every name when the corpus is the index) say
+        # which corpus occupation is scored for it: corpus names filed under it match their
+        # own occupation perfectly and would tie.
+        own = np.array([esco is None or not n[1] for n in names], dtype=bool)
+        self._scored, self._basis = self._assign(matrix, own, corpus_matrix, rows_of)
 
     # -- training-time helpers ---------------------------------------------------------
     def _homes(self, matrix, names: list, rows_of: dict[str, list[int]]) -> dict[int, int]:
@@ -235,14 +239,14 @@ class OccupationIndex:
         return homes
 
     def _assign(
-        self, matrix, corpus_matrix, rows_of: dict[str, list[int]]
+        self, matrix, own: np.ndarray, corpus_matrix, rows_of: dict[str, list[int]]
     ) -> tuple[list[str], list[str]]:
         """Per concept: the corpus occupation scored for it, and the ``basis`` of that choice.
 
         Candidates are the corpus occupations of the concept's unit group, else of its minor,
         sub-major or major group, else all; among them those with :data:`MIN_TASKS` statements
         in each language if there are any, else those with at least one. The candidate whose
-        names are closest to the concept's wins.
+        names are closest to the concept's own names (``own``: rows of ``matrix``) wins.
         """
         counts = {
             occ: min(len(self.tasks.get((occ, lang), [])) for lang in LANGUAGES)
@@ -263,13 +267,16 @@ class OccupationIndex:
                 continue  # a corpus without occupations that have tasks in both languages
             candidates = [o for o in candidates if counts[o] >= MIN_TASKS] or candidates
             occ_rows = [r for o in candidates for r in rows_of[o]]
-            owner = np.repeat(np.arange(len(candidates)), [len(rows_of[o]) for o in candidates])
+            # each candidate's names are one block of columns
+            first = np.cumsum([0] + [len(rows_of[o]) for o in candidates[:-1]])
             occ_matrix = corpus_matrix[occ_rows].T
             for c in concepts:
-                rows = matrix[self._concept_start[c] : self._concept_start[c + 1]]
-                pair = (rows @ occ_matrix).toarray().max(axis=0)  # best concept name per name
-                per_candidate = np.full(len(candidates), -1.0)
-                np.maximum.at(per_candidate, owner, pair)
+                span = np.arange(self._concept_start[c], self._concept_start[c + 1])
+                rows = matrix[span[own[span]]]
+                pair = (rows @ occ_matrix).toarray()  # concept name x candidate name
+                # how well a candidate's names cover all of the concept's names ("Bäcker",
+                # "baker", "bread baker" beat one alternative label "Konditor")
+                per_candidate = np.maximum.reduceat(pair, first, axis=1).mean(axis=0)
                 scored[c] = candidates[int(np.argmax(per_candidate))]
                 basis[c] = BASIS[digits]
         return scored, basis
