@@ -47,13 +47,12 @@ DATA_DIR = Path(__file__).parent / "data"
 _CUES: dict = json.loads((DATA_DIR / "jobad_cues.json").read_text(encoding="utf-8"))
 
 LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
-# Keys of ParsedAd.ignored (the API's "ignored"): contact details stay with the company, as
-# before this parser knew them apart.
+# Keys of ParsedAd.ignored (the API's "ignored").
 SECTION_OF_LABEL = {
     "requirement": "requirements",
     "benefit": "benefits",
     "company": "company",
-    "contact": "company",
+    "contact": "contact",
     "other": "other",
 }
 # How the 422 for a description without duties names what it found instead.

@@ -168,7 +168,9 @@ class Assessment(BaseModel):
     )
     tasks: list[ScoredTask]
     ignored: dict[str, list[str]] = Field(
-        default_factory=dict, description="Statements of the description not scored, by section"
+        default_factory=dict,
+        description="Statements of the description not scored, by section: requirements, "
+        "benefits, company, contact (contact details and how to apply), other",
     )
     advice_shares: AdviceShares
     upskilling: list[Upskilling]

@@ -207,7 +207,8 @@ def test_contact_block_and_legal_notes_are_never_duties():
             "Erfassung der Eingangsrechnungen",
             "Abstimmung der Kreditorenkonten",
         ]
-        assert "Tel. ___" in parsed.ignored["company"]
+        assert "Tel. ___" in parsed.ignored["contact"]  # set aside as contact details
+        assert "company" not in parsed.ignored
         assert parsed.ignored["other"] == [
             "Schwerbehinderte Menschen werden bei gleicher Eignung bevorzugt berücksichtigt"
         ]
@@ -226,7 +227,8 @@ def test_one_sentence_prose_ad_is_split_into_its_duties():
         "gleichen Kontoauszüge ab",
         "kümmern sich um das Mahnwesen",
     ]
-    assert set(parsed.ignored) == {"requirements", "benefits", "company"}
+    assert set(parsed.ignored) == {"requirements", "benefits", "contact"}
+    assert parsed.ignored["contact"] == ["Bewerbungen bitte an jobs@beispiel.example.de"]
 
 
 @pytest.mark.parametrize(
