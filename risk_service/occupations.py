@@ -127,6 +127,7 @@ class OccupationMatch:
     label: str | None = None  # the ESCO occupation's preferred label in ``language``
     basis: str = "unit_group"  # where the scored occupation comes from (see BASIS)
     concept: int = -1  # position in the index
+    name: int = -1  # the name that matched best (its position in the index)
 
     def as_dict(self) -> dict:
         out = {
@@ -213,6 +214,11 @@ class OccupationIndex:
         self._name_concept = np.array([n[0] for n in names], dtype=np.intp)
         self._name_lang = np.array([LANGUAGES.index(n[2]) for n in names], dtype=np.int8)
         self._name_weight = np.array([n[4] for n in names], dtype=np.float64)
+        # The corpus occupation whose title or synonym a name is (-1: an ESCO label): a title
+        # that is one of our names ("Steuerfachangestellte", filed under ESCO's bookkeeper) is
+        # scored on that occupation's tasks when it belongs to the ESCO occupation's unit group.
+        owners = {occ: i for i, occ in enumerate(self._rows)}
+        self._name_owner = np.array([owners.get(n[1], -1) for n in names], dtype=np.int32)
         # names of concept c: _concept_start[c]:_concept_start[c + 1] (every concept has one)
         self._concept_start = np.searchsorted(self._name_concept, np.arange(len(self._uri) + 1))
         # A concept's own names (ESCO's labels; every name when the corpus is the index) say
@@ -317,7 +323,7 @@ class OccupationIndex:
             start = self._concept_start[c]
             best_name = start + int(np.argmax(sims[start : self._concept_start[c + 1]]))
             language = LANGUAGES[self._name_lang[best_name]]
-            matches.append(self.match(c, float(scores[c]), language))
+            matches.append(self.match(c, float(scores[c]), language, best_name))
         return matches
 
     def _ranked(self, scores: np.ndarray, k: int) -> list[int]:
@@ -345,9 +351,18 @@ class OccupationIndex:
         )
         return ranked[:k]
 
-    def match(self, concept: int, similarity: float, language: str) -> OccupationMatch:
-        """The match for ``concept`` with its titles and label in ``language``."""
+    def match(
+        self, concept: int, similarity: float, language: str, name: int = -1
+    ) -> OccupationMatch:
+        """The match for ``concept`` (found by its ``name``) with its titles and label in
+        ``language``."""
         occupation = self._scored[concept]
+        owner = self._owner(name)
+        if owner and owner != occupation and self._basis[concept] == "unit_group":
+            rows = self._rows[owner]
+            usable = all(len(self.tasks_of(owner, lang)) >= MIN_TASKS for lang in LANGUAGES)
+            if rows["isco08"] == self._isco[concept] and usable:
+                occupation = owner
         label = self._label[language][concept]
         return OccupationMatch(
             occupation_id=occupation,
@@ -359,11 +374,22 @@ class OccupationIndex:
             label=label if self._uri[concept] else None,
             basis=self._basis[concept],
             concept=concept,
+            name=name,
         )
+
+    def _owner(self, name: int) -> str:
+        """The corpus occupation name ``name`` belongs to, "" for an ESCO label."""
+        owners = self.__dict__.get("_name_owner")  # an index pickled before it had them: none
+        if name < 0 or owners is None or owners[name] < 0:
+            return ""
+        ids = self.__dict__.get("_owner_ids")
+        if ids is None:
+            ids = self.__dict__["_owner_ids"] = list(self._rows)
+        return ids[owners[name]]
 
     def in_language(self, match: OccupationMatch, language: str) -> OccupationMatch:
         """``match`` with its titles and label in ``language``."""
-        return self.match(match.concept, match.similarity, language)
+        return self.match(match.concept, match.similarity, language, match.name)
 
     def _similarities(self, query: str) -> np.ndarray:
         """Cosine of the query with every name: its unit TF-IDF vector times the name matrix."""
@@ -395,6 +421,7 @@ class OccupationIndex:
         state = self.__dict__.copy()
         state.pop("_search_cache", None)
         state.pop("_groups", None)
+        state.pop("_owner_ids", None)
         return state
 
 

@@ -112,6 +112,24 @@ def test_title_only_scores_come_from_the_unit_group_weighted_by_share(model):
     assert [t["weight"] for t in result["tasks"]] == [round(s / total, 4) for s in shares]
 
 
+@pytest.mark.parametrize(
+    ("title", "occupation"),
+    [
+        # our own names filed under ESCO's bookkeeper / billing clerk: their occupation's tasks
+        ("Steuerfachangestellte (m/w/d)", "tax_clerk"),
+        ("Sachbearbeiter Kreditorenbuchhaltung", "accounts_payable_clerk"),
+        ("Debitorenbuchhalter (m/w/d)", "accounts_receivable_clerk"),
+        # ESCO's own labels: the occupation whose names cover the ESCO occupation's best
+        ("Buchhalter/in", "accounting_associate"),
+        ("Lagerist / Lageristin", "stock_clerk"),
+        ("Bäcker (m/w/d)", "baker"),
+    ],
+)
+def test_a_title_is_scored_on_the_tasks_of_the_occupation_it_names(model, title, occupation):
+    match = score(model, title=title, language="de")["matched_occupation"]
+    assert match["occupation_id"] == occupation and match["basis"] == "unit_group"
+
+
 def test_a_unit_group_without_corpus_occupation_borrows_and_says_so():
     """Craft and machine occupations (ISCO major groups 7 and 8) indexed without the corpus's
     musical instrument makers (7312): that unit group borrows from its minor group 731."""
