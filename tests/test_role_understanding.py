@@ -21,7 +21,11 @@ def test_german_html_ad(model):
     result = assess(Role(description=(ADS / "de_kundenservice.html").read_text()), model)
     assert result["language"] == "de"
     assert len(result["tasks"]) == 7  # "… kümmern sich um … und finden …": two duties
-    assert set(result["ignored"]) == {"other", "company", "requirements", "benefits"}
+    assert set(result["ignored"]) == {"other", "company", "contact", "requirements", "benefits"}
+    assert (
+        "Bewerben Sie sich bis zum 15. Januar über unser Karriereportal"
+        in result["ignored"]["contact"]
+    )
     p = by_text(result)
     entry = p["Erfassung von Zählerständen, Umzügen und Tarifwechseln in SAP IS-U"]
     complaints = p["Sie kümmern sich um schwierige Beschwerdefälle"]
