@@ -127,7 +127,9 @@ def _plain(values) -> bool:
     return _PLAIN.issuperset(map(type, values))
 
 
-def _decode(value: Any, arrays: Mapping[str, np.ndarray], used: set[str], classes: dict[str, type]):
+def _decode(
+    value: Any, arrays: Mapping[str, np.ndarray], used: set[str], classes: dict[str, type[Any]]
+) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list):
@@ -173,7 +175,7 @@ def _decode(value: Any, arrays: Mapping[str, np.ndarray], used: set[str], classe
         state = _decode(body["state"], arrays, used, classes)
         if not isinstance(state, dict):
             raise ArtifactError(f"{cls.__name__}: state must be a dict")
-        obj = cls.__new__(cls)
+        obj = cls.__new__(cls)  # type: ignore[call-overload]  # any allowed class, unpickle-style
         setstate = getattr(obj, "__setstate__", None)
         if setstate is not None:
             setstate(state)

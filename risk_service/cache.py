@@ -29,7 +29,7 @@ from typing import Any
 # Per entry: its slot in a dict or in the ordered dict's table and list, with the tables' share
 # of free space (~100-150 bytes on CPython 3.11).
 ENTRY_OVERHEAD = 150
-_MISSING = object()
+_MISSING: Any = object()  # a default no caller can pass
 _getsizeof = sys.getsizeof
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -156,14 +156,17 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
                 l_col.append(j)
                 l_unit.append(unit_id(c))
         names = [w for w, _ in tokens]
-        for j, first, second in lexicon.pairs:
-            if first in names:
+        pairs = cast(list[tuple[int, str, str]], lexicon.pairs)  # (family, first, second word)
+        for pair_col, pair_first, pair_second in pairs:
+            if pair_first in names:
                 for k in range(len(names) - 1):
-                    if names[k] == first and names[k + 1].startswith(second):
+                    if names[k] == pair_first and names[k + 1].startswith(pair_second):
                         l_text.append(i)
-                        l_col.append(j)
+                        l_col.append(pair_col)
                         l_unit.append(
-                            unit_id(_phrase(first, tokens[k][1], names[k + 1], tokens[k + 1][1]))
+                            unit_id(
+                                _phrase(pair_first, tokens[k][1], names[k + 1], tokens[k + 1][1])
+                            )
                         )
         unit_keys.append(list(local))
         n_units += len(local)
@@ -174,9 +177,9 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     c_text = np.repeat(np.array(char_texts, np.int64), lengths)
     c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
     c_unit = np.repeat(np.array(char_units, np.int64), lengths)
-    w_text, w_col, w_unit = (np.array(x, np.int64) for x in views["words"])
+    word_text, word_col, word_unit = (np.array(x, np.int64) for x in views["words"])
     for view, offset, text_of, col_of, unit_of in (
-        (space.words, 0, w_text, w_col, w_unit),
+        (space.words, 0, word_text, word_col, word_unit),
         (space.chars, n_words, c_text, c_col, c_unit),
     ):
         if not len(text_of):
@@ -193,11 +196,13 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     dense = lexicon.transform(texts)
     lex_terms = dense * head[lexicon_offset : lexicon_offset + dense.shape[1]]
     logits += lex_terms.sum(axis=1)
-    l_text, l_col, l_unit = (np.array(x, np.int64) for x in views["lexicon"])
-    if len(l_text):
-        keys = l_text * dense.shape[1] + l_col
+    lex_text, lex_col, lex_unit = (np.array(x, np.int64) for x in views["lexicon"])
+    if len(lex_text):
+        keys = lex_text * dense.shape[1] + lex_col
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        sums += np.bincount(l_unit, lex_terms[l_text, l_col] / counts[inverse], minlength=n_units)
+        sums += np.bincount(
+            lex_unit, lex_terms[lex_text, lex_col] / counts[inverse], minlength=n_units
+        )
     flat = sums.tolist()
     out = []
     base = 0

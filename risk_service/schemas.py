@@ -178,7 +178,7 @@ class Assessment(BaseModel):
 
 
 FEEDBACK_COMMENT_CHARS = 5_000
-TaskCategory = Literal[CATEGORIES]
+TaskCategory = Literal[CATEGORIES]  # type: ignore[valid-type]  # expanded at run time
 
 
 class FeedbackTask(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,10 +64,13 @@ class RoleError(ValueError):
     """A role that cannot be scored; becomes a 422 naming ``loc``."""
 
     def __init__(
-        self, loc: list[str | int], msg: str, suggestions: list[OccupationMatch] | None = None
-    ):
+        self,
+        loc: Sequence[str | int],
+        msg: str,
+        suggestions: list[OccupationMatch] | None = None,
+    ) -> None:
         super().__init__(msg)
-        self.loc = loc
+        self.loc: list[str | int] = list(loc)
         self.msg = msg
         self.suggestions = suggestions or []
 

@@ -159,8 +159,10 @@ def normalise_title(title: str) -> str:
     "Sachbearbeiterin / Sachbearbeiter", "Facharzt/-ärztin" → one word), function words and
     bare numbers are dropped.
 
-    >>> normalise_title("Technischer Leiter/Technische Leiterin für Bühne")
-    'technisch leiter bühne'
+    >>> normalise_title("Technischer Leiter/Technische Leiterin")
+    'technisch leiter'
+    >>> normalise_title("Facharzt/-ärztin für Chirurgie")
+    'facharzt chirurgie'
     """
     text = _expand_abbreviations(unicodedata.normalize("NFC", title))
     text = _ADJECTIVE_GENDER.sub("", neutralise_gender(text))
@@ -408,7 +410,10 @@ _FOREIGN_MARGIN = 2.0
 def detect_foreign_language(text: str) -> str | None:
     """The language of ``text`` when it is confidently neither German nor English, else None.
 
-    >>> detect_foreign_language("Vous serez responsable de la gestion des factures et du suivi")
+    >>> detect_foreign_language(
+    ...     "Nous recherchons un comptable pour gérer la comptabilité générale et préparer les "
+    ...     "déclarations fiscales de nos clients."
+    ... )
     'fr'
     >>> detect_foreign_language("Buchhalter") is None
     True

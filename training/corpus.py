@@ -141,7 +141,8 @@ def data_files(directory: str | Path) -> list[tuple[Path, Path]]:
 def load_corpus(*dirs: str | Path) -> Corpus:
     """Load and schema-check one or more data directories (every file pair of each,
     :func:`data_files`)."""
-    occupations, tasks = [], []
+    occupations: list[pd.DataFrame] = []
+    tasks: list[pd.DataFrame] = []
     digest = hashlib.sha256()
     for occ_path, task_path in (pair for d in dirs for pair in data_files(d)):
         occ = _read(occ_path, OCCUPATION_COLUMNS)

@@ -50,12 +50,12 @@ def build(source_dir: Path = SOURCE_DIR) -> dict[str, tuple[list[dict], list[dic
     selection = _rows(source_dir / "selection.csv")
     labels: dict[str, dict[str, str]] = {}
     for path in sorted(source_dir.glob("labels_*.csv")):
-        for row in _rows(path):
-            labels[row["onet_task_id"]] = row
+        for label_row in _rows(path):
+            labels[label_row["onet_task_id"]] = label_row
     isco: dict[str, dict[str, str]] = {}
     for path in sorted(source_dir.glob("isco_*.csv")):
-        for row in _rows(path):
-            isco[row["onet_soc"]] = row
+        for isco_row in _rows(path):
+            isco[isco_row["onet_soc"]] = isco_row
 
     # O*NET repeats some statements word for word across occupations; one that is in the
     # development set is kept out of training, so no dev statement is ever trained on.
@@ -88,7 +88,7 @@ def build(source_dir: Path = SOURCE_DIR) -> dict[str, tuple[list[dict], list[dic
         for lang, text in texts.items():
             if not text:
                 continue
-            row = {
+            row: dict[str, object] = {
                 "task_id": f"{pair_id}-{lang}",
                 "occupation_id": occ_id,
                 "pair_id": pair_id,
@@ -121,7 +121,7 @@ def write(out: dict[str, tuple[list[dict], list[dict]]], data: Path = DATA) -> N
                 writer = csv.DictWriter(f, fieldnames=fields)
                 writer.writeheader()
                 writer.writerows(rows)
-        langs = defaultdict(int)
+        langs: defaultdict[str, int] = defaultdict(int)
         for r in tasks:
             langs[r["lang"]] += 1
         print(f"{target}: {len(occupations)} occupations, {dict(langs)} statements")

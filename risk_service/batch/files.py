@@ -26,10 +26,10 @@ import codecs
 import csv
 import math
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -322,7 +322,7 @@ def read_all(path: Path, dialect: CsvDialect | None = None) -> tuple[list[str], 
     return read_columns(path, dialect), rows
 
 
-def score_chunk(rows: list[Mapping], model: TaskModel) -> list[dict]:
+def score_chunk(rows: Sequence[Mapping], model: TaskModel) -> list[dict]:
     """A chunk of file rows → output rows: the input's ``id`` and :data:`COLUMNS`."""
     return [
         {"id": row.get("id"), **scored}
@@ -419,7 +419,7 @@ class _JsonlOutput:
 _OUTPUTS = {"csv": _CsvOutput, "parquet": _ParquetOutput, "jsonl": _JsonlOutput}
 
 
-def _assessed_chunk(rows: list[Mapping], model: TaskModel) -> list[dict]:
+def _assessed_chunk(rows: Sequence[Mapping], model: TaskModel) -> list[dict]:
     """A chunk of file rows → JSON Lines objects: ``id``, the other columns, the assessment
     as ``POST /v1/score`` answers it (or ``error``)."""
     out = []
@@ -483,7 +483,7 @@ def score_file(
     full = getattr(output_class, "full", False)
     chunks = read_chunks(input_path, chunk_size, dialect)
     tmp = output_path.with_name(output_path.name + ".part")
-    output = None
+    output: Any = None  # the writer of the output's format, made at the first chunk
     rows = 0
     if progress is None:
         progress = sys.stderr.isatty()

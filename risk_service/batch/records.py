@@ -8,6 +8,7 @@ files and Dask partitions wrap the same rows (:mod:`~risk_service.batch.frame`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from risk_service.scoring import RoleError, score_rows
 from risk_service.taskmodel import TaskModel
@@ -84,7 +85,7 @@ def columns(result: dict | RoleError) -> dict:
     }
 
 
-def passed_columns(columns, taken: set[str]) -> dict[str, str]:
+def passed_columns(columns, taken: AbstractSet[str]) -> dict[str, str]:
     """The input's other columns (not ``id``, not a role column) → their output names:
     ``input_<name>`` where the output already has a column of that name."""
     return {

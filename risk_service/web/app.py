@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -33,7 +34,7 @@ def create_app(settings: Settings | Mapping[str, object] | None = None) -> Flask
     app = Flask("risk_service", root_path=str(Path(__file__).resolve().parent))
     flask_config: dict[str, object] = {}
     if not isinstance(settings, Settings):
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}
         for key, value in (settings or {}).items():
             if key.lower() in Settings.model_fields:
                 overrides[key.lower()] = value

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from risk_service import __version__, config, schemas
 from risk_service.web import gunicorn_conf
@@ -61,7 +61,7 @@ class Operation:
 
 def _component_schemas(operations: list[Operation]) -> tuple[dict, dict]:
     """JSON Schemas of every model the operations use, as (refs by model key, components)."""
-    keys: list[tuple[type[BaseModel], str]] = [(schemas.Problem, "serialization")]
+    keys: list[tuple[type[BaseModel], JsonSchemaMode]] = [(schemas.Problem, "serialization")]
     for op in operations:
         c = op.contract
         if c.body is not None:

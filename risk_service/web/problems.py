@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import codecs
 import json
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import orjson
 from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from risk_service.config import Settings
 from risk_service.web import telemetry
@@ -163,10 +163,11 @@ class OrjsonProvider(DefaultJSONProvider):
         return orjson.dumps(obj, default=self.default, option=self._OPTIONS).decode()
 
     def response(self, *args, **kwargs) -> Response:
-        if self._app.debug:  # pretty-printed, as Flask does in debug mode
-            return super().response(*args, **kwargs)
+        app = cast(Flask, self._app)  # the provider of a Flask app, not of a bare sansio App
+        if app.debug:  # pretty-printed, as Flask does in debug mode
+            return cast(Response, super().response(*args, **kwargs))
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(
+        return app.response_class(
             orjson.dumps(obj, default=self.default, option=self._OPTIONS), mimetype=self.mimetype
         )
 
@@ -185,7 +186,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         if exc.code == 413:
             detail = f"the request body exceeds the limit of {settings.max_body_bytes} bytes"
         response = problem_response(HTTPProblem(exc.code or 500, slug, exc.name, detail))
-        if exc.code == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 

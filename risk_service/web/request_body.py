@@ -202,5 +202,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     Settings ``body_read_timeout`` (seconds, ``RISK_BODY_READ_TIMEOUT``; 0 turns the deadline
     off) and ``max_body_bytes`` (``RISK_MAX_BODY_BYTES``).
     """
-    app.wsgi_app = BodyBuffer(app.wsgi_app, settings.max_body_bytes, settings.body_read_timeout)
+    # Flask's documented way to add WSGI middleware (mypy sees a method being replaced).
+    app.wsgi_app = BodyBuffer(  # type: ignore[method-assign]
+        app.wsgi_app, settings.max_body_bytes, settings.body_read_timeout
+    )
     app.before_request(_raise_body_problem)

@@ -127,7 +127,7 @@ def exposition(accept: str | None = None) -> tuple[bytes, str]:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    encoder, content_type = choose_encoder(accept)
+    encoder, content_type = choose_encoder(accept or "")
     return encoder(registry), content_type
 
 

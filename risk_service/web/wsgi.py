@@ -20,7 +20,9 @@ def serving_app(settings: Settings | Mapping[str, object] | None = None) -> Flas
     app = create_app(settings)
     hops = app_settings(app).proxy_hops
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's middleware idiom
+            app.wsgi_app, x_for=hops, x_proto=hops
+        )
     return app
 
 

@@ -15,6 +15,7 @@ import csv
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -55,7 +56,7 @@ def read_table(path: Path, required: Sequence[str], *, delimiter: str) -> pd.Dat
     """
     if not path.is_file():
         fail(path, None, None, "file not found")
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     rows, numbers, number = [], [], 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -17,7 +17,8 @@ SPEC_URL = "/openapi.json"
 @bp.get(SPEC_URL)
 @contract(summary="This OpenAPI document", tag="documentation")
 def openapi_json() -> dict:
-    return get_spec(current_app._get_current_object())  # the app itself, not its proxy
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app, not its proxy
+    return get_spec(app)
 
 
 def swagger_ui() -> Blueprint:

@@ -119,7 +119,13 @@ def init_app(app: Flask, settings: Settings) -> None:
         app.logger.error("audit store unavailable at start, retried on use: %s", exc)
     if store.path:  # a weak reference: apps that tests create and drop must not pile up
         ref = weakref.ref(store)
-        atexit.register(lambda: (live := ref()) and live.exit_without_closing_if_unwritable())
+
+        def _at_exit() -> None:
+            live = ref()
+            if live is not None:
+                live.exit_without_closing_if_unwritable()
+
+        atexit.register(_at_exit)
     # gunicorn --preload forks after this: no pooled connection may be inherited by workers
     # (an in-memory database is its one connection and stays; it is per process anyway).
     if store.engine.url.database not in (None, "", ":memory:"):

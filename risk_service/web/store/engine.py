@@ -129,7 +129,7 @@ def make_engine(url: str, *, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> Engi
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"]["check_same_thread"] = False
     elif backend == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
-        connect_args = {"connect_timeout": max(2, math.ceil(2 * lock_timeout))}
+        connect_args: dict[str, object] = {"connect_timeout": max(2, math.ceil(2 * lock_timeout))}
         if "options" not in parsed.query:  # the URL's own server options win
             connect_args["options"] = f"-c lock_timeout={max(1, round(lock_timeout * 1000))}"
         kwargs["connect_args"] = connect_args
