@@ -90,6 +90,24 @@ def build_cold_roles(n: int = 3_759, seed: int = 0, onet_dir: Path = ONET_DIR) -
     return [{"description": "\n".join(f"- {t}" for t in chosen)} for chosen in roles]
 
 
+def new_text_roles(n: int, seed: int = 1, onet_dir: Path = ONET_DIR) -> list[dict]:
+    """``n`` descriptions never sent before — five O*NET statements of one occupation each,
+    drawn afresh for every role — for loads longer than the statements last (12,000 requests
+    of a minute at 200 req/s): every description is new, a statement recurs in about one
+    description in four."""
+    rng = random.Random(seed)
+    by_code = {c: t for c, t in onet_statements(onet_dir).items() if len(t) >= 5}
+    codes = sorted(by_code)
+    roles, seen = [], set()
+    while len(roles) < n:
+        chosen = rng.sample(by_code[rng.choice(codes)], 5)
+        description = "\n".join(f"- {t}" for t in chosen)
+        if description not in seen:
+            seen.add(description)
+            roles.append({"description": description})
+    return roles
+
+
 def write_cold_csv(path: Path, roles: list[dict], rows: int | None = None) -> int:
     """``risk-service score`` input (``id,description``) cycling through ``roles``; bytes."""
     rows = len(roles) if rows is None else rows
