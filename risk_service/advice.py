@@ -398,9 +398,13 @@ def audience(group: str | None, language: str) -> dict:
     }
 
 
-def advise(text: str, rule_based: float, category: str, language: str) -> Advice:
-    """The advice for one task, with its reason in ``language`` ("de" or "en")."""
+def advise(
+    text: str, rule_based: float, category: str, language: str, out_language: str | None = None
+) -> Advice:
+    """The advice for one task written in ``language`` ("de" or "en"; its cues are read in
+    that language), with its reason in ``out_language`` (default: ``language``)."""
     language = language if language in _REASONS else "en"
+    out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
     people = cues.get("people")
     if people is None:  # "operieren" names patients, "am Schalter" people face to face
@@ -426,14 +430,15 @@ def advise(text: str, rule_based: float, category: str, language: str) -> Advice
         kind = "authority"  # drafts a person signs off: the actions of legal responsibility
     cue = cues.get(_CUE_OF_RULE.get(rule, ""))
     group = people.group if people else None
-    label = audience(group, language)
+    label = audience(group, out_language)
     note = ""
-    if people is not None and "{cue_note}" in _REASONS[language][rule]:
+    if people is not None and "{cue_note}" in _REASONS[out_language][rule]:
         word = people.word
         if word.lower() not in f"{label['nom']} {label['dat']}".lower():
-            note = RULES["cue_note"][language].format(cue=word)
-    level = _level(shown, language)
-    reason = _REASONS[language][rule].format(
+            note = RULES["cue_note"][out_language].format(cue=word)
+    level = _level(shown, out_language)
+    told = RULES["told"][out_language].format(audience=label["nom"]) if label["told"] else ""
+    reason = _REASONS[out_language][rule].format(
         pct=round(100 * shown),
         Level=level["word"][:1].upper() + level["word"][1:],
         level=level["word"],
@@ -442,26 +447,29 @@ def advise(text: str, rule_based: float, category: str, language: str) -> Advice
         cue_note=note,
         audience=label["nom"],
         audience_dat=label["dat"],
-        told=RULES["told"][language].format(audience=label["nom"])
-        if label.get("told", True)
-        else "",
+        told=told,
     )
     return Advice(advice, reason, rule, group, kind)
 
 
 def advise_many(
-    texts: list[str], rule_based: np.ndarray, categories: list[str], languages: list[str]
+    texts: list[str],
+    rule_based: np.ndarray,
+    categories: list[str],
+    languages: list[str],
+    out_languages: list[str] | None = None,
 ) -> list[Advice]:
-    """:func:`advise` for every task (a statement repeated in one batch is judged once)."""
+    """:func:`advise` for every task (a statement repeated in one batch is judged once);
+    ``out_languages``: the language of each reason (default: the task's)."""
     seen: dict[tuple, Advice] = {}
     out = []
-    for text, p, category, language in zip(
-        texts, rule_based.tolist(), categories, languages, strict=True
+    for text, p, category, language, out_language in zip(
+        texts, rule_based.tolist(), categories, languages, out_languages or languages, strict=True
     ):
-        key = (text, round(p, 3), category, language)
+        key = (text, round(p, 3), category, language, out_language)
         hit = seen.get(key)
         if hit is None:
-            hit = seen[key] = advise(text, p, category, language)
+            hit = seen[key] = advise(text, p, category, language, out_language)
         out.append(hit)
     return out
 

@@ -54,6 +54,11 @@ class Role(BaseModel):
     description: Description | None = None
     tasks: list[TaskText | WeightedTask] | None = Field(default=None, max_length=MAX_TASKS)
     language: Language | None = None
+    advice_language: Language | None = Field(
+        default=None,
+        description="Language of the advice reasons and upskilling texts (default: the role's "
+        "language). The tasks are still read, scored and quoted in their own language.",
+    )
 
     @model_validator(mode="after")
     def _needs_content(self) -> Role:

@@ -321,11 +321,15 @@ def assess_many(
     judgement) for callers that do not show it, such as the CSV columns of ``score_frame``.
     """
     prepared: list[_Prepared | RoleError] = []
+    out_languages: list[str] = []  # of the advice and upskilling texts, per scored role
     for role in roles:
         try:
-            prepared.append(_prepare(role, model))
+            prep = _prepare(role, model)
         except RoleError as exc:
             prepared.append(exc)
+            continue
+        prepared.append(prep)
+        out_languages.append(role.advice_language or prep.language)
     scored = [p for p in prepared if isinstance(p, _Prepared)]
     texts = [t for p in scored for t in p.texts]
     predictions = model.predict(texts)
@@ -340,9 +344,14 @@ def assess_many(
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     scores = (100 * means).tolist()
     task_languages = [p.language for p in scored for _ in p.texts]
-    advice = task_advice.advise_many(texts, tasks.rule_based, tasks.categories, task_languages)
+    task_out = [lang for p, lang in zip(scored, out_languages, strict=True) for _ in p.texts]
+    advice = task_advice.advise_many(
+        texts, tasks.rule_based, tasks.categories, task_languages, task_out
+    )
     advice_shares = task_advice.shares(advice, tasks.weights, tasks.bounds)
-    upskilling = recommend_many(tasks, scores, [p.language for p in scored], advice)
+    upskilling = recommend_many(
+        tasks, scores, out_languages, advice, text_languages=[p.language for p in scored]
+    )
     task_evidence = model.evidence(texts) if evidence else None
     rule_based = _rounded(tasks.rule_based, 3)
     weights = _rounded(tasks.weights, 4)

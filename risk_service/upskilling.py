@@ -138,12 +138,16 @@ def recommend_many(
     risk_scores: list[float],
     languages: list[str],
     advice: list[Advice] | None = None,
+    *,
+    text_languages: list[str] | None = None,
 ) -> list:
     """For each role, all three areas ranked by the share of its exposed work each addresses,
-    each with a "why" and three actions in the role's language.
+    each with a "why" and three actions in ``languages[r]``.
 
     ``advice`` is each task's :class:`~risk_service.advice.Advice` (computed here if not
-    given). One pass over all tasks of all roles (numpy), then the texts per role.
+    given). ``text_languages`` is the language each role's tasks are written in (default:
+    ``languages``): quotes of them are cut by its phrase boundaries. One pass over all tasks
+    of all roles (numpy), then the texts per role.
     """
     if np.any(np.diff(tasks.bounds) < 1):
         raise ValueError("recommend_many() needs at least one task per role")
@@ -172,7 +176,16 @@ def recommend_many(
     share_shown = np.rint(100 * share).astype(int).tolist()
     risk_shown = np.rint(risk_scores).astype(int).tolist()
     return _texts(
-        tasks, advice, languages, risk_shown, ranking, priority_shown, share_shown, exposed, both
+        tasks,
+        advice,
+        languages,
+        text_languages or languages,
+        risk_shown,
+        ranking,
+        priority_shown,
+        share_shown,
+        exposed,
+        both,
     )
 
 
@@ -180,6 +193,7 @@ def _texts(
     tasks: RoleTasks,
     advice: list[Advice],
     languages: list[str],
+    text_languages: list[str],
     risk_shown: list[int],
     ranking: list[list[int]],
     priority_shown: list[list[float]],
@@ -244,6 +258,7 @@ def _texts(
             int(tasks.bounds[r]),
             int(tasks.bounds[r + 1]),
             lang,
+            text_languages[r] if text_languages[r] in _QUOTES else lang,
             risk=risk_shown[r],
             automate=automate,
             assist=changed_pct - automate,
@@ -327,6 +342,7 @@ class _Role:
         start: int,
         end: int,
         language: str,
+        text_language: str,
         *,
         risk: int,
         automate: int,
@@ -337,7 +353,8 @@ class _Role:
         groups: list[str],
     ) -> None:
         self.batch, self.start, self.end = batch, start, end
-        self.language = language
+        self.language = language  # of the texts
+        self.text_language = text_language  # of the tasks they quote
         self.risk = risk
         self.automate, self.assist = automate, assist
         self.changed = automate + assist
@@ -369,7 +386,7 @@ class _Role:
     def _quoted(self, chosen: list[int]) -> str:
         opening, closing = _QUOTES[self.language]
         return TEXTS["join"][self.language].join(
-            opening + _short(self.batch.texts[i], self.language) + closing for i in chosen[:2]
+            opening + _short(self.batch.texts[i], self.text_language) + closing for i in chosen[:2]
         )
 
     def _audience(self, group: str | None) -> tuple[str, str]:
@@ -441,7 +458,7 @@ class _Role:
             audience, dative = self._audience(batch.advice[task].people)
             out.append(
                 template[self.language].format(
-                    task=_short(batch.texts[task], self.language),
+                    task=_short(batch.texts[task], self.text_language),
                     audience=audience,
                     audience_dat=dative,
                 )

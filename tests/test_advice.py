@@ -320,3 +320,26 @@ def test_the_response_carries_advice_and_evidence_in_its_schema(client, app):
     assert task["advice"]["enum"] == ["automate", "assist", "keep_human"]
     assert {"advice_reason", "evidence"} <= set(task)
     assert "advice_shares" in spec["Assessment"]["required"]
+
+
+def test_advice_language_changes_only_the_texts(client):
+    """The page re-requests the advice in its interface language: the same German tasks
+    scored the same, with English reasons and upskilling texts that quote them as written."""
+    tasks = ["Kontieren und Buchen von Belegen", "Beratung von Kunden am Telefon nach Leitfaden"]
+    german = client.post("/v1/score", json={"tasks": tasks}).get_json()
+    english = client.post("/v1/score", json={"tasks": tasks, "advice_language": "en"}).get_json()
+    assert english["language"] == german["language"] == "de"
+    assert english["risk_score"] == german["risk_score"]
+    for de, en in zip(german["tasks"], english["tasks"], strict=True):
+        assert (en["rule_based"], en["advice"], en["evidence"]) == (
+            de["rule_based"],
+            de["advice"],
+            de["evidence"],
+        )
+        assert re.search(r"\b(rule-based|person)\b", en["advice_reason"])
+        assert re.search(r"\b(regelbasiert|Mensch)\b", de["advice_reason"])
+    actions = " ".join(a for u in english["upskilling"] for a in u["actions"])
+    assert '"Kontieren und Buchen von Belegen"' in actions and "„" not in actions
+    assert not re.search(r"\b(Sie|und|der)\b", actions.replace("Kontieren und Buchen", ""))
+    bad = client.post("/v1/score", json={"tasks": tasks, "advice_language": "fr"})
+    assert bad.status_code == 422 and "advice_language" in str(bad.get_json()["errors"])
