@@ -1,7 +1,9 @@
 """The browser page at ``/``: paste a role or job ad, see its risk and the three upskilling areas.
 
 The page is plain HTML, CSS and JavaScript shipped in the package (no CDN, no build step); it
-talks to the service only through ``POST /v1/score``.
+talks to the service only through ``POST /v1/score`` (in its interface language:
+``advice_language``), ``POST /v1/feedback`` (agree/disagree per task) and ``POST /v1/workforce``
+(the transition plan of a pasted headcount table); export and print happen in the browser.
 """
 
 from __future__ import annotations
