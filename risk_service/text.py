@@ -151,6 +151,26 @@ def _expand_abbreviations(text: str) -> str:
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0)], text)
 
 
+# American spellings of title words, as ESCO (British English) spells them: "Call Center Agent"
+# must meet "call centre agent", not "office supervisor" through "center"'s other grams.
+_BRITISH = {
+    "center": "centre",
+    "centers": "centres",
+    "theater": "theatre",
+    "labor": "labour",
+    "counselor": "counsellor",
+    "counseling": "counselling",
+    "defense": "defence",
+    "jewelry": "jewellery",
+    "organization": "organisation",
+    "organizational": "organisational",
+    "catalog": "catalogue",
+    "color": "colour",
+    "traveling": "travelling",
+    "modeling": "modelling",
+}
+
+
 @byte_cached(config.cache_bytes("normalise_title"), name="normalise_title", sizeof=str_entry_size)
 def normalise_title(title: str) -> str:
     """Lower-cased, gender-neutral, whitespace-collapsed title used for matching.
@@ -170,6 +190,7 @@ def normalise_title(title: str) -> str:
     for word in re.findall(r"[\wäöüß]+", _HYPHEN_JOIN.sub("", text.lower())):
         if word in _TITLE_STOPWORDS or word in _GENDER_LETTERS or word.isdigit():
             continue
+        word = _BRITISH.get(word, word)
         word = _SPECIAL_FEMININE.get(word) or _FEMININE_ER.sub(r"\1", word)
         word = _ADJECTIVE_ENDING.sub(r"\1", word)
         # The second of two gender forms: the same word again, or the tail of the first

@@ -53,3 +53,14 @@ def test_gender_neutralising_leaves_ordinary_words_alone():
 )
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("american", "british"),
+    [
+        ("Call Center Agent", "Call Centre Agent"),
+        ("Labor Relations Specialist", "Labour Relations Specialist"),
+    ],
+)
+def test_american_spellings_meet_escos_british_ones(american, british):
+    assert normalise_title(american) == normalise_title(british)
