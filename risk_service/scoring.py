@@ -359,9 +359,9 @@ def assess_many(
 
     results: list[dict | RoleError] = []
     done = iter(range(len(scored)))
-    for prep in prepared:
-        if isinstance(prep, RoleError):
-            results.append(prep)
+    for entry in prepared:
+        if isinstance(entry, RoleError):
+            results.append(entry)
             continue
         r = next(done)
         start, end = int(tasks.bounds[r]), int(tasks.bounds[r + 1])
@@ -371,9 +371,9 @@ def assess_many(
                 "risk_score": round(scores[r], 1),
                 "risk_band": band(scores[r]),
                 "interval": [round(lows[r], 1), round(highs[r], 1)],
-                "language": prep.language,
-                "matched_occupation": prep.match.as_dict() if prep.match else None,
-                "read_as": prep.read_as,
+                "language": entry.language,
+                "matched_occupation": entry.match.as_dict() if entry.match else None,
+                "read_as": entry.read_as,
                 "tasks": [
                     {
                         "text": texts[i],
@@ -387,7 +387,7 @@ def assess_many(
                     for i in range(start, end)
                 ],
                 "advice_shares": advice_shares[r],
-                "ignored": prep.ignored,
+                "ignored": entry.ignored,
                 "upskilling": upskilling[r],
                 "model_version": version,
             }
