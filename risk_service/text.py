@@ -152,12 +152,12 @@ def _expand_abbreviations(text: str) -> str:
 
 
 # American spellings of title words, as ESCO (British English) spells them: "Call Center Agent"
-# must meet "call centre agent", not "office supervisor" through "center"'s other grams.
+# must meet "call centre agent", not "office supervisor" through "center"'s other grams. Only
+# words that are not also German ("Labor" is a laboratory there).
 _BRITISH = {
     "center": "centre",
     "centers": "centres",
     "theater": "theatre",
-    "labor": "labour",
     "counselor": "counsellor",
     "counseling": "counselling",
     "defense": "defence",
