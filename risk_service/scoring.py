@@ -324,12 +324,12 @@ def assess_many(
     out_languages: list[str] = []  # of the advice and upskilling texts, per scored role
     for role in roles:
         try:
-            prep = _prepare(role, model)
+            ready = _prepare(role, model)
         except RoleError as exc:
             prepared.append(exc)
             continue
-        prepared.append(prep)
-        out_languages.append(role.advice_language or prep.language)
+        prepared.append(ready)
+        out_languages.append(role.advice_language or ready.language)
     scored = [p for p in prepared if isinstance(p, _Prepared)]
     texts = [t for p in scored for t in p.texts]
     predictions = model.predict(texts)
