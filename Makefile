@@ -6,7 +6,7 @@ CLI    := $(VENV)/bin/risk-service
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test train corpus-check agreement eval bench lint clean
+.PHONY: run serve test test-fast train corpus-check agreement eval bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,13 @@ run: $(RUN_STAMP)
 serve: $(RUN_STAMP)
 	$(CLI) serve --host $(HOST) --port $(PORT)
 
+# Everything: unit, service and system tiers, and the package's doctests.
 test: $(DEV_STAMP)
 	$(PY) -m pytest
+
+# The unit tier and the doctests: no trained model, no servers (well under a minute).
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest tests/unit risk_service
 
 train: $(RUN_STAMP)
 	$(CLI) train

@@ -2,7 +2,7 @@
 
 Measures what a normal client sees meanwhile (``/healthz`` and ``POST /v1/score`` latency,
 before and during the load) and how each slow connection ends (status, content type, seconds
-after it was opened). The system test ``tests/test_slow_clients.py`` uses the same load.
+after it was opened). The system test ``tests/system/test_slow_clients.py`` uses the same load.
 
     python -m benchmarks.slow_clients --models-dir DIR [--connections 50] [--option=--threads=8]
 

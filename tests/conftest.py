@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,34 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# --- test tiers ------------------------------------------------------------------------------
+# tests/unit: no trained model, no other process (plus the doctests of risk_service/): the tier
+# `make test-fast` runs. tests/service: in process, on the session's trained model.
+# tests/system: servers, spawned processes, clusters, a browser. Each test gets its tier's
+# marker from its folder, so `-m "not system"` and the like select across folders.
+TIERS = ("unit", "service", "system")
+# Fixtures that train (or use) the session's model: a unit test must do without them.
+MODEL_FIXTURES = frozenset({"registry_dir", "model", "app", "client", "runner", "base_url"})
+TESTS = Path(__file__).resolve().parent
+
+
+def _tier(path: Path) -> str:
+    try:
+        parts = path.resolve().relative_to(TESTS).parts
+    except ValueError:
+        return "unit"  # the doctests of the package
+    return parts[0] if len(parts) > 1 and parts[0] in TIERS else "service"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = _tier(Path(item.path))
+        item.add_marker(getattr(pytest.mark, tier))
+        needs_model = MODEL_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if tier == "unit" and needs_model:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses {sorted(needs_model)}: a unit test runs without the trained "
+                "model; move it to tests/service/"
+            )

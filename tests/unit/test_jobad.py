@@ -16,8 +16,6 @@ import pytest
 
 from risk_service import coordination, jobad, lineclassifier
 from risk_service.jobad import parse_job_ad, split_statements, strip_markup
-from risk_service.schemas import Role
-from risk_service.scoring import RoleError, assess
 from training import adset
 
 # --- statements -------------------------------------------------------------------------------
@@ -365,29 +363,6 @@ def test_held_out_corpus_task_lists_stay_duties():
     assert task_list_recall(jobad.default_labeller(), texts) >= 0.97
     singles = [text for text in texts if len(split_statements(text)) == 1]
     assert singles and task_list_recall(jobad.default_labeller(), singles) >= 0.95
-
-
-# --- no duties: the 422 says what was found -----------------------------------------------------
-
-_NO_DUTIES = (
-    "Ihr Profil: Abgeschlossene Ausbildung als Industriekauffrau, sichere Excel-Kenntnisse\n"
-    "Wir bieten: 30 Tage Urlaub, Jobrad und Gleitzeit"
-)
-
-
-def test_a_description_without_duties_says_what_was_found(model):
-    with pytest.raises(RoleError) as caught:
-        assess(Role(description=_NO_DUTIES), model)
-    assert caught.value.loc == ["description"]
-    assert "only requirements and benefits were found" in caught.value.msg
-
-
-def test_no_duties_with_an_unknown_title_does_not_blame_the_title(model):
-    with pytest.raises(RoleError) as caught:
-        assess(Role(title="Qxzv Wibbleflonk", description=_NO_DUTIES), model)
-    assert caught.value.loc == ["description"]
-    assert "only requirements and benefits were found" in caught.value.msg
-    assert "title" not in caught.value.msg
 
 
 # --- the labelled ads -----------------------------------------------------------------------

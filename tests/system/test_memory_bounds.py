@@ -44,7 +44,7 @@ from risk_service.cache import BoundedCache, byte_cached
 from risk_service.schemas import Role
 from risk_service.taskmodel import TaskModel
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cache_never_holds_more_than_its_bytes_and_keeps_what_is_used():
@@ -217,7 +217,7 @@ def soak(models_dir: str, database_url: str, batches: int) -> dict:
 def test_memory_soak_with_distinct_long_words_and_new_statements(registry_dir, tmp_path):
     """A worker's RSS is flat once its caches are full; no cache is ever over its bound."""
     code = (
-        "import json, sys; from tests.test_memory_bounds import soak; "
+        "import json, sys; from tests.system.test_memory_bounds import soak; "
         "print(json.dumps(soak(sys.argv[1], sys.argv[2], int(sys.argv[3]))))"
     )
     env = {**os.environ, "RISK_CACHE_BYTES": str(SOAK_CACHE_BYTES), "RISK_LOG_LEVEL": "WARNING"}

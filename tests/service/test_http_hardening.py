@@ -1,7 +1,7 @@
 """HTTP hardening, fast tier: body limits and reading, strict types, charsets, CSV cells, logs.
 
 The same behaviour under a real gunicorn (stalled bodies → 408, chunked bodies, gunicorn's own
-errors) is in ``tests/test_slow_clients.py``.
+errors) is in ``tests/system/test_slow_clients.py``.
 """
 
 from __future__ import annotations

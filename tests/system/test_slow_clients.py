@@ -23,8 +23,6 @@ from risk_service import config
 from risk_service.web import gunicorn_conf
 from tests.servers import Server, running_gunicorn
 
-pytestmark = pytest.mark.slow
-
 BODY_TIMEOUT = 4.0  # RISK_BODY_READ_TIMEOUT for this server (default 10): keeps the test short
 SLOW_BODIES = 60
 SLOW_HEADS = 30

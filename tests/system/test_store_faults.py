@@ -209,7 +209,6 @@ def _workers(pid: int) -> set[int]:
     return children
 
 
-@pytest.mark.slow
 def test_gunicorn_workers_survive_unwritable_files_and_recover_by_themselves(
     registry_dir, tmp_path
 ):

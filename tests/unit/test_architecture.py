@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "risk_service"
+PACKAGE = Path(__file__).resolve().parents[2] / "risk_service"
 # Kept at the top of the package for callers that name them; they only delegate to web/.
 DELEGATES = {"__init__.py", "__main__.py", "wsgi.py"}
 

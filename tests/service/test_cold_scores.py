@@ -13,7 +13,8 @@ The roles are scored in a fresh model and batch — new text for the model's cac
 again one by one, which the caches answer: both must give the stored numbers. Regenerate
 (with the golden scores) only when scores move on purpose::
 
-    python -m pytest tests/test_golden_scores.py tests/test_cold_scores.py --update-golden
+    python -m pytest tests/service/test_golden_scores.py tests/service/test_cold_scores.py \\
+        --update-golden
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from risk_service.registry import Registry
 from risk_service.schemas import Role
 from risk_service.scoring import RoleError, assess_many
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROLES = FIXTURES / "cold_roles.json"
 SCORES = FIXTURES / "cold_scores.json"
 REGENERATE = (
-    "python -m pytest tests/test_golden_scores.py tests/test_cold_scores.py --update-golden"
+    "python -m pytest tests/service/test_golden_scores.py tests/service/test_cold_scores.py"
+    " --update-golden"
 )
 # Unrounded model outputs may differ in the last bits when sums are taken in another order.
 RAW_TOLERANCE = 1e-12

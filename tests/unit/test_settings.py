@@ -13,7 +13,7 @@ from risk_service import config, create_app
 from risk_service.config import Settings
 from risk_service.web.app import app_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_documented_environment_variables_are_read(monkeypatch, tmp_path):

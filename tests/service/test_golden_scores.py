@@ -10,7 +10,8 @@ and weight. Advice and upskilling texts are not part of it (they are tested on t
 When a change moves scores on purpose — a new model, corpus statements, a parser change — regenerate
 the stored set in one command and commit it with the change (its diff shows which roles moved)::
 
-    python -m pytest tests/test_golden_scores.py tests/test_cold_scores.py --update-golden
+    python -m pytest tests/service/test_golden_scores.py tests/service/test_cold_scores.py \\
+        --update-golden
 
 Scores are compared to one unit of their published rounding (0.1 points, probability 0.001), so a
 last-digit flip from another BLAS does not fail the test but any real move does.
@@ -24,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROLES = FIXTURES / "golden_roles.json"
 SCORES = FIXTURES / "golden_scores.json"
 REGENERATE = (
-    "python -m pytest tests/test_golden_scores.py tests/test_cold_scores.py --update-golden"
+    "python -m pytest tests/service/test_golden_scores.py tests/service/test_cold_scores.py"
+    " --update-golden"
 )
 # One unit of the response's rounding: risk_score and interval to 0.1, probabilities to 0.001.
 SCORE_TOLERANCE = 0.1 + 1e-9

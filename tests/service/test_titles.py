@@ -242,7 +242,7 @@ def _best_time(fn, arg) -> float:
 
 def test_title_patterns_stay_linear_on_hostile_input():
     """The title path's patterns on the longest title and description the service accepts,
-    within 50 times the same work on normal text of that length (cf. tests/test_redos.py)."""
+    within 50 times the same work on normal text of that length (cf. test_redos.py)."""
     size = schemas.MAX_TITLE_CHARS
     normal_title = ("Sachbearbeiter Kreditorenbuchhaltung (m/w/d) – Teilzeit, Köln " * 4)[:size]
     hostile_titles = [

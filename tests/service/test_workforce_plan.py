@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from risk_service import schemas, workforce
 from risk_service.cli import main
-from tests.test_api import assert_problem
+from tests.service.test_api import assert_problem
 
 FIVE_ROLES = [
     {

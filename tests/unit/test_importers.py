@@ -23,7 +23,7 @@ from training.importers import SourceError, write_corpus
 from training.importers.esco import import_esco
 from training.importers.onet import import_onet, task_category, task_degree
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ONET = FIXTURES / "onet"
 CROSSWALK = ONET / "crosswalk.csv"
 ESCO_EN = FIXTURES / "esco" / "occupations_en.csv"

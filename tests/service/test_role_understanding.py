@@ -10,7 +10,7 @@ from risk_service.scoring import assess
 from training.corpus import load_corpus
 from training.train import cross_validate
 
-ADS = Path(__file__).parent / "fixtures" / "jobads"
+ADS = Path(__file__).resolve().parents[1] / "fixtures" / "jobads"
 
 
 def by_text(result: dict) -> dict[str, float]:
