@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from risk_service import config
 from risk_service.cache import byte_cached
 from risk_service.coordination import opens_like_task, split_coordinated
+from risk_service.patterns import trie_pattern
 from risk_service.text import detect_language
 
 if TYPE_CHECKING:
@@ -176,12 +177,9 @@ _SYMBOLS = re.compile(
     "[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0f\u200d]++"
 )
 
-# Abbreviations whose dot ends no sentence; matched at a word start ("Bau." is no "u.").
-_ABBREVIATION = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(re.escape(a) for a in sorted(_CUES["abbreviations"], key=len, reverse=True))
-    + ")"
-)
+# Abbreviations whose dot ends no sentence; matched at a word start ("Bau." is no "u."); the
+# longest where several match (a trie: the cue tables are long).
+_ABBREVIATION = re.compile(r"(?<![\w.])" + trie_pattern(_CUES["abbreviations"]))
 # No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄÖÜ\"„(])")
 # Semicolons, inline bullets and the " | " of metadata lines. A break starts where a
@@ -189,6 +187,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄ�
 # it too, so those starts are skipped.
 _CHUNK_BREAK = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s*+;\s*+|\s++[•·|]\s++)")
 _WORDLIKE = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
+# Characters without which _CHUNK_BREAK and _SENTENCE_END cannot match (checked first: cheap).
+_CHUNK_CHARS = (";", "•", "·", "|")
+_SENTENCE_CHARS = (".", "!", "?")
 
 
 @dataclass
@@ -241,18 +242,12 @@ _FIELDS: dict[str, str] = {
     if not label.startswith("_")
     for cue in cues
 }
-_OPENING_CUES = sorted((c for c in _HEADINGS if " " in c), key=len, reverse=True)
-_HEADING_OPENING = re.compile(
-    "^(?:" + "|".join(re.escape(c) for c in _OPENING_CUES) + r")(?![\w])"
-)
-_HEADING_CLOSING = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, _HEADINGS)) + ")$")
+# Tries (the longest cue where several match, as an alternation sorted longest first would).
+_HEADING_OPENING = re.compile("^" + trie_pattern(c for c in _HEADINGS if " " in c) + r"(?![\w])")
+_HEADING_CLOSING = re.compile(r"(?<![\w])" + trie_pattern(_HEADINGS) + "$")
 # Within a longer heading only cues that cannot be a word of something else ("you", "pay").
 _HEADING_ANYWHERE = re.compile(
-    r"(?<![\w])(?:"
-    + "|".join(
-        re.escape(c) for c in sorted(_HEADINGS, key=len, reverse=True) if " " in c or len(c) >= 7
-    )
-    + r")(?!\w)"
+    r"(?<![\w])" + trie_pattern(c for c in _HEADINGS if " " in c or len(c) >= 7) + r"(?!\w)"
 )
 _FILLERS = re.compile(
     "(?<![\\w])(?:" + "|".join(re.escape(f) for f in _CUES["heading_fillers"]) + ")(?![\\w])"
@@ -367,8 +362,11 @@ def _sentences(line: str) -> list[str]:
     out = []
     if "." in line:
         line = _protect_abbreviations(line)
-    for chunk in _CHUNK_BREAK.split(line):
-        for sentence in _SENTENCE_END.split(chunk):
+    chunks = _CHUNK_BREAK.split(line) if any(c in line for c in _CHUNK_CHARS) else [line]
+    for chunk in chunks:
+        # a sentence end is punctuation with more text after it
+        ends = any(c in chunk[:-1] for c in _SENTENCE_CHARS)
+        for sentence in _SENTENCE_END.split(chunk) if ends else (chunk,):
             cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
             if _is_statement(cleaned):
                 out.append(cleaned)
@@ -397,15 +395,15 @@ def _is_statement(text: str) -> bool:
 
 
 def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
-    """One alternation over cues matched in " " + words + " ": "word" is a whole word (or
-    words), "word*" a word start, "*word" a word end, "*word*" anywhere."""
+    """One pattern over cues matched in " " + words + " ": "word" is a whole word (or
+    words), "word*" a word start, "*word" a word end, "*word*" anywhere. A trie of the
+    literals: a tenth of the time of their alternation (50 → 4 µs a statement)."""
     parts = []
     for cue in cues:
-        body = re.escape(cue.strip("*"))
         start = "" if cue.startswith("*") else " "
         end = "" if cue.endswith("*") else " "
-        parts.append(start + body + end)
-    return re.compile("|".join(sorted(parts, key=len, reverse=True)))
+        parts.append(start + cue.strip("*") + end)
+    return re.compile(trie_pattern(parts))
 
 
 _LINE_CUES = {label: _cue_pattern(cues) for label, cues in _CUES["line_cues"].items()}
@@ -436,6 +434,9 @@ _REFERENCE = re.compile(
     r"(?i:\b(?:kennziffer|referenz(?:nummer)?|stellen-?id|job-?id|ref(?:erence)?(?: no| number)?"
     r"|ausschreibungs-?nr|stellennummer)\.?)\s*+[:#]?\s*+(?=[A-Z0-9/-]{0,24}\d)"
 )
+_DIGIT = re.compile(r"\d")  # _PHONE, _POSTCODE, _DEADLINE and _REFERENCE cannot match without one
+# What of _MONEY can match without a digit.
+_MONEY_WORDS = re.compile(r"\bbrutto\b|\bgross\b", re.IGNORECASE)
 _MONEY = re.compile(
     r"[€£$]\s?+\d|\d(?:[\d.,]{0,12}+)\s?+(?:€|eur\b|euro\b|k\b|£)|\bbrutto\b|\bgross\b",
     re.IGNORECASE,
@@ -468,9 +469,17 @@ _ARTICLE_START = re.compile(
 )
 
 
+def _money(text: str, has_digit: bool) -> bool:
+    """``_MONEY.search(text)`` (without a digit only its words can match)."""
+    return (_MONEY if has_digit else _MONEY_WORDS).search(text) is not None
+
+
 def cue_label(text: str) -> str:
     """The label the cue words of one statement suggest, "" when none does."""
-    padded = _padded(text)
+    return _cue_label(text, _padded(text), _DIGIT.search(text) is not None)
+
+
+def _cue_label(text: str, padded: str, has_digit: bool) -> str:
     key = padded.strip()
     if key in _OTHER_LINES:
         return "other"
@@ -484,7 +493,7 @@ def cue_label(text: str) -> str:
         return "contact"
     if _LINE_CUES["duty"].search(padded) or _YOU_WILL_DO.search(padded):
         return "duty"
-    if _MONEY.search(text):
+    if _money(text, has_digit):
         return "benefit"
     for label in ("requirement", "benefit"):
         if _LINE_CUES[label].search(padded):
@@ -500,9 +509,15 @@ def cue_label(text: str) -> str:
     return ""
 
 
-def _line_kind(statement: str) -> tuple[str, str]:
-    """(strong label, cue label) of one statement."""
-    return strong_label(statement), cue_label(statement)
+def _line_kind(statement: str) -> tuple[str, str, bool]:
+    """(strong label, cue label, money) of one statement."""
+    padded = _padded(statement)
+    has_digit = _DIGIT.search(statement) is not None
+    return (
+        _strong_label(statement, padded, has_digit),
+        _cue_label(statement, padded, has_digit),
+        _money(statement, has_digit),
+    )
 
 
 # A statement that opens with how to reach someone: "Tel. ___", "E-Mail", "Phone".
@@ -519,15 +534,23 @@ def _is_phone(text: str) -> bool:
 
 def strong_label(text: str) -> str:
     """A label no heading overrides: contact details, the ad's title, legal boilerplate."""
-    if ("@" in text and _EMAIL.search(text)) or _URL.search(text) or _is_phone(text):
+    return _strong_label(text, _padded(text), _DIGIT.search(text) is not None)
+
+
+def _strong_label(text: str, padded: str, has_digit: bool) -> str:
+    if "@" in text and _EMAIL.search(text):
+        return "contact"
+    if ("." in text or "://" in text) and _URL.search(text):  # no address without either
+        return "contact"
+    if has_digit and _is_phone(text):
         return "contact"
     if _CONTACT_START.match(text):
         return "contact"
-    if _POSTCODE.search(text) or _REFERENCE.search(text) or _DEADLINE.search(text):
+    if has_digit and (_POSTCODE.search(text) or _REFERENCE.search(text) or _DEADLINE.search(text)):
         return "contact"
     if _TITLE_LINE.search(text):
         return "other"
-    if _LINE_CUES["other"].search(_padded(text)):
+    if _LINE_CUES["other"].search(padded):
         return "other"
     return ""
 
@@ -619,9 +642,9 @@ def _read_line(raw_line: str) -> _Line:
         inline,
         bullet,
         statements,
-        tuple(cue for _, cue in kinds),
-        tuple(strong for strong, _ in kinds),
-        tuple(_MONEY.search(s) is not None for s in statements),
+        tuple(cue for _, cue, _ in kinds),
+        tuple(strong for strong, _, _ in kinds),
+        tuple(money for _, _, money in kinds),
         tuple(opens_like_task(s, detect_language(s, default="de")) for s in statements),
         line,
         len(statements) == 1 and _looks_like_title(line),
