@@ -29,7 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CACHE_SHARES: dict[str, float] = {
     "predictions": 0.18,  # taskmodel: statement → probabilities and category
     "char_columns": 0.20,  # features: word → its character-gram columns
-    "job_ad_lines": 0.08,  # jobad: line → heading kind or statements
+    "job_ad_lines": 0.05,  # jobad: line → heading kind or statements
+    "job_ads": 0.03,  # jobad: description → its duties and what was set aside
     "normalise_task": 0.06,  # text: statement → normalised form
     "affinities": 0.06,  # upskilling: statement → weights of the three areas
     "evidence": 0.06,  # taskmodel: statement → the words behind its judgement (evidence.py)

@@ -22,14 +22,14 @@ import html
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from risk_service import config
-from risk_service.cache import byte_cached
+from risk_service import cache, config
+from risk_service.cache import BoundedCache, byte_cached
 from risk_service.coordination import opens_like_task, split_coordinated
 from risk_service.patterns import trie_pattern
 from risk_service.text import detect_language
@@ -788,15 +788,23 @@ def parse_job_ad(text: str, labeller: Labeller | None = None, split: bool = True
 
     Each statement is labelled from its words and context (``labeller``: the shipped line
     classifier, else the cue rules); duty statements that coordinate several duties are split
-    into them.
+    into them. With the default labeller and splitting the result is kept in a bounded cache
+    (:func:`parse_job_ads`).
     """
+    if labeller is None and split:
+        return parse_job_ads([text])[0]
     statements, had_headings = read_ad(text)
-    result = ParsedAd(had_headings=had_headings)
     if not statements:
-        return result
-    if labeller is None:
-        labeller = default_labeller()
-    labels = labeller(statements)
+        return ParsedAd(had_headings=had_headings)
+    labels = (labeller or default_labeller())(statements)
+    return _parsed(statements, had_headings, labels, split)
+
+
+def _parsed(
+    statements: list[Statement], had_headings: bool, labels: list[str], split: bool = True
+) -> ParsedAd:
+    """The ad's duties (split where they coordinate several) and what was set aside."""
+    result = ParsedAd(had_headings=had_headings)
     language = _language(statements) if split else ""
     for statement, label in zip(statements, labels, strict=True):
         if label == "duty":
@@ -810,36 +818,119 @@ def parse_job_ad(text: str, labeller: Labeller | None = None, split: bool = True
     return result
 
 
+# text → its ParsedAd as tuples (duties, ignored items, had_headings, found items)
+_Frozen = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], bool, tuple]
+
+
+def _parsed_size(text: str, frozen: _Frozen) -> int:
+    duties, ignored, _, _ = frozen
+    held = sum(map(sys.getsizeof, duties)) + sum(sys.getsizeof(t) for _, ts in ignored for t in ts)
+    return sys.getsizeof(text) + held + 64 * (len(duties) + len(ignored)) + 300
+
+
+_PARSED = BoundedCache(config.cache_bytes("job_ads"), name="job_ads", sizeof=_parsed_size)
+cache.REGISTRY[_PARSED.name] = _PARSED  # listed with the byte_cached ones (tests, reports)
+
+
+def _freeze(parsed: ParsedAd) -> _Frozen:
+    ignored = tuple((k, tuple(v)) for k, v in parsed.ignored.items())
+    return tuple(parsed.duties), ignored, parsed.had_headings, tuple(parsed.found.items())
+
+
+def _thaw(frozen: _Frozen) -> ParsedAd:
+    duties, ignored, had_headings, found = frozen
+    return ParsedAd(list(duties), {k: list(v) for k, v in ignored}, had_headings, dict(found))
+
+
+def parse_job_ads(texts: Sequence[str]) -> list[ParsedAd]:
+    """:func:`parse_job_ad` of each text (default labeller, duties split), in order.
+
+    The statements of all texts not parsed before go through the line classifier in one call:
+    its cost is mostly per call (numpy), not per statement, and which statements share a call
+    does not change a label. Each result is kept in a bounded cache (``job_ads``): postings and
+    HR systems send the same descriptions again and again. A hit is a fresh copy of exactly
+    what was computed.
+    """
+    found = _PARSED.get_many(texts)
+    missing = list(dict.fromkeys(t for t, hit in zip(texts, found, strict=True) if hit is None))
+    if missing:
+        read = [read_ad(text) for text in missing]
+        labels = _labels([statements for statements, _ in read if statements])
+        fresh = {}
+        for text, (statements, had_headings) in zip(missing, read, strict=True):
+            parsed = (
+                _parsed(statements, had_headings, next(labels))
+                if statements
+                else ParsedAd(had_headings=had_headings)
+            )
+            fresh[text] = _freeze(parsed)
+        _PARSED.update_many(fresh.items())
+        found = [fresh[t] if hit is None else hit for t, hit in zip(texts, found, strict=True)]
+    return [_thaw(frozen) for frozen in found]
+
+
+def _labels(ads: list[list[Statement]]) -> Iterator[list[str]]:
+    """Each ad's labels by the default labeller, the classifier called once for all ads."""
+    model = _default_model()
+    if model is None:
+        return (label_rules(statements) for statements in ads)
+    return iter(_classifier_labels(model, ads))
+
+
+def _rules_decide(statements: list[Statement]) -> bool:
+    """One to three statements without any heading are no ad, whose shapes the classifier
+    learned, but a duty or two written out: the cue rules decide (they keep 96 % of single
+    corpus statements, the classifier 84 %)."""
+    return len(statements) <= SHORT_TEXT and not any(
+        s.section or s.inline or s.headings_before for s in statements
+    )
+
+
+def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> list[list[str]]:
+    """The labels of each ad's statements: the cue rules for short texts, else the classifier
+    (one call for all ads) where the parser is not certain itself."""
+    by_rules = [_rules_decide(statements) for statements in ads]
+    flat = [
+        s for statements, rules in zip(ads, by_rules, strict=True) if not rules for s in statements
+    ]
+    predicted = iter(model.label(flat))
+    out = []
+    for statements, rules in zip(ads, by_rules, strict=True):
+        if rules:
+            out.append(label_rules(statements))
+            continue
+        # every statement takes its prediction, even where the parser's certainty overrides it
+        own = [next(predicted) for _ in statements]
+        out.append([s.strong or s.inline or p for s, p in zip(statements, own, strict=True)])
+    return out
+
+
 def classifier_labeller(model: LineClassifier) -> Labeller:
     """Label statements by the line classifier; the parser's own certainties stand: contact
     details, legal boilerplate and titles (:func:`strong_label`), and the name a line opens
-    with ("Aufgaben: …", "Pay: …")."""
+    with ("Aufgaben: …", "Pay: …"). Short texts without headings go by the cue rules
+    (:func:`_rules_decide`)."""
 
     def label(statements: list[Statement]) -> list[str]:
-        if len(statements) <= SHORT_TEXT and not any(
-            s.section or s.inline or s.headings_before for s in statements
-        ):
-            # One to three statements without any heading are no ad, whose shapes the
-            # classifier learned, but a duty or two written out: the cue rules decide (they
-            # keep 96 % of single corpus statements, the classifier 84 %).
-            return label_rules(statements)
-        return [
-            s.strong or s.inline or predicted
-            for s, predicted in zip(statements, model.label(statements), strict=True)
-        ]
+        return _classifier_labels(model, [statements])[0]
 
     return label
 
 
-SHORT_TEXT = 3  # statements; see classifier_labeller
-_DEFAULT: list[Labeller] = []
+SHORT_TEXT = 3  # statements; see _rules_decide
+_DEFAULT: list[LineClassifier | None] = []
+
+
+def _default_model() -> LineClassifier | None:
+    """The shipped line classifier, loaded once; None where its data files are not installed."""
+    if not _DEFAULT:
+        from risk_service import lineclassifier
+
+        _DEFAULT.append(lineclassifier.load_default())
+    return _DEFAULT[0]
 
 
 def default_labeller() -> Labeller:
     """The shipped line classifier if its data files are installed, else the cue rules."""
-    if not _DEFAULT:
-        from risk_service import lineclassifier
-
-        model = lineclassifier.load_default()
-        _DEFAULT.append(classifier_labeller(model) if model is not None else label_rules)
-    return _DEFAULT[0]
+    model = _default_model()
+    return classifier_labeller(model) if model is not None else label_rules

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from risk_service import advice as task_advice
 from risk_service.features import char_terms
-from risk_service.jobad import parse_job_ad
+from risk_service.jobad import parse_job_ad, parse_job_ads
 from risk_service.occupations import OccupationMatch, is_title_shaped
 from risk_service.roletasks import RoleTasks
 from risk_service.schemas import Role, WeightedTask
@@ -320,6 +320,9 @@ def assess_many(
     fast. ``evidence=False`` leaves out each task's ``evidence`` (the words behind its
     judgement) for callers that do not show it, such as the CSV columns of ``score_frame``.
     """
+    # The job-ad parser labels the statements of all descriptions in one classifier call;
+    # _prepare then finds each parse in its cache.
+    parse_job_ads([r.description for r in roles if r.description and r.description.strip()])
     prepared: list[_Prepared | RoleError] = []
     out_languages: list[str] = []  # of the advice and upskilling texts, per scored role
     for role in roles:
