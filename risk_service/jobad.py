@@ -851,7 +851,7 @@ def parse_job_ads(texts: Sequence[str]) -> list[ParsedAd]:
     HR systems send the same descriptions again and again. A hit is a fresh copy of exactly
     what was computed.
     """
-    found = _PARSED.get_many(texts)
+    found = _PARSED.get_many(list(texts))
     missing = list(dict.fromkeys(t for t, hit in zip(texts, found, strict=True) if hit is None))
     if missing:
         read = [read_ad(text) for text in missing]
