@@ -164,7 +164,8 @@ def test_raw_text_is_stored_only_when_configured(registry_dir, database_url):
     )
     aid = assessment_id(app.test_client())
     raw = app.extensions["risk_store"].assessment(aid)["raw_text"]
-    assert json.loads(raw) == {**BOOKKEEPER, "tasks": None, "language": None}
+    unset = {"tasks": None, "language": None, "advice_language": None}
+    assert json.loads(raw) == {**BOOKKEEPER, **unset}
     app.extensions["risk_store"].dispose()
 
 

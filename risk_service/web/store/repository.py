@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -120,6 +121,9 @@ class Store:
         self.probe_seconds = probe_seconds
         self.lock_timeout = lock_timeout
         self.engine = make_engine(url, lock_timeout=lock_timeout)
+        # A store dropped without dispose() (apps that tests or tools create and forget) closes its
+        # pooled connections, instead of leaving them to be deleted while still open.
+        weakref.finalize(self, self.engine.dispose)
         self.path = sqlite_file(url)
         self._tables_ready = False
         # (monotonic time, None or why it failed) of the last write, for readiness.
