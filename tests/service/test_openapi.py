@@ -140,11 +140,11 @@ def test_docs_page_and_assets_load_from_the_package(client):
     assert assets, html
     for url in assets:
         assert url.startswith("/docs/"), f"{url} is not served by this app"
-        asset = client.get(url)
-        assert asset.status_code == 200, url
-        assert len(asset.data) > 100, url
-    bundle = client.get("/docs/swagger-ui-bundle.js")
-    assert b"SwaggerUIBundle" in bundle.data
+        with client.get(url) as asset:  # a file response: closed as a WSGI server closes it
+            assert asset.status_code == 200, url
+            assert len(asset.data) > 100, url
+    with client.get("/docs/swagger-ui-bundle.js") as bundle:
+        assert b"SwaggerUIBundle" in bundle.data
     # The UI's settings: the spec from this app, and no upload to the public validator.
     settings = json.loads(re.search(r"var user_config = (\{.*?\});", html).group(1))
     assert settings["url"] == "/openapi.json"
