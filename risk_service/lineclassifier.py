@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -50,7 +51,9 @@ class ClassifierError(ValueError):
 
 
 def _tokens(text: str) -> list[str]:
-    return [_DIGITS.sub("0", w) for w in _WORD.findall(text.lower())]
+    # Digit runs lie inside words (digits are word characters): collapsing them in the whole
+    # text first gives the same tokens as collapsing them word by word, in one pass.
+    return _WORD.findall(_DIGITS.sub("0", text.lower()))
 
 
 def word_terms(text: str) -> list[str]:
@@ -121,13 +124,23 @@ def context_feature_names() -> list[str]:
     return names
 
 
+# value → its one-hot row over _SECTIONS (a value outside them: all zeros); likewise for the
+# neighbours' cues over _NEIGHBOUR_CUES. Built once: context_features runs per statement.
+_SECTION_ROWS = {v: [1.0 if v == w else 0.0 for w in _SECTIONS] for v in _SECTIONS}
+_NEIGHBOUR_ROWS = {v: [1.0 if v == w else 0.0 for w in _NEIGHBOUR_CUES] for v in _NEIGHBOUR_CUES}
+_NO_SECTION = [0.0] * len(_SECTIONS)
+_NO_NEIGHBOUR = [0.0] * len(_NEIGHBOUR_CUES)
+
+
 def context_features(s: Statement) -> list[float]:
     """What the parser saw around a statement, as numbers (names: context_feature_names)."""
-    out: list[float] = []
-    for value in (s.section, s.inline):
-        out += [1.0 if value == v else 0.0 for v in _SECTIONS]
-    for value in (s.cue or None, s.strong or None):
-        out += [1.0 if value == v else 0.0 for v in _SECTIONS]
+    rows = _SECTION_ROWS
+    out: list[float] = [
+        *rows.get(s.section, _NO_SECTION),
+        *rows.get(s.inline, _NO_SECTION),
+        *rows.get(s.cue or None, _NO_SECTION),
+        *rows.get(s.strong or None, _NO_SECTION),
+    ]
     text = s.text
     n_words = len(text.split())
     second = _SECOND_PERSON.search(text) is not None
@@ -164,8 +177,8 @@ def context_features(s: Statement) -> list[float]:
         float(s.previous_task),
         float(s.next_task),
     ]
-    out += [1.0 if s.previous_cue == v else 0.0 for v in _NEIGHBOUR_CUES]
-    out += [1.0 if s.next_cue == v else 0.0 for v in _NEIGHBOUR_CUES]
+    out += _NEIGHBOUR_ROWS.get(s.previous_cue, _NO_NEIGHBOUR)
+    out += _NEIGHBOUR_ROWS.get(s.next_cue, _NO_NEIGHBOUR)
     return out
 
 
@@ -190,10 +203,11 @@ class TfidfTable:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`transform` from each row's vocabulary columns (one per occurrence)."""
         sizes = [len(c) for c in column_lists]
-        if not sum(sizes):
+        total = sum(sizes)
+        if not total:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
-        cols = np.concatenate([np.asarray(c, dtype=np.int64) for c in column_lists])
+        cols = np.fromiter(itertools.chain.from_iterable(column_lists), np.int64, total)
         rows = np.repeat(np.arange(len(column_lists), dtype=np.int64), sizes)
         n_cols = len(self.idf)
         keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
@@ -203,7 +217,6 @@ class TfidfTable:
         return row, col, value / norm[row]
 
 
-_NO_COLUMNS = np.zeros(0, dtype=np.int64)
 _MAX_CACHED_WORDS = 50_000  # ~0.3 kB each: bounds memory on endless streams of new words
 
 
@@ -219,25 +232,25 @@ class LineClassifier:
     duty_threshold: float  # a statement is a duty when P(duty) is at least this
     info: dict
 
-    _word_columns: dict[str, np.ndarray] = field(
+    _word_columns: dict[str, list[int]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def _char_columns(self, text: str) -> np.ndarray:
+    def _char_columns(self, text: str) -> list[int]:
         """The character-gram columns of a statement: words repeat far more than statements,
         so each word's columns are looked up once and kept."""
         cache = self._word_columns
-        get = self.chars.vocabulary.get
-        parts = []
+        known = cache.get
+        columns: list[int] = []
         for word in _tokens(text):
-            hit = cache.get(word)
+            hit = known(word)
             if hit is None:
                 if len(cache) >= _MAX_CACHED_WORDS:
                     cache.clear()
-                found = [j for j in map(get, _word_char_grams(word)) if j is not None]
-                hit = cache[word] = np.asarray(found, dtype=np.int64)
-            parts.append(hit)
-        return np.concatenate(parts) if parts else _NO_COLUMNS
+                get = self.chars.vocabulary.get
+                hit = cache[word] = [j for j in map(get, _word_char_grams(word)) if j is not None]
+            columns += hit
+        return columns
 
     def decision(self, statements: Sequence[Statement]) -> np.ndarray:
         """Linear scores (before the softmax), one row per statement."""
