@@ -374,9 +374,9 @@ def detect_language(text: str, default: str = "en") -> str:
     """Return "de" or "en" from function words and German letters; ``default`` when unsure."""
     lowered = text.lower()
     words = _WORD.findall(lowered)
-    de, en = _german_english(lowered, words)
+    german, en = _german_english(lowered, words)
     # German nouns are capitalised and often end in -ung/-keit/-heit/-ion: a weak extra cue.
-    de += sum(map(str.endswith, words, itertools.repeat(_DE_ENDINGS))) * 0.5
+    de = german + sum(map(str.endswith, words, itertools.repeat(_DE_ENDINGS))) * 0.5
     if de == en:
         return default
     return "de" if de > en else "en"
