@@ -62,6 +62,9 @@ def _prediction_size(text: str, entry: tuple[float, list[float], str]) -> int:
     return text.__sizeof__() + 64 + 24 + 64 + 32 * len(entry[1])
 
 
+BLOCK = 1_000  # texts per block of TaskModel._compute
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -x))  # = 1 / (1 + e^-x), exact in the tails, no overflow
 
@@ -149,6 +152,15 @@ class TaskModel:
         cache.update_many(list(computed)[-size:] if size > 0 else [])
 
     def _compute(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """P(rule-based) and category probabilities of ``texts``, ``BLOCK`` texts at a time:
+        a block's feature entries (~300 a statement) stay in the CPU caches, and memory stays
+        bounded whatever the batch; rows do not depend on each other."""
+        if len(texts) > BLOCK:
+            parts = [self._compute_block(texts[i : i + BLOCK]) for i in range(0, len(texts), BLOCK)]
+            return np.concatenate([p for p, _ in parts]), np.vstack([q for _, q in parts])
+        return self._compute_block(texts)
+
+    def _compute_block(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)
         # One sparse dot product per head: gather its weights at the entries, sum by row.
         logits = self.intercept + np.column_stack(
