@@ -1,35 +1,37 @@
-"""The Dask engine of ``risk-service score --engine dask``: score_frame per partition.
+"""The Dask engine of ``risk-service score --engine dask``: parts of the file scored on a Dask
+cluster, written in input order — the in-process engine's output, byte for byte.
 
 Needs the ``dask`` extra (``pip install 'risk-service[dask]'``); nothing here is imported by the
-serving path. Every worker loads the model once (a per-process cache keyed by registry path and
-version) and the output is one file in input order with the in-process engine's columns.
+serving path. A part is a byte range of a CSV file cut between records (:func:`csv_ranges`) or
+some row groups of a Parquet file. Each worker task reads its part, scores it with the same
+functions as the in-process engine (:func:`risk_service.batch.files.output_rows`, the model
+loaded once per worker process) and renders the output rows (CSV text, an Arrow table); the
+client appends the parts to one file in order as they arrive. No data frames are built: a
+worker does the in-process engine's work and nothing else, so two workers score close to
+twice as fast as one process.
 
-Workers read the input, the models directory and write the output themselves, so on a remote
-cluster all three paths must be visible to every worker (a shared filesystem).
+Workers read the input and the models directory themselves, so on a remote cluster both paths
+must be visible to every worker (a shared filesystem); the output is written by the client.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import shutil
 import sys
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
-
-from risk_service.batch.files import InputError, _check_columns, _kind, csv_safe
-from risk_service.batch.frame import score_frame
-from risk_service.batch.records import COLUMNS
+from risk_service.batch import files
+from risk_service.batch.files import CsvDialect, InputError, OutputPlan
+from risk_service.batch.records import SCORE_BATCH
 from risk_service.registry import Registry, RegistryError
 from risk_service.taskmodel import TaskModel
 
-DEFAULT_BLOCKSIZE = 16 * 2**20  # bytes of CSV per partition
-
-# Column order and dtypes of score_frame's output, for Dask's meta.
-OUTPUT_COLUMNS: dict[str, str] = {"id": "str", **COLUMNS}
+DEFAULT_BLOCKSIZE = 16 * 2**20  # bytes of CSV per part, at most
+PARTS_PER_THREAD = 4  # at least: the last parts keep every worker busy to the end
 
 # Per worker process: one model per (registry, version), and how often each was loaded.
 _models: dict[tuple[str, str], TaskModel] = {}
@@ -49,7 +51,7 @@ def worker_model(models_dir: str, version: str) -> TaskModel:
 
 
 def worker_stats() -> dict[str, dict[str, int]]:
-    """Model loads and scored partitions of this process, keyed ``"<models_dir>@<version>"``.
+    """Model loads and scored parts of this process, keyed ``"<models_dir>@<version>"``.
 
     Run it on every worker with ``client.run(worker_stats)``.
     """
@@ -59,54 +61,77 @@ def worker_stats() -> dict[str, dict[str, int]]:
     }
 
 
-def score_frame_partition(
-    df: pd.DataFrame, models_dir: str, version: str, chunk_size: int = 5_000
-) -> pd.DataFrame:
-    """:func:`score_frame` on one partition, ``chunk_size`` rows at a time to bound memory."""
+@dataclass(frozen=True)
+class Part:
+    """One piece of the input: a CSV byte range (``start``, ``end``, the physical ``line`` it
+    starts on) or Parquet row groups (``groups``)."""
+
+    start: int = 0
+    end: int = 0
+    line: int = 0
+    groups: tuple[int, ...] = ()
+
+
+def score_part(
+    part: Part,
+    path: str,
+    header: list[str] | None,
+    dialect: CsvDialect | None,
+    plan: OutputPlan,
+    models_dir: str,
+    version: str,
+) -> tuple[int, Any]:
+    """(rows, rendered output) of one part: read, scored :data:`SCORE_BATCH` rows at a time,
+    rendered in the output's form (runs on a worker)."""
     model = worker_model(models_dir, version)
     key = (str(Path(models_dir).resolve()), version)
     with _lock:
         _partitions[key] += 1
-    if "id" in df.columns:
-        df = df.astype({"id": "str"})
-    parts = [
-        score_frame(df.iloc[start : start + chunk_size].reset_index(drop=True), model)
-        for start in range(0, len(df), chunk_size)
-    ]
-    if not parts:
-        return _empty_output()
-    return pd.concat(parts, ignore_index=True).astype(OUTPUT_COLUMNS)
-
-
-def _empty_output() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in OUTPUT_COLUMNS.items()})
+    source = Path(path)
+    if part.groups:
+        rows = files.read_row_groups(source, part.groups)
+    else:
+        assert header is not None and dialect is not None
+        rows = files.read_csv_range(source, (part.start, part.end), header, dialect, part.line)
+    scored: list[dict] = []
+    for start in range(0, len(rows), SCORE_BATCH):
+        scored += files.output_rows(rows[start : start + SCORE_BATCH], model, plan)
+    return len(scored), files.render(scored, plan)
 
 
 def csv_ranges(path: Path, blocksize: int) -> tuple[list[str], list[tuple[int, int]]]:
     """Header and byte ranges of ``path`` of about ``blocksize`` bytes, cut between records.
 
-    Dask's own ``read_csv(blocksize=...)`` cuts at any newline, which splits a quoted
-    description with line breaks (a job ad) in two. A newline ends a record only outside quotes,
-    i.e. after an even number of ``"`` (RFC 4180 escapes a quote as ``""``, keeping the parity).
+    A newline ends a record only outside quotes, i.e. after an even number of ``"`` (RFC 4180
+    escapes a quote as ``""``, keeping the parity), so a quoted description with line breaks
+    (a job ad) is never cut in two.
 
     Returns
     -------
     columns : list of str
-        The header row.
+        The header row, as the in-process reader names the columns.
     ranges : list of (int, int)
         ``[start, end)`` byte offsets of the records after the header, in file order.
     """
+    columns = files.read_columns(path, CsvDialect())
+    return columns, [(p.start, p.end) for p in _csv_parts(path, blocksize)]
+
+
+def _csv_parts(path: Path, blocksize: int) -> list[Part]:
     size = path.stat().st_size
+    parts = []
     with path.open("rb") as fh:
         header_end, quotes = _record_end(fh, 0, 0)
         fh.seek(0)
-        columns = pd.read_csv(fh, nrows=0, dtype=str).columns.tolist()
-        ranges, start = [], header_end
+        line = fh.read(header_end).count(b"\n") + 1
+        start = header_end
         while start < size:
             end, quotes = _record_end(fh, min(start + blocksize, size), quotes, start)
-            ranges.append((start, end))
+            parts.append(Part(start, end, line))
+            fh.seek(start)
+            line += fh.read(end - start).count(b"\n")
             start = end
-    return columns, ranges
+    return parts
 
 
 def _record_end(fh, target: int, quotes: int, counted_to: int = 0) -> tuple[int, int]:
@@ -131,53 +156,27 @@ def _record_end(fh, target: int, quotes: int, counted_to: int = 0) -> tuple[int,
         pos += len(piece)
 
 
-# Not "columns": from_map would take that name for its own column projection.
-def read_csv_range(byte_range: tuple[int, int], path: str, names: list[str]) -> pd.DataFrame:
-    """The records in ``[start, end)`` of a CSV file, as text columns like the in-process reader."""
-    start, end = byte_range
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        data = fh.read(end - start)
-    if not data.strip():
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in names})
-    return pd.read_csv(io.BytesIO(data), header=None, names=names, dtype=str, keep_default_na=False)
-
-
-def _check_input(path: Path) -> None:
-    """Fail on a bad input before any cluster is started."""
-    if _kind(path) == "csv":
-        columns = pd.read_csv(path, nrows=0, dtype=str).columns.tolist()
-    else:
-        import pyarrow.parquet as pq
-
-        columns = pq.ParquetFile(path).schema_arrow.names
-    _check_columns(path, columns)
-
-
-def _input_frame(path: Path, blocksize: int, npartitions: int | None, min_partitions: int = 1):
-    import dask.dataframe as dd
-
-    if _kind(path) == "csv":
+def _parts(
+    path: Path,
+    dialect: CsvDialect | None,
+    blocksize: int,
+    npartitions: int | None,
+    min_parts: int,
+) -> tuple[list[Part], list[str] | None]:
+    """The input's parts (and a CSV file's header): ``npartitions`` of them if given, else
+    byte ranges of at most ``blocksize`` bytes, at least ``min_parts`` of them; a Parquet
+    file's row groups, one a part or spread over ``npartitions`` in order."""
+    if files.is_csv(path):
         size = path.stat().st_size
-        # Small files still get one partition per worker thread, or one worker would do it all.
-        blocksize = min(blocksize, math.ceil(size / min_partitions))
-        if npartitions:
-            blocksize = math.ceil(size / npartitions)
-        columns, ranges = csv_ranges(path, max(1, blocksize))
-        if not ranges:
-            raise InputError(f"{path}: no rows")
-        meta = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-        return dd.from_map(
-            read_csv_range,
-            ranges,
-            args=[str(path), columns],
-            meta=meta,
-            enforce_metadata=False,
-        )
-    frame = dd.read_parquet(str(path), split_row_groups=True)
-    if npartitions:
-        frame = frame.repartition(npartitions=npartitions)
-    return frame
+        block = math.ceil(size / (npartitions or min_parts))
+        if not npartitions:
+            block = min(blocksize, block)
+        return _csv_parts(path, max(1, block)), files.read_columns(path, dialect)
+    groups = files._parquet_file(path).metadata.num_row_groups
+    n = max(1, min(groups, npartitions)) if npartitions else groups
+    bounds = [round(i * groups / n) for i in range(n + 1)]
+    pairs = zip(bounds, bounds[1:], strict=False)
+    return [Part(groups=tuple(range(a, b))) for a, b in pairs if b > a], None
 
 
 def score_file_dask(
@@ -187,7 +186,6 @@ def score_file_dask(
     *,
     scheduler: str | None = None,
     npartitions: int | None = None,
-    chunk_size: int = 5_000,
     blocksize: int = DEFAULT_BLOCKSIZE,
 ) -> tuple[int, str]:
     """Score ``input_path`` into ``output_path`` on a Dask cluster.
@@ -195,7 +193,8 @@ def score_file_dask(
     Parameters
     ----------
     input_path, output_path : Path
-        CSV or Parquet by extension, as for the in-process engine.
+        CSV (its separator and encoding detected as in-process; UTF-16 is refused) or
+        Parquet in, CSV or Parquet out, by extension.
     models_dir : str or Path
         Registry root; the current version is resolved here once, so every worker scores with
         the same version even if the pointer moves during the run.
@@ -203,11 +202,10 @@ def score_file_dask(
         Address of a running scheduler (``tcp://host:8786``). Default: a ``LocalCluster`` of two
         worker processes with one thread each, closed at the end.
     npartitions : int, optional
-        Number of partitions; default: one per ``blocksize`` bytes of CSV or per Parquet row group.
-    chunk_size : int, default=5000
-        Rows scored at once inside a partition (bounds worker memory).
+        Number of parts; default: byte ranges of at most ``blocksize`` bytes, at least
+        ``PARTS_PER_THREAD`` per worker thread (Parquet: its row groups, as evenly).
     blocksize : int, default=DEFAULT_BLOCKSIZE
-        Bytes of CSV per partition when ``npartitions`` is not given.
+        Largest part of a CSV file, in bytes, when ``npartitions`` is not given.
 
     Returns
     -------
@@ -223,68 +221,56 @@ def score_file_dask(
     if version is None:
         raise RegistryError(f"no current model in {registry.root}; run `risk-service train`")
     registry.verify(version)
-    out_kind = _kind(output_path)
-    _check_input(input_path)
+    # A bad input fails before any cluster starts.
+    dialect = files.sniff_csv(input_path) if files.is_csv(input_path) else None
+    if dialect is None:
+        files._parquet_file(input_path)  # checks the columns
+    else:
+        files._check_columns(input_path, files.read_columns(input_path, dialect))
+    if dialect is not None and dialect.encoding.startswith("utf-16"):
+        # parts are cut at newline bytes: an encoding of one byte per newline only
+        raise InputError(f"{input_path}: the dask engine reads UTF-8 or single-byte text")
+    plan, _ = files.plan_output(input_path, output_path, dialect=dialect)
+    if plan.kind == "jsonl":
+        raise InputError(f"{output_path}: the dask engine writes CSV or Parquet")
     tmp = output_path.with_name(output_path.name + ".part")
-    parts_dir = output_path.with_name(output_path.name + ".parts")
 
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
+    rows, done, output = 0, False, None
     try:
         with Client(scheduler or cluster) as client:
-            threads = sum(client.nthreads().values())
-            frame = _input_frame(input_path, blocksize, npartitions, max(1, threads))
-            scored = frame.map_partitions(
-                score_frame_partition,
-                str(Path(models_dir).resolve()),
-                version,
-                chunk_size,
-                meta=_empty_output(),
-                enforce_metadata=False,
+            threads = max(1, sum(client.nthreads().values()))
+            parts, header = _parts(
+                input_path, dialect, blocksize, npartitions, PARTS_PER_THREAD * threads
             )
-            if out_kind == "csv":
-                safe = scored.map_partitions(csv_safe, meta=_empty_output())
-                write = safe.to_csv(str(tmp), single_file=True, index=False, compute=False)
-            else:
-                shutil.rmtree(parts_dir, ignore_errors=True)
-                write = scored.to_parquet(str(parts_dir), write_index=False, compute=False)
-            futures = client.compute(write)  # to_csv gives a list of delayed, to_parquet one
+            if not parts:
+                raise InputError(f"{input_path}: a header but no rows")
+            args = (str(input_path), header, dialect, plan, str(Path(models_dir).resolve()))
+            futures = client.map(
+                score_part, parts, *[[a] * len(parts) for a in args], version=version, pure=False
+            )
             if sys.stderr.isatty():
                 progress(futures)
-            client.gather(futures)
+            output = files.open_output(tmp, plan)
+            for future in futures:  # in input order; later parts keep computing meanwhile
+                n, rendered = future.result()
+                if n:
+                    output.write(rendered)
+                    rows += n
+                future.release()
+        if rows == 0:
+            raise InputError(f"{input_path}: a header but no rows")
+        done = True
     finally:
+        if output is not None:
+            output.close()
         if cluster is not None:
             cluster.close()
-    # Counted from the output: a separate count in the same graph would score twice.
-    if out_kind == "parquet":
-        rows = _consolidate_parquet(parts_dir, tmp)
-        shutil.rmtree(parts_dir, ignore_errors=True)
-    else:
-        reader = pd.read_csv(tmp, usecols=[0], dtype=str, chunksize=100_000)
-        rows = sum(len(chunk) for chunk in reader)
+        if not done:
+            tmp.unlink(missing_ok=True)
     tmp.replace(output_path)
     return rows, version
-
-
-def _consolidate_parquet(parts_dir: Path, target: Path) -> int:
-    """One Parquet file from Dask's ``part.N.parquet`` files, in partition order; returns rows."""
-    import pyarrow.parquet as pq
-
-    rows = 0
-
-    parts = sorted(parts_dir.glob("part.*.parquet"), key=lambda p: int(p.name.split(".")[1]))
-    writer = None
-    try:
-        for part in parts:
-            table = pq.read_table(part)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            rows += table.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-    return rows

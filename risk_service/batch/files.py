@@ -23,7 +23,9 @@ spreadsheet shows it as text instead of evaluating it. Parquet output is typed a
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import io
 import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -239,41 +241,80 @@ def _csv_chunks(path: Path, chunk_size: int, dialect: CsvDialect) -> Iterator[li
     quote left open, is an :class:`InputError` naming its line.
     """
     csv.field_size_limit(max(csv.field_size_limit(), _MAX_CELL_CHARS))
-    reader = None
+    with (
+        _reading_errors(path, dialect) as where,
+        path.open(encoding=dialect.encoding, newline="") as fh,
+    ):
+        reader = csv.reader(fh, delimiter=dialect.sep, strict=True)
+        where.append(reader)
+        header = _unique([c.strip() for c in next(reader, [])])
+        if not any(header):
+            raise InputError(f"{path}: the file is empty")
+        _check_columns(path, header)
+        yield from _chunked(_dict_rows(reader, header, path), chunk_size)
+
+
+def read_csv_range(
+    path: Path, byte_range: tuple[int, int], header: list[str], dialect: CsvDialect, line: int
+) -> list[dict]:
+    """The rows of ``[start, end)`` of a CSV file (cut between records, after its header) as
+    :func:`read_chunks` gives them; ``line`` is the physical line the range starts on, for
+    errors. The Dask engine's workers read their partitions so."""
+    start, end = byte_range
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_CELL_CHARS))
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    # A BOM can only open the file: a range after the header decodes as plain UTF-8.
+    encoding = "utf-8" if dialect.encoding == "utf-8-sig" and start else dialect.encoding
+    with _reading_errors(path, dialect, line - 1) as where:
+        reader = csv.reader(io.StringIO(data.decode(encoding)), delimiter=dialect.sep, strict=True)
+        where.append(reader)
+        return list(_dict_rows(reader, header, path, line - 1))
+
+
+@contextlib.contextmanager
+def _reading_errors(path: Path, dialect: CsvDialect, lines_before: int = 0) -> Iterator[list[Any]]:
+    """Decoding and CSV errors of a reader (appended to the yielded list) as one-line
+    :class:`InputError` s naming the file and line."""
+    where: list[Any] = []
     try:
-        with path.open(encoding=dialect.encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=dialect.sep, strict=True)
-            header = _unique([c.strip() for c in next(reader, [])])
-            if not any(header):
-                raise InputError(f"{path}: the file is empty")
-            _check_columns(path, header)
-            width = len(header)
-            chunk: list[dict] = []
-            for cells in reader:
-                if not cells:
-                    continue
-                if len(cells) > width:
-                    raise InputError(
-                        f"{path}, line {reader.line_num}: {len(cells)} cells, the header has "
-                        f"{width}"
-                    )
-                chunk.append(dict(zip(header, cells, strict=False)))
-                if len(chunk) == chunk_size:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
+        yield where
     except UnicodeDecodeError as exc:
         shown = "utf-8" if dialect.encoding == "utf-8-sig" else dialect.encoding
         raise InputError(
             f"{path}: not {shown} text ({exc.reason}); give the file's encoding with --encoding"
         ) from None
     except csv.Error as exc:
-        line = f", line {reader.line_num}" if reader is not None else ""
+        line = f", line {lines_before + where[0].line_num}" if where else ""
         raise InputError(f"{path}{line}: malformed CSV ({exc})") from None
 
 
-def _parquet_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
+def _dict_rows(reader, header: list[str], path: Path, lines_before: int = 0) -> Iterator[dict]:
+    width = len(header)
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) > width:
+            raise InputError(
+                f"{path}, line {lines_before + reader.line_num}: {len(cells)} cells, the "
+                f"header has {width}"
+            )
+        yield dict(zip(header, cells, strict=False))
+
+
+def _chunked(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parquet_file(path: Path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -282,11 +323,24 @@ def _parquet_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path}: not a Parquet file ({' '.join(str(exc).split())})") from None
     _check_columns(path, parquet.schema_arrow.names)
-    for batch in parquet.iter_batches(batch_size=chunk_size):
-        rows = batch.to_pylist()
-        for row in rows:  # ids are text in the output whatever the input's type
-            row["id"] = str(row["id"])
-        yield rows
+    return parquet
+
+
+def _parquet_rows(batch) -> list[dict]:
+    rows = batch.to_pylist()
+    for row in rows:  # ids are text in the output whatever the input's type
+        row["id"] = str(row["id"])
+    return rows
+
+
+def _parquet_chunks(path: Path, chunk_size: int) -> Iterator[list[dict]]:
+    for batch in _parquet_file(path).iter_batches(batch_size=chunk_size):
+        yield _parquet_rows(batch)
+
+
+def read_row_groups(path: Path, groups: Sequence[int]) -> list[dict]:
+    """The rows of some row groups of a Parquet file, as :func:`read_chunks` gives them."""
+    return _parquet_rows(_parquet_file(path).read_row_groups(list(groups)))
 
 
 def read_chunks(
@@ -347,6 +401,86 @@ def count_rows(path: Path, dialect: CsvDialect | None = None) -> int | None:
         return None  # the reader says what is wrong
 
 
+@dataclass(frozen=True)
+class OutputPlan:
+    """What an output holds, decided once from the input's columns: its format, header (``id``,
+    the input's other columns under their output names, then :data:`COLUMNS`), the renaming
+    of those columns, their Parquet types, and the CSV separator."""
+
+    kind: str  # "csv" | "parquet" | "jsonl"
+    header: list[str]
+    renamed: dict[str, str]
+    types: dict | None = None
+    sep: str = ","
+
+
+def plan_output(
+    input_path: Path,
+    output_path: Path,
+    out_format: str | None = None,
+    dialect: CsvDialect | None = None,
+) -> tuple[OutputPlan, CsvDialect | None]:
+    """The :class:`OutputPlan` of scoring ``input_path`` into ``output_path``, and the input's
+    CSV dialect (detected unless given; None for Parquet)."""
+    kind = output_format(output_path, out_format)
+    if kind not in _OUTPUTS:
+        raise InputError(f"{output_path}: unknown output format {kind!r}")
+    if _kind(input_path) == "csv" and dialect is None:
+        dialect = sniff_csv(input_path)
+    renamed = passed_columns(read_columns(input_path, dialect), set(OUTPUT_HEADER))
+    types = (
+        {renamed[c]: t for c, t in _parquet_types(input_path).items() if c in renamed}
+        if _kind(input_path) == "parquet"
+        else None
+    )
+    header = ["id", *renamed.values(), *COLUMNS]
+    return OutputPlan(kind, header, renamed, types, dialect.sep if dialect else ","), dialect
+
+
+def output_rows(rows: Sequence[Mapping], model: TaskModel, plan: OutputPlan) -> list[dict]:
+    """Rows of the input (at most :data:`SCORE_BATCH`) → the output's rows: for CSV and
+    Parquet the ``id``, the other columns and :data:`COLUMNS`; for JSON Lines the full
+    assessments."""
+    if plan.kind == "jsonl":
+        return _assessed_chunk(rows, model)
+    scored = score_chunk(rows, model)
+    if plan.renamed:  # the row's other columns beside its score
+        for row, out in zip(rows, scored, strict=True):
+            out.update({new: row.get(old) for old, new in plan.renamed.items()})
+    return scored
+
+
+def render(rows: list[dict], plan: OutputPlan) -> Any:
+    """Output rows in the output's own form: CSV text (without the header), an Arrow table,
+    or JSON Lines bytes; :meth:`open_output`'s ``write`` takes it. Workers render what they
+    scored, the writer only appends."""
+    if plan.kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=plan.sep, lineterminator="\n")
+        writer.writerows([_csv_cell(row[c]) for c in plan.header] for row in rows)
+        return buffer.getvalue()
+    if plan.kind == "parquet":
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(rows, schema=_parquet_schema(plan))
+    return b"".join(orjson.dumps(row) + b"\n" for row in rows)
+
+
+def open_output(path: Path, plan: OutputPlan) -> Any:
+    """A writer of ``plan``'s format at ``path``: ``write(rendered)``, ``flush()``, ``close()``."""
+    return _OUTPUTS[plan.kind](path, plan)
+
+
+def _parquet_schema(plan: OutputPlan):
+    import pyarrow as pa
+
+    known = {"str": pa.string(), "float64": pa.float64(), "int64": pa.int64()}
+    given = plan.types or {}  # passed-through columns: their Parquet type, else text
+    return pa.schema(
+        [(c, known[COLUMNS[c]] if c in COLUMNS else given.get(c, pa.string())) for c in plan.header]
+    )
+
+
 def _csv_cell(value: object) -> object:
     """A cell as pandas' ``to_csv`` writes it after :func:`csv_safe`: a missing number empty,
     text made formula-safe, numbers as they are (the csv module writes ``repr``)."""
@@ -358,14 +492,12 @@ def _csv_cell(value: object) -> object:
 
 
 class _CsvOutput:
-    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
+    def __init__(self, path: Path, plan: OutputPlan) -> None:
         self.fh = path.open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.fh, delimiter=sep, lineterminator="\n")
-        self.header = header
-        self.writer.writerow(header)
+        csv.writer(self.fh, delimiter=plan.sep, lineterminator="\n").writerow(plan.header)
 
-    def write(self, rows: list[dict]) -> None:
-        self.writer.writerows([_csv_cell(row[c]) for c in self.header] for row in rows)
+    def write(self, text: str) -> None:
+        self.fh.write(text)
 
     def flush(self) -> None:
         self.fh.flush()
@@ -375,20 +507,13 @@ class _CsvOutput:
 
 
 class _ParquetOutput:
-    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
-        import pyarrow as pa
+    def __init__(self, path: Path, plan: OutputPlan) -> None:
         import pyarrow.parquet as pq
 
-        known = {"str": pa.string(), "float64": pa.float64(), "int64": pa.int64()}
-        given = types or {}  # passed-through columns: their Parquet type, else text
-        self.schema = pa.schema(
-            [(c, known[COLUMNS[c]] if c in COLUMNS else given.get(c, pa.string())) for c in header]
-        )
-        self.table = pa.Table.from_pylist
-        self.writer = pq.ParquetWriter(path, self.schema)
+        self.writer = pq.ParquetWriter(path, _parquet_schema(plan))
 
-    def write(self, rows: list[dict]) -> None:
-        self.writer.write_table(self.table(rows, schema=self.schema))
+    def write(self, table) -> None:
+        self.writer.write_table(table)
 
     def flush(self) -> None:
         pass  # a Parquet file is readable only once closed (its footer)
@@ -401,13 +526,11 @@ class _JsonlOutput:
     """One JSON object per line: the row's ``id`` and other columns, then its full
     assessment (evidence included) or its ``error``."""
 
-    full = True  # written from assessments, not from the output columns
-
-    def __init__(self, path: Path, header: list[str], sep: str = ",", types=None) -> None:
+    def __init__(self, path: Path, plan: OutputPlan) -> None:
         self.fh = path.open("wb")
 
-    def write(self, rows: list[dict]) -> None:
-        self.fh.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
 
     def flush(self) -> None:
         self.fh.flush()
@@ -469,18 +592,7 @@ def score_file(
     The output is written to ``<output>.part`` and renamed when complete, so a failed run
     never leaves a truncated file under the output's name — nor the ``.part``.
     """
-    output_class = _OUTPUTS[output_format(output_path, out_format)]
-    if _kind(input_path) == "csv" and dialect is None:
-        dialect = sniff_csv(input_path)
-    columns = read_columns(input_path, dialect)
-    renamed = passed_columns(columns, set(OUTPUT_HEADER))
-    header = ["id", *renamed.values(), *COLUMNS]
-    types = (
-        {renamed[c]: t for c, t in _parquet_types(input_path).items() if c in renamed}
-        if _kind(input_path) == "parquet"
-        else None
-    )
-    full = getattr(output_class, "full", False)
+    plan, dialect = plan_output(input_path, output_path, out_format, dialect)
     chunks = read_chunks(input_path, chunk_size, dialect)
     tmp = output_path.with_name(output_path.name + ".part")
     output: Any = None  # the writer of the output's format, made at the first chunk
@@ -493,17 +605,10 @@ def score_file(
         for chunk in chunks:
             # Written as scored: a chunk's output rows are never all held at once.
             for start in range(0, len(chunk), SCORE_BATCH):
-                part = chunk[start : start + SCORE_BATCH]
-                if full:
-                    scored = _assessed_chunk(part, model)
-                else:
-                    scored = score_chunk(part, model)
-                    if renamed:  # the row's other columns beside its score
-                        for row, out in zip(part, scored, strict=True):
-                            out.update({new: row.get(old) for old, new in renamed.items()})
+                scored = output_rows(chunk[start : start + SCORE_BATCH], model, plan)
                 if output is None:
-                    output = output_class(tmp, header, dialect.sep if dialect else ",", types)
-                output.write(scored)
+                    output = open_output(tmp, plan)
+                output.write(render(scored, plan))
                 rows += len(scored)
                 if bar is not None:
                     bar.update(len(scored))

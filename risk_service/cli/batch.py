@@ -105,7 +105,6 @@ def score(
                 models_dir,
                 scheduler=scheduler,
                 npartitions=npartitions,
-                chunk_size=chunk_size,
             )
         except (RegistryError, files.InputError) as exc:
             raise click.ClickException(str(exc)) from None
