@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from risk_service.patterns import trie_pattern
 from risk_service.text import normalise_task
 
 ADVICE = ("automate", "assist", "keep_human")
@@ -91,7 +92,7 @@ class _Cues:
         self.inside = {cue: labels for (cue, _), labels in inside.items()}
 
         def alternation(keys) -> str:
-            return _trie_pattern([k.replace(" ", "\0") for k in keys]) if keys else "(?!)"
+            return trie_pattern((k.replace(" ", "\0") for k in keys), nul_is_separator=True)
 
         # Inside a word: one scan without word boundaries (a trie, so linear in the text).
         anywhere = [cue for cue, at_end in inside if not at_end]
@@ -164,32 +165,6 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
 _NEXT_WORD = re.compile(r"\W+(\w+)")
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regular expression matching any of ``words``, as a trie ("k(?:und|ind)"): at each
-    position only the cues sharing its first letters are tried, and a longer cue wins over
-    its prefix (the stem a word matched decides what is left of it: "kundendaten"). A NUL in
-    a word stands for the non-word characters between two words of a multi-word cue."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # end of a word
-
-    def build(node: dict) -> str:
-        branches = []
-        for char in sorted(node, key=lambda c: (c == "", c)):  # longer matches first
-            if char == "":
-                continue
-            atom = r"\W+" if char == "\0" else re.escape(char)
-            branches.append(atom + build(node[char]))
-        if "" in node:
-            branches.append("")
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
-
-    return build(trie)
 
 
 THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in KINDS}
