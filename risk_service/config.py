@@ -1,5 +1,9 @@
 """Settings: one typed class, :class:`Settings`, read from ``RISK_*`` environment variables.
 
+The class lives in :mod:`risk_service.settings` and is imported from there on first use of
+``config.Settings``, ``config.DEFAULTS`` or :func:`settings`: the pipeline modules import this
+module for their cache bounds, and the CLI's ``score`` should not pay for pydantic-settings.
+
 The web app takes its settings in :func:`risk_service.web.app.create_app` (default: the
 environment, read when the app is created); the CLI and training read the same class. Cache
 sizes are per process: the pipeline modules size their caches with :func:`cache_bytes` when they
@@ -13,11 +17,12 @@ module that applies them (risk bands and title floors in :mod:`risk_service.scor
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+if TYPE_CHECKING:
+    from risk_service.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,115 +53,60 @@ CACHE_SHARES: dict[str, float] = {
 # prediction cache keeps at most TASK_CACHE_SIZE statements besides its byte bound.
 MAX_GRAM_WORD_CHARS = 64
 TASK_CACHE_SIZE = 50_000
-
-
-class Settings(BaseSettings):
-    """Every setting of the service, the batch engine and the CLI.
-
-    Each field is read from the environment variable ``RISK_<FIELD>`` (``RISK_MODELS_DIR``,
-    ``RISK_LOG_JSON=false``, …); the database URL also from ``DATABASE_URL``. Values passed to
-    the constructor win over the environment.
-    """
-
-    model_config = SettingsConfigDict(
-        env_prefix="RISK_", frozen=True, populate_by_name=True, extra="forbid"
-    )
-
-    models_dir: Path = Field(
-        PROJECT_ROOT / "models", description="Model registry: versions and the current pointer."
-    )
-    data_dir: Path = Field(
-        PROJECT_ROOT / "training" / "data", description="Training corpus (training and tests)."
-    )
-    database_url: str | None = Field(
-        None,
-        validation_alias=AliasChoices("RISK_DATABASE_URL", "DATABASE_URL"),
-        description="SQLAlchemy URL of the audit log and feedback store (RISK_DATABASE_URL, or "
-        "DATABASE_URL); default: SQLite instance/risk.db.",
-    )
-    store_raw_text: bool = Field(
-        False, description="Keep each role's text in the audit log (off: its SHA-256 only)."
-    )
-    store_lock_timeout: float = Field(
-        1.0, ge=0, description="Seconds a write waits for a lock held elsewhere."
-    )
-    store_probe_seconds: float = Field(
-        1.0, gt=0, description="/readyz writes a probe row at most this often."
-    )
-    admin_token: str | None = Field(
-        None, description="Bearer token of POST /v1/model/reload (unset: reload is disabled)."
-    )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    log_json: bool = Field(True, description="One JSON object per log line (false: plain text).")
-    rate_limit: str | None = Field(
-        None, description="Per-client limit on /v1/*, e.g. '120/minute' (unset: none)."
-    )
-    rate_limit_storage_uri: str = Field(
-        "memory://", description="Flask-Limiter storage; shared storage makes the limit exact."
-    )
-    proxy_hops: int = Field(
-        0, ge=0, description="Reverse proxies in front whose X-Forwarded-For/-Proto are trusted."
-    )
-    model_poll_seconds: float = Field(
-        1.0, ge=0, description="How often a worker checks the registry's current pointer."
-    )
-    body_read_timeout: float = Field(
-        10.0, ge=0, description="Seconds a request body may take to arrive (0: no deadline)."
-    )
-    max_body_bytes: int = Field(
-        1_000_000, gt=0, description="Largest request body (413 above it, chunked too)."
-    )
-    cache_bytes: int = Field(
-        128 * 2**20, ge=0, description="Bytes all caches of one process may hold together."
-    )
-    cache_shares: dict[str, float] = Field(
-        default_factory=lambda: dict(CACHE_SHARES),
-        description="Each cache's fraction of cache_bytes (the names of CACHE_SHARES).",
-    )
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("database_url", "admin_token", "rate_limit", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @model_validator(mode="after")
-    def _shares(self) -> Settings:
-        if set(self.cache_shares) != set(CACHE_SHARES):
-            raise ValueError(f"cache_shares must name exactly the caches {sorted(CACHE_SHARES)}")
-        if any(v < 0 for v in self.cache_shares.values()) or sum(self.cache_shares.values()) > 1:
-            raise ValueError("cache_shares must be fractions >= 0 that sum to at most 1")
-        return self
-
-
-# The defaults, without reading the environment (for documentation and tests).
-DEFAULTS = Settings.model_construct()
+# The defaults of the settings cache_bytes and models_dir (risk_service.settings.Settings).
+DEFAULT_CACHE_BYTES = 128 * 2**20
+DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
 
 
 def settings() -> Settings:
     """The settings of the environment as it is now."""
+    from risk_service.settings import Settings
+
     return Settings()
+
+
+def _environment(field: str) -> str | None:
+    """The value of ``RISK_<FIELD>`` as pydantic-settings reads it (the name in any case), or
+    None when it is not set."""
+    wanted = f"RISK_{field}".upper()
+    for key, value in os.environ.items():
+        if key.upper() == wanted:
+            return value
+    return None
 
 
 @functools.cache
-def _process_settings() -> Settings:
-    return Settings()
+def _process_cache_bounds() -> tuple[int, dict[str, float]]:
+    if _environment("cache_bytes") is None and _environment("cache_shares") is None:
+        return DEFAULT_CACHE_BYTES, CACHE_SHARES  # the defaults: no settings to validate
+    current = settings()
+    return current.cache_bytes, current.cache_shares
 
 
 def cache_bytes(name: str) -> int:
     """The byte bound of the cache ``name`` (a key of :data:`CACHE_SHARES`): its share of
     ``RISK_CACHE_BYTES``, read once per process."""
-    current = _process_settings()
-    return int(current.cache_bytes * current.cache_shares[name])
+    total, shares = _process_cache_bounds()
+    return int(total * shares[name])
 
 
-def __getattr__(name: str) -> Path:
-    """``config.MODELS_DIR`` and ``config.DATA_DIR``: the settings' ``models_dir`` and
-    ``data_dir`` of the environment as it is now (training code and CLI defaults use them)."""
+def models_dir() -> Path:
+    """The setting ``models_dir`` of the environment as it is now (``RISK_MODELS_DIR``, else
+    ``models/``), read without building the settings: the default of the CLI's
+    ``--models-dir``."""
+    value = _environment("models_dir")
+    return DEFAULT_MODELS_DIR if value is None else Path(value)
+
+
+def __getattr__(name: str) -> Any:
+    """``config.Settings`` and ``config.DEFAULTS`` (the defaults, without reading the
+    environment: for documentation and tests), imported on first use; ``config.MODELS_DIR``
+    and ``config.DATA_DIR``: the settings' ``models_dir`` and ``data_dir`` of the environment
+    as it is now (training code and CLI defaults use them)."""
+    if name in ("Settings", "DEFAULTS"):
+        from risk_service import settings as module
+
+        return module.Settings if name == "Settings" else module.DEFAULTS
     if name == "MODELS_DIR":
         return settings().models_dir
     if name == "DATA_DIR":

@@ -38,7 +38,14 @@ TaskText = Annotated[
 Language = Literal["de", "en"]
 
 
-class WeightedTask(BaseModel):
+class _Model(BaseModel):
+    """Every model here builds its validator on first use, not on import: the CLI validates
+    roles only, and should not pay for the responses' schemas (the web app uses them all)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class WeightedTask(_Model):
     """A task with its share of working time (weights are normalised over the role)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -46,7 +53,7 @@ class WeightedTask(BaseModel):
     weight: float = Field(gt=0, le=1_000, strict=True, allow_inf_nan=False)
 
 
-class Role(BaseModel):
+class Role(_Model):
     """A role to assess: at least one of title, description, tasks."""
 
     model_config = ConfigDict(extra="forbid")
@@ -79,12 +86,12 @@ class WorkforceRole(Role):
     )
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(_Model):
     model_config = ConfigDict(extra="forbid")
     roles: list[Role] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class WorkforceRequest(BaseModel):
+class WorkforceRequest(_Model):
     model_config = ConfigDict(extra="forbid")
     roles: list[WorkforceRole] = Field(min_length=1, max_length=MAX_BATCH)
     attrition_rate: float | None = Field(
@@ -106,7 +113,7 @@ class WorkforceRequest(BaseModel):
     )
 
 
-class ScoredTask(BaseModel):
+class ScoredTask(_Model):
     text: str
     rule_based: float = Field(ge=0, le=1)
     category: str
@@ -123,7 +130,7 @@ class ScoredTask(BaseModel):
     )
 
 
-class AdviceShares(BaseModel):
+class AdviceShares(_Model):
     """Share of the role's working time (task weights) in each advice; sums to 1."""
 
     automate: float = Field(ge=0, le=1)
@@ -134,7 +141,7 @@ class AdviceShares(BaseModel):
 MatchBasis = Literal["unit_group", "minor_group", "sub_major_group", "major_group", "other_group"]
 
 
-class MatchedOccupation(BaseModel):
+class MatchedOccupation(_Model):
     """The occupation a title resolved to (ESCO) and the corpus occupation scored for it."""
 
     occupation_id: str = Field(description="Corpus occupation whose tasks were scored")
@@ -152,7 +159,7 @@ class MatchedOccupation(BaseModel):
     )
 
 
-class Upskilling(BaseModel):
+class Upskilling(_Model):
     area: Literal["complex_problem_solving", "emotional_intelligence", "ai_process_interface"]
     rank: int = Field(ge=1, le=3)
     priority: float = Field(ge=0, le=1)
@@ -160,7 +167,7 @@ class Upskilling(BaseModel):
     actions: list[str]
 
 
-class Assessment(BaseModel):
+class Assessment(_Model):
     assessment_id: str
     risk_score: float = Field(ge=0, le=100)
     risk_band: Literal["low", "medium", "high"]
@@ -186,7 +193,7 @@ FEEDBACK_COMMENT_CHARS = 5_000
 TaskCategory = Literal[CATEGORIES]  # type: ignore[valid-type]  # expanded at run time
 
 
-class FeedbackTask(BaseModel):
+class FeedbackTask(_Model):
     """A task as the user sees it: is it rule-based, and (optionally) which category."""
 
     model_config = ConfigDict(extra="forbid")
@@ -195,7 +202,7 @@ class FeedbackTask(BaseModel):
     category: TaskCategory | None = None
 
 
-class Feedback(BaseModel):
+class Feedback(_Model):
     """A correction of an assessment: the score, the tasks and/or a comment."""
 
     model_config = ConfigDict(extra="forbid")
@@ -213,17 +220,17 @@ class Feedback(BaseModel):
         return self
 
 
-class FeedbackCreated(BaseModel):
+class FeedbackCreated(_Model):
     feedback_id: str
     assessment_id: str
 
 
-class ProblemError(BaseModel):
+class ProblemError(_Model):
     loc: list[str | int]
     msg: str
 
 
-class Problem(BaseModel):
+class Problem(_Model):
     """RFC 9457 problem details."""
 
     type: str
@@ -238,7 +245,7 @@ class Problem(BaseModel):
 # serialised by them, and the OpenAPI document shows their schemas.
 
 
-class BatchResponse(BaseModel):
+class BatchResponse(_Model):
     results: list[Assessment | Problem] = Field(description="One entry per role, in input order")
 
 
@@ -246,18 +253,18 @@ class WorkforceAssessment(Assessment):
     headcount: int = Field(ge=0)
 
 
-class BandShare(BaseModel):
+class BandShare(_Model):
     low: float = Field(ge=0, le=1)
     medium: float = Field(ge=0, le=1)
     high: float = Field(ge=0, le=1)
 
 
-class ExposedTask(BaseModel):
+class ExposedTask(_Model):
     text: str
     exposed_fte: float = Field(ge=0, description="Headcount x time share x rule-based probability")
 
 
-class PlanYear(BaseModel):
+class PlanYear(_Model):
     year: int = Field(ge=1)
     fte_absorbed: float = Field(ge=0, description="Automatable FTE absorbed by attrition that year")
     fte_remaining: float = Field(
@@ -265,7 +272,7 @@ class PlanYear(BaseModel):
     )
 
 
-class PlanRole(BaseModel):
+class PlanRole(_Model):
     index: int = Field(ge=0, description="Position of the role in the request")
     fte_automatable: float = Field(ge=0)
     fte_assisted: float = Field(ge=0)
@@ -274,7 +281,7 @@ class PlanRole(BaseModel):
     )
 
 
-class TransitionPlan(BaseModel):
+class TransitionPlan(_Model):
     """Transition through natural attrition; makes no personnel decision about individuals."""
 
     fte_automatable: float = Field(ge=0, description="Headcount x share of work to automate")
@@ -294,7 +301,7 @@ class TransitionPlan(BaseModel):
     assumptions: dict
 
 
-class WorkforceResponse(BaseModel):
+class WorkforceResponse(_Model):
     headcount: int = Field(ge=0)
     risk_score: float | None = Field(ge=0, le=100, description="Headcount-weighted mean score")
     band_share: BandShare
@@ -303,7 +310,7 @@ class WorkforceResponse(BaseModel):
     results: list[WorkforceAssessment | Problem]
 
 
-class ModelCard(BaseModel):
+class ModelCard(_Model):
     version: str | None
     trained_at: str | None
     data_hash: str | None
@@ -312,22 +319,22 @@ class ModelCard(BaseModel):
     corpus: dict = Field(default_factory=dict)
 
 
-class ReloadResult(BaseModel):
+class ReloadResult(_Model):
     version: str
     previous: str | None
 
 
-class Health(BaseModel):
+class Health(_Model):
     status: str
 
 
-class Readiness(BaseModel):
+class Readiness(_Model):
     status: Literal["ready", "not ready"]
     model_version: str | None = None
     detail: str | None = None
 
 
-class StoredFeedback(BaseModel):
+class StoredFeedback(_Model):
     feedback_id: str
     assessment_id: str
     created_at: str

@@ -6,11 +6,11 @@ import click
 
 
 def _default_models_dir() -> str:
-    # Read when a command runs, not when the CLI is imported: `risk-service --help` and the
-    # commands that do not need it stay free of the settings (and of pydantic).
+    # Read when a command runs, not when the CLI is imported, and without building the
+    # settings: `score` and `models` stay free of pydantic-settings.
     from risk_service import config
 
-    return str(config.settings().models_dir)
+    return str(config.models_dir())
 
 
 models_dir_option = click.option(
