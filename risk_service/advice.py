@@ -101,9 +101,13 @@ class _Cues:
             rf"({alternation(anywhere)})|({alternation(at_ends)})(?!\w)"
         )
 
-        self.pattern = re.compile(
-            rf"\b(?:({alternation(stems)})(\w*)|({alternation(whole)})(?!\w)"
-            rf"|({alternation(phrases)})\w*)"
+        # Phrases, word starts and whole words in three scans, so that every cue at a position
+        # counts: "birth record" (responsibility) is also "record" (paperwork), "serve
+        # customers" (face to face) is not only "serve".
+        self.patterns = (
+            re.compile(rf"\b({alternation(phrases)})\w*"),
+            re.compile(rf"\b({alternation(stems)})(\w*)"),
+            re.compile(rf"\b({alternation(whole)})(?!\w)"),
         )
 
     def find(self, norm: str, language: str) -> dict[str, tuple[int, int, str]]:
@@ -114,14 +118,19 @@ class _Cues:
         is for). Contact with unnamed people ("Anfragen") gives way to a named group later in
         the statement ("Rückfragen von Lieferanten")."""
         found: dict[str, tuple[int, int, str]] = {}
-        for match in self.pattern.finditer(norm):
-            stem, rest, whole, phrase = match.groups()
-            if stem is not None:
-                labels = self.tables[0][stem]
-            elif whole is not None:
-                labels = self.tables[1][whole]
+        phrases, stems, whole = self.patterns
+        matches = sorted(
+            [(m.start(), 0, m) for m in phrases.finditer(norm)]
+            + [(m.start(), 1, m) for m in stems.finditer(norm)]
+            + [(m.start(), 2, m) for m in whole.finditer(norm)],
+            key=lambda item: item[:2],
+        )
+        for _, which, match in matches:
+            stem, rest = (match.group(1), match.group(2)) if which == 1 else (None, "")
+            if which == 0:
+                labels = self.tables[2][" ".join(_TOKEN.findall(match.group(1)))]
             else:
-                labels = self.tables[2][" ".join(_TOKEN.findall(phrase))]
+                labels = self.tables[which - 1][match.group(1)]
             for kind, group in labels:
                 if kind == "people":
                     held = found.get("people")
@@ -133,6 +142,12 @@ class _Cues:
                         continue
                 elif kind in found:
                     continue
+                elif kind in _NOT_AFTER and _after(norm, match.start(), _NOT_AFTER[kind][language]):
+                    continue  # "measurements before handover": when it happens, not what it is
+                elif kind in _NOT_BEFORE and _before(
+                    norm, match.end(), _NOT_BEFORE[kind][language]
+                ):
+                    continue  # "Abstimmung der Intercompany-Salden": figures, not people
                 found[kind] = (match.start(), match.end(), group)
         for match in self.inside_pattern.finditer(norm):
             for kind, group in self.inside[match.group()]:
@@ -165,6 +180,16 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
 _NEXT_WORD = re.compile(r"\W+(\w+)")
 
 
+def _before(norm: str, end: int, stems: tuple[str, ...]) -> bool:
+    """Whether one of the three words after position ``end`` of ``norm`` starts with one of
+    ``stems``."""
+    return any(w.startswith(stems) for w in _TOKEN.findall(norm[end : end + 60])[:3])
+
+
+def _after(norm: str, start: int, words: frozenset[str]) -> bool:
+    """Whether the word before position ``start`` of ``norm`` is one of ``words``."""
+    before = _TOKEN.findall(norm[max(0, start - 30) : start])
+    return bool(before) and before[-1] in words
 
 
 THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in KINDS}
@@ -193,6 +218,16 @@ _CUES = {
     )
     for lang in ("de", "en")
 }
+_NOT_AFTER = {
+    kind: {lang: frozenset(RULES["cues"][kind]["_not_after"][lang]) for lang in ("de", "en")}
+    for kind in CUE_KINDS
+    if "_not_after" in RULES["cues"][kind]
+}
+_NOT_BEFORE = {
+    kind: {lang: tuple(RULES["cues"][kind]["_not_before"][lang]) for lang in ("de", "en")}
+    for kind in CUE_KINDS
+    if "_not_before" in RULES["cues"][kind]
+}
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
 _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
 # Skipped between "für"/"for" and the people it names.
@@ -204,13 +239,29 @@ _REASONS: dict[str, dict[str, str]] = RULES["reasons"]
 _LEVELS: dict = RULES["levels"]
 
 
+# Cue kinds that say what the task is about, handed to the upskilling texts as traits.
+TRAITS = ("urgent", "admin", "condition", "responsible")
+# Kinds of work with people whatever group they name (a conversation, face to face, hands-on).
+PEOPLE_KINDS = frozenset({"conversation", "in_person", "hands_on"})
+_MANUAL_CATEGORIES = frozenset({"routine_manual", "nonroutine_manual"})
+_CONTACT_CUES = ("interact", "talk", "in_person", "hands_on", "script")
+
+
 @dataclass(frozen=True)
 class Advice:
     advice: str  # one of ADVICE
     reason: str
     rule: str  # the reason's key in advice.json, e.g. "assist.people"
-    people: str | None = None  # the people group the task involves, e.g. "patients"
+    people: str | None = None  # the people group the task is an interaction with, e.g. "patients"
     kind: str = "information"  # the kind of work (KINDS), e.g. "hands_on"
+    hands: bool = False  # done with the hands: manual, hands-on, or face to face in manual work
+    traits: frozenset[str] = frozenset()  # of TRAITS: "urgent", "admin", "condition" …
+    implied: bool = False  # the group is implied by the work ("operieren": patients), not named
+
+    @property
+    def with_people(self) -> bool:
+        """Whether the task is work with people: with a named group, or by its kind."""
+        return self.people is not None or (self.kind in PEOPLE_KINDS and "contact" in self.traits)
 
 
 class _Cue:
@@ -318,6 +369,8 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
         if automate:
             if "authority" in cues:  # the paperwork of legal responsibility
                 return "assist", "assist.authority"
+            if "responsible" in cues:  # a clinical check, statutory accounts, a birth record
+                return "assist", "assist.responsible"
             if people:
                 return "assist", "assist.people"
             if "exception" in cues:
@@ -350,6 +403,7 @@ _CUE_OF_RULE = {
     "assist.hands_on": "hands_on",
     "keep_human.hands_on": "hands_on",
     "assist.authority": "authority",
+    "assist.responsible": "responsible",
     "keep_human.authority": "authority",
     "keep_human.compliance": "compliance",
 }
@@ -382,6 +436,9 @@ def advise(
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
     people = cues.get("people")
+    if people is not None and not _interaction(cues, people):
+        people = None  # "payroll for 400 employees", "repair at the customer's": not contact
+    named = people is not None
     if people is None:  # "operieren" names patients, "am Schalter" people face to face
         people = next(
             (
@@ -401,7 +458,7 @@ def advise(
     kind = work_kind(category, cues, people is not None)
     shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
     advice, rule = _rule(kind, shown, cues, people)
-    if rule == "assist.authority":
+    if rule in ("assist.authority", "assist.responsible"):
         kind = "authority"  # drafts a person signs off: the actions of legal responsibility
     cue = cues.get(_CUE_OF_RULE.get(rule, ""))
     group = people.group if people else None
@@ -424,7 +481,34 @@ def advise(
         audience_dat=label["dat"],
         told=told,
     )
-    return Advice(advice, reason, rule, group, kind)
+    # Face-to-face service is handwork in manual work only (serving at tables, not the counter
+    # of an office); rules followed at work are, unless about data ("Hygieneregeln", not
+    # "Datenschutz").
+    hands = (
+        kind in ("machine", "physical", "hands_on")
+        or (kind == "in_person" and category in _MANUAL_CATEGORIES)
+        or (kind == "compliance" and not ("info" in cues or "data" in cues))
+    )
+    traits = frozenset(t for t in TRAITS if t in cues)
+    if people is not None or any(k in cues for k in _CONTACT_CUES):
+        traits |= {"contact"}  # the statement itself says it is an interaction with people
+    implied = group is not None and not named
+    return Advice(advice, reason, rule, group, kind, hands, traits, implied)
+
+
+def _interaction(cues: dict[str, _Cue], people: _Cue) -> bool:
+    """Whether the statement is an interaction with the people it names — advising, caring,
+    teaching, serving, answering them — not work about them, for them or at their place
+    ("Run the payroll for around 400 employees", "Wartung beim Kunden"). An enquiry, a call or a
+    complaint (groups with ``contact``) is contact by itself; staff and internal users need an
+    ``interact`` cue (a handover to staff is a conversation, not work with staff)."""
+    group = people.group
+    spec = RULES["people"].get(group or "", {})
+    if spec.get("contact"):
+        return True
+    if spec.get("internal"):
+        return "interact" in cues
+    return any(k in cues for k in _CONTACT_CUES)
 
 
 def advise_many(

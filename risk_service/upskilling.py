@@ -70,11 +70,6 @@ _QUOTES = {"de": ("„", "“"), "en": ('"', '"')}
 CHANGED = ("automate", "assist")
 
 
-# Kinds of work done with the hands or face to face: roles mostly made of them get actions
-# about machines and devices, not prompts and e-mails.
-HANDS_KINDS = frozenset({"machine", "physical", "in_person", "hands_on"})
-
-
 def _affinities_size(key: tuple[str, str, bool], value: tuple) -> int:
     return sys.getsizeof(key[0]) + 72 + 136  # the key tuple (category shared), three floats
 
@@ -94,18 +89,107 @@ def _affinities(task_text: str, category: str, people: bool) -> tuple[float, flo
     return solve / total, empathy / total, interface / total
 
 
-def _short_size(key: tuple, short: str) -> int:
-    return 64 + sys.getsizeof(key[0]) + sys.getsizeof(short)
+_PERSONAL = TEXTS["phrase"]
 
 
-@byte_cached(config.cache_bytes("short_texts"), name="short_texts", sizeof=_short_size)
-def _short(text: str, language: str) -> str:
-    """The statement for quoting: whole when short, else cut before a phrase boundary."""
-    rules = TEXTS["quote"]
+def _infinitive_de(verb: str, du: bool) -> str:
+    """The infinitive of a German finite verb in the du- or Sie-form ("beantwortest" →
+    "beantworten", "kümmerst" → "kümmern"; "erstellen" stays)."""
+    lowered = verb.lower()
+    irregular = _PERSONAL["de"]["irregular"]
+    if lowered in irregular:
+        return irregular[lowered]
+    if not du:
+        return verb
+    if lowered.endswith("est") and lowered[-4:-3] in ("t", "d"):
+        stem = verb[:-3]  # "beantwortest", "redest"
+    elif lowered.endswith("st"):
+        stem = verb[:-2]
+    elif lowered.endswith(("zt", "ßt", "xt")):
+        stem = verb[:-1]  # "nutzt", "setzt"
+    else:
+        return verb
+    if stem.endswith(("er", "el")) and not stem.endswith("ier"):
+        return stem + "n"  # "kümmer-n", "sammel-n"
+    return stem + "en"
+
+
+def _verb_like(word: str, du: bool) -> bool:
+    """Whether a lower-case German word after "und" reads as the next finite verb."""
+    if not word[:1].islower() or word in _PERSONAL["de"]["not_verbs"]:
+        return False
+    return word.endswith(("st", "zt")) if du else word.endswith(("en", "ern", "eln"))
+
+
+def _clause_de(words: list[str], du: bool) -> list[str]:
+    """One German clause ``finite verb + rest`` as an infinitive phrase: the verb at the end,
+    a separable particle joined to it ("nehmen … entgegen" → "entgegennehmen"), a reflexive
+    pronoun as "sich" in front ("kümmerst dich um …" → "sich um … kümmern")."""
+    verb, rest = words[0], words[1:]
+    front = []
+    if rest and rest[0].lower() in _PERSONAL["de"]["reflexive"]:
+        front, rest = ["sich"], rest[1:]
+    particle = ""
+    if rest and rest[-1] in _PERSONAL["de"]["particles"]:
+        particle, rest = rest[-1], rest[:-1]
+    return front + rest + [particle + _infinitive_de(verb, du)]
+
+
+def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, bool]:
+    """A task written as a sentence to someone ("Du beantwortest Anfragen per E-Mail",
+    "Sie erstellen die Voranmeldungen und übermitteln sie ans Finanzamt", "You explain
+    payslips …") or a verb fragment left by a split ("dokumentieren die Entwicklung der
+    Kinder") as the phrase an action can quote — "Anfragen per E-Mail beantworten", "die
+    Voranmeldungen erstellen und sie ans Finanzamt übermitteln", "explain payslips …" — so
+    that a "Sie" action does not quote a "du" (or a bare verb) as its object.
+
+    Returns (clauses, joins, tail, verb_last): German main clauses each with its verb at the
+    end, the conjunctions between them, a subordinate clause that follows (", welche …"), and
+    whether the clauses were so rewritten; other statements are one clause as written."""
+    spec = _PERSONAL.get(language)
     text = " ".join(text.split()).rstrip(".;:, ")
-    limit, shortest = rules["max_chars"], rules["min_chars"]
-    if len(text) <= limit:
-        return text
+    if spec is None:
+        return [text], [], "", False
+    for lead in spec["leads"]:
+        if text.lower().startswith(lead + " "):
+            text = text[len(lead) + 1 :]
+            break
+    words = text.split()
+    if language != "de" or len(words) < 2:
+        return [text], [], "", False
+    du = False
+    if len(words) > 2 and words[0].lower() in spec["pronouns"]:
+        du = words[0].lower() == "du"
+        words = words[1:]
+    elif not (
+        words[0][:1].islower()
+        and words[0].endswith(("en", "ern", "eln"))
+        and not (words[-1][:1].islower() and words[-1].endswith("en"))  # already verb-last
+    ):
+        return [text], [], "", False
+    if not words[0][:1].islower():  # "Sie Ihre …", "Wir Menschen": no verb after the pronoun
+        return [text], [], "", False
+    clauses: list[list[str]] = [[]]
+    joins: list[str] = []
+    tail = ""
+    for k, word in enumerate(words):
+        following = words[k + 1] if k + 1 < len(words) else ""
+        if word.endswith(",") and following[:1].islower() and clauses[-1]:
+            clauses[-1].append(word[:-1])
+            tail = ", " + " ".join(words[k + 1 :])  # ", welche …" follows the verb
+            break
+        if word in ("und", "oder", "sowie") and clauses[-1] and _verb_like(following, du):
+            joins.append(word)
+            clauses.append([])
+        else:
+            clauses[-1].append(word)
+    return [" ".join(_clause_de(c, du)) for c in clauses if c], joins, tail, True
+
+
+def _cut(text: str, language: str, limit: int) -> str:
+    """``text`` cut before a phrase boundary within ``limit`` characters, with an ellipsis."""
+    rules = TEXTS["quote"]
+    shortest = rules["min_chars"]
     lowered = text.lower()
     small = {w for kind in ("conjunctions", "prepositions") for w in rules[kind][language]}
     cuts: list[tuple[int, int]] = []  # (position, bonus)
@@ -115,7 +199,8 @@ def _short(text: str, language: str) -> str:
             at = lowered.find(mark)
             while at != -1:
                 before = lowered[:at].split()
-                if before and before[-1].strip(",;:") not in small:  # not "according | to"
+                # not "according | to", nor inside "Monats- und Jahresabschlüsse"
+                if before and before[-1].strip(",;:") not in small and before[-1][-1] != "-":
                     cuts.append((at, rules["bonus"][kind]))
                 at = lowered.find(mark, at + 1)
     within = [(at + bonus, at) for at, bonus in cuts if shortest <= at <= limit]
@@ -131,6 +216,31 @@ def _short(text: str, language: str) -> str:
                 words.pop()
             at = len(" ".join(words))
     return text[:at].rstrip(" ,;:–—-/(") + " " + rules["ellipsis"]
+
+
+def _short_size(key: tuple, short: str) -> int:
+    return 64 + sys.getsizeof(key[0]) + sys.getsizeof(short)
+
+
+@byte_cached(config.cache_bytes("short_texts"), name="short_texts", sizeof=_short_size)
+def _short(text: str, language: str) -> str:
+    """The statement for quoting, as a phrase an action can take as its object
+    (:func:`_as_phrase`): whole when short, else cut before a phrase boundary — a German
+    phrase keeps its verb ("die termingerechte Erstellung … verantworten")."""
+    rules = TEXTS["quote"]
+    limit = rules["max_chars"]
+    clauses, joins, tail, verb_last = _as_phrase(text, language)
+    whole = clauses[0] + "".join(f" {j} {c}" for j, c in zip(joins, clauses[1:], strict=True))
+    if len(whole + tail) <= limit:
+        return whole + tail
+    if len(whole) <= limit:
+        return whole + " " + rules["ellipsis"]
+    if len(clauses) > 1 and len(clauses[0]) <= limit:
+        return clauses[0] + " " + rules["ellipsis"]
+    if verb_last:  # cut inside the clause, but keep its verb
+        head, verb = clauses[0].rsplit(" ", 1)
+        return _cut(head, language, limit + rules["verb_extra_chars"]) + " " + verb
+    return _cut(clauses[0], language, limit)
 
 
 def recommend_many(
@@ -213,29 +323,38 @@ def _texts(
     codes = [a.advice for a in advice]
     changed = np.fromiter((c in CHANGED for c in codes), bool, len(codes))
     automated = np.fromiter((c == "automate" for c in codes), bool, len(codes))
-    with_people = np.fromiter((a.people is not None for a in advice), bool, len(codes))
-    by_hand = np.fromiter((a.kind in HANDS_KINDS for a in advice), bool, len(codes))
+    # Work with people: a named group it is an interaction with, or a conversation, face-to-face
+    # or hands-on work the statement itself says involves people (feeding, escorting residents).
+    with_people = np.fromiter((a.with_people for a in advice), bool, len(codes))
+    named = np.fromiter((a.people is not None for a in advice), bool, len(codes))
+    by_hand = np.fromiter((a.hands for a in advice), bool, len(codes))
+    assisted = changed & ~automated
     totals = np.maximum(tasks.per_role_sum(w), 1e-12)
     percent = {
         name: np.rint(100 * tasks.per_role_sum(w * mask) / totals).astype(int).tolist()
         for name, mask in (
             ("automate", automated),
-            ("changed", changed),
+            ("assist", assisted),  # rounded on its own, as the advice shares show it
             ("people", with_people),
             ("hands", by_hand),
             ("changed_hands", changed & by_hand),
         )
     }
+    # The role's groups by working time: those its tasks name; those the work implies
+    # ("Essen anreichen": patients) only for a role that names none (residents, not patients).
     groups: list[dict[str, float]] = [{} for _ in range(n_roles)]
+    implied: list[dict[str, float]] = [{} for _ in range(n_roles)]
     role_list = role.tolist()
     weights = w.tolist()
-    for i in np.flatnonzero(with_people).tolist():
-        found = groups[role_list[i]]
+    for i in np.flatnonzero(named).tolist():
+        found = (implied if advice[i].implied else groups)[role_list[i]]
         found[advice[i].people] = found.get(advice[i].people, 0.0) + weights[i]
     batch = _Batch(
         texts=tasks.texts,
         advice=advice,
         signature=[(a.advice, a.kind, a.people is not None) for a in advice],
+        traits=[a.traits for a in advice],
+        with_people=with_people.tolist(),
         changed=changed.tolist(),
         by_hand=by_hand.tolist(),
         keys={
@@ -252,7 +371,6 @@ def _texts(
     for r in range(n_roles):
         lang = languages[r] if languages[r] in _QUOTES else "en"
         automate = percent["automate"][r]
-        changed_pct = percent["changed"][r]
         view = _Role(
             batch,
             int(tasks.bounds[r]),
@@ -261,11 +379,11 @@ def _texts(
             text_languages[r] if text_languages[r] in _QUOTES else lang,
             risk=risk_shown[r],
             automate=automate,
-            assist=changed_pct - automate,
+            assist=percent["assist"][r],
             people=percent["people"][r],
             hands=percent["hands"][r],
             changed_hands=percent["changed_hands"][r],
-            groups=_named_first(groups[r]),
+            groups=_named_first(groups[r] or implied[r]),
         )
         results.append(
             [
@@ -300,7 +418,9 @@ class _Batch:
     advice: list[Advice]
     signature: list[tuple[str, str, bool]]  # (advice, kind of work, involves people)
     changed: list[bool]
-    by_hand: list[bool]  # manual, face-to-face or hands-on work (HANDS_KINDS)
+    by_hand: list[bool]  # done with the hands (Advice.hands)
+    traits: list[frozenset[str]]  # Advice.traits: "admin", "urgent", "condition" …
+    with_people: list[bool]  # Advice.with_people
     keys: dict[tuple[str, int], np.ndarray]  # ("both" | "exposed", area), ("weight", 0) …
     role: np.ndarray
     text_rank: np.ndarray
@@ -394,24 +514,55 @@ class _Role:
         label = advice_rules.audience(group, self.language)
         return label["nom"], label["dat"]
 
-    def why(self, area: int, share: int) -> str:
-        variant = next(v for v in TEXTS["why"][AREAS[area]] if self._matches(v["when"]))
+    def _usable(self, tasks: list[int], exclude: tuple[str, ...] = ()) -> list[int]:
+        """``tasks`` without job conditions ("Arbeiten auf wechselnden Baustellen im Umkreis
+        von 50 km": never quoted) and, where the role has others, without those with a trait
+        in ``exclude`` ("admin": the problem-solving area is not anchored on paperwork)."""
+        traits = self.batch.traits
+        tasks = [i for i in tasks if "condition" not in traits[i]]
+        if exclude:
+            other = [
+                i for i in self._tasks(self.batch.order("weight")) if not traits[i] & set(exclude)
+            ]
+            if any("condition" not in traits[i] for i in other):
+                tasks = [i for i in tasks if not traits[i] & set(exclude)]
+        return tasks
+
+    def _why_tasks(self, area: int, variant: dict) -> list[int]:
         kind = variant["tasks"]
         batch = self.batch
+        exclude = tuple(variant.get("exclude", ()))
         if kind == "changed":
             chosen = [i for i in self._tasks(batch.order("exposed", area)) if batch.changed[i]]
+            chosen = self._usable(chosen, exclude)
             if "work" in variant:  # machines quote manual work, software the rest
                 hands = variant["work"] == "hands"
                 chosen = [i for i in chosen if batch.by_hand[i] == hands] or chosen
         elif kind == "most_rule_based":
-            chosen = self._tasks(batch.order("rule_based"))
+            chosen = self._usable(self._tasks(batch.order("rule_based")), exclude)
         elif kind == "kept":
-            kept = self._tasks(batch.order("protected"))
+            kept = self._usable(self._tasks(batch.order("protected")), exclude)
             chosen = [i for i in kept if batch.advice[i].advice == "keep_human"] or kept
         elif kind == "people":
-            chosen = [i for i in self._tasks(batch.order("weight")) if batch.advice[i].people]
+            with_people = [i for i in self._tasks(batch.order("weight")) if batch.with_people[i]]
+            with_people = self._usable(with_people)
+            # tasks naming the role's groups first: the text says whom the work is with
+            chosen = [i for i in with_people if batch.advice[i].people] + [
+                i for i in with_people if not batch.advice[i].people
+            ]
         else:
             chosen = []
+        return chosen
+
+    def why(self, area: int, share: int) -> str:
+        """The area's "why": the first variant whose role conditions hold (and, with
+        ``needs_tasks``, that has tasks to quote)."""
+        for variant in TEXTS["why"][AREAS[area]]:
+            if not self._matches(variant["when"]):
+                continue
+            chosen = self._why_tasks(area, variant)
+            if chosen or not variant.get("needs_tasks"):
+                break
         groups = TEXTS["join_groups"][self.language].join(
             advice_rules.audience(g, self.language)["about"] for g in self.groups
         )
@@ -436,26 +587,35 @@ class _Role:
 
     def actions(self, area: int) -> list[str]:
         """Up to two actions on the role's own tasks (each action and task at most once, tasks
-        by how much of the area's work they carry), then role actions: three in all."""
+        in the area's order: the most exposed for the AI interface, the least rule-based for
+        problem solving), then role actions: three in all. A task action fits a task by its
+        advice, kind of work and people, and by its traits ("urgent", "admin" …): the
+        template's ``traits`` must all be there, none of its ``traits_not``."""
         batch = self.batch
-        ranked = self._tasks(batch.order("both", area))
+        spec = TEXTS["actions"][AREAS[area]]
+        ranked = self._usable(self._tasks(batch.order(spec.get("order", "both"), area)))
         out: list[str] = []
         quoted: set[str] = set()
         for template, accepted in _TASK_ACTIONS[AREAS[area]]:
             if len(out) == 2:
                 break
+            when = template["when"]
+            need, refuse = set(when.get("traits", ())), set(when.get("traits_not", ()))
             task = next(
                 (
                     i
                     for i in ranked
-                    if batch.signature[i] in accepted and batch.texts[i] not in quoted
+                    if batch.signature[i] in accepted
+                    and batch.texts[i] not in quoted
+                    and need <= batch.traits[i]
+                    and not refuse & batch.traits[i]
                 ),
                 None,
             )
             if task is None:
                 continue
             quoted.add(batch.texts[task])
-            audience, dative = self._audience(batch.advice[task].people)
+            audience, dative = self._audience(self._group(batch.advice[task]))
             out.append(
                 template[self.language].format(
                     task=_short(batch.texts[task], self.text_language),
@@ -465,9 +625,20 @@ class _Role:
             )
         main_group = self.groups[0] if self.groups else None
         audience, dative = self._audience(main_group)
-        for template in TEXTS["actions"][AREAS[area]]["role"]:
+        named = main_group is not None and main_group != advice_rules.GENERIC_PEOPLE
+        for template in spec["role"]:
             if len(out) == 3:
                 break
-            if self._matches(template["when"]):
+            if self._matches(template["when"]) and template["when"].get("named", named) == named:
                 out.append(template[self.language].format(audience=audience, audience_dat=dative))
         return out
+
+    def _group(self, advice: Advice) -> str | None:
+        """A task's people group for an action: contact with unnamed people ("Anfragen"), or a
+        group only implied by the work ("Essen anreichen": patients), is with the role's main
+        group where it has one (customers, not "die Anfragenden"; residents, not patients)."""
+        group = advice.people
+        generic = group == advice_rules.GENERIC_PEOPLE
+        if (generic or advice.implied) and self.groups and group not in self.groups:
+            return self.groups[0]
+        return group
