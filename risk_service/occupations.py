@@ -30,7 +30,13 @@ import numpy as np
 from risk_service import config
 from risk_service.cache import BoundedCache
 from risk_service.features import TfidfView, char_grams
-from risk_service.text import normalise_title, title_core, title_head
+from risk_service.text import (
+    names_team_lead,
+    normalise_title,
+    title_core,
+    title_head,
+    title_narrowed,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +59,50 @@ GROUP_SUPPORT = 0.01
 # "Controller") is matched too, at this weight: it decides where the whole title matches no
 # name well, and loses to a name that matches the whole title (chosen on the tune titles).
 HEAD_WEIGHT = 0.9
+# A qualifier after the occupation ("Senior Conductor – Rail", "Laboratory Technician –
+# Pathology") is matched with it: where a name holds both, it beats the occupation alone, which
+# then counts at this weight (a qualifier no name holds, such as a place, changes nothing).
+NARROWED_WEIGHT = 0.98
+# ISCO-08 files the first-line supervisors of these workers in unit groups of their own
+# (longest code prefix first; a supervisors' group supervises its own): a team leader of
+# clerks is an office supervisor (3341), of shop staff a shop supervisor (5222), of cleaners
+# and housekeepers 5151, of building trades 3123, of miners 3121, of manufacturing trades,
+# operators and labourers 3122. Other team leaders keep the occupation they lead.
+SUPERVISED_BY = {
+    "4": "3341",
+    "3341": "3341",
+    "52": "5222",
+    "5222": "5222",
+    "515": "5151",
+    "91": "5151",
+    "71": "3123",
+    "9312": "3123",
+    "9313": "3123",
+    "3123": "3123",
+    "811": "3121",
+    "3121": "3121",
+    "72": "3122",
+    "73": "3122",
+    "75": "3122",
+    "81": "3122",
+    "82": "3122",
+    "932": "3122",
+    "3122": "3122",
+}
+# A team leader's occupation is looked for among the title's best few matches.
+TEAM_LEAD_CANDIDATES = 5
+
+
+def supervisors_group(isco08: str) -> str | None:
+    """The ISCO-08 unit group of the first-line supervisors of ``isco08``'s workers, if it has
+    one (:data:`SUPERVISED_BY`)."""
+    for digits in (4, 3, 2, 1):
+        group = SUPERVISED_BY.get(isco08[:digits])
+        if group:
+            return group
+    return None
+
+
 # How the scored occupation relates to the title's ESCO occupation, by ISCO-08 digits shared
 # ("other_group": the corpus has no occupation in its major group, e.g. the armed forces).
 BASIS = {
@@ -304,27 +354,61 @@ class OccupationIndex:
             cache = BoundedCache(config.cache_bytes("title_search"), name="title_search")
             cache = self.__dict__.setdefault("_search_cache", cache)
         head = title_head(title)
-        key = (query, head, k)
+        narrowed = title_narrowed(title)
+        lead = names_team_lead(title)
+        key = (query, head, narrowed, lead, k)
         found = cache.get(key)
         if found is None:
-            found = cache.put(key, self._search(query, k, head))
+            found = cache.put(key, self._search(query, k, head, narrowed, lead))
         return found
 
-    def _search(self, query: str, k: int, head: str = "") -> list[OccupationMatch]:
+    def _search(
+        self, query: str, k: int, head: str = "", narrowed: str = "", lead: bool = False
+    ) -> list[OccupationMatch]:
         sims = self._similarities(query) * self._name_weight
+        if narrowed:
+            sims = np.maximum(
+                NARROWED_WEIGHT * sims, self._similarities(narrowed) * self._name_weight
+            )
         if head:  # "Controller (m/w/d) Schwerpunkt Konzernreporting": the occupation is first
             sims = np.maximum(sims, HEAD_WEIGHT * self._similarities(head) * self._name_weight)
         agent = _agent_noun(query)
         if agent:  # "Werkstudent Controlling": the department may name the role better
             sims = np.maximum(sims, self._similarities(agent) * self._name_weight)
         scores = np.maximum.reduceat(sims, self._concept_start[:-1])
+        ranked = self._ranked(scores, k)
+        if lead:  # "Teamleiter Kundenservice": the supervisor of the workers the title names
+            ranked = self._team_lead(scores, ranked, k)
         matches = []
-        for c in self._ranked(scores, k):
+        for c in ranked:
             start = self._concept_start[c]
             best_name = start + int(np.argmax(sims[start : self._concept_start[c + 1]]))
             language = LANGUAGES[self._name_lang[best_name]]
             matches.append(self.match(c, float(scores[c]), language, best_name))
         return matches
+
+    def _team_lead(self, scores: np.ndarray, ranked: list[int], k: int) -> list[int]:
+        """``ranked`` led by the supervisors' occupation closest to the title, where one of
+        its best matches names workers ISCO-08 gives supervisors of their own; that
+        occupation is recognised as well as those workers were."""
+        for c in self._ranked(scores, TEAM_LEAD_CANDIDATES):
+            group = supervisors_group(self._isco[c])
+            if group is None:
+                continue
+            members = np.asarray(self._concepts_of(group))
+            best = int(members[np.argmax(scores[members])])
+            scores[best] = max(scores[best], scores[c])
+            return [best, *(x for x in ranked if x != best)][:k]
+        return ranked
+
+    def _concepts_of(self, code: str) -> list[int]:
+        groups = self.__dict__.get("_groups")
+        if groups is None:  # unit group → its concepts (derived, not stored)
+            groups = {}
+            for c, isco in enumerate(self._isco):
+                groups.setdefault(isco, []).append(c)
+            self.__dict__["_groups"] = groups
+        return groups[code]
 
     def _ranked(self, scores: np.ndarray, k: int) -> list[int]:
         """The ``k`` best concepts: by score, where scores are within :data:`GROUP_SUPPORT` of
@@ -336,15 +420,9 @@ class OccupationIndex:
             return []
         cut = np.partition(scores, len(scores) - k)[len(scores) - k] - GROUP_SUPPORT
         near = np.flatnonzero(scores >= cut)
-        groups = self.__dict__.get("_groups")
-        if groups is None:  # unit group → its concepts (derived, not stored)
-            groups = {}
-            for c, code in enumerate(self._isco):
-                groups.setdefault(code, []).append(c)
-            self.__dict__["_groups"] = groups
         support = {}
         for code in {self._isco[c] for c in near.tolist()}:
-            best = np.sort(scores[groups[code]])[-2:]
+            best = np.sort(scores[self._concepts_of(code)])[-2:]
             support[code] = best.sum() / 2
         ranked = sorted(
             near.tolist(), key=lambda c: (-(scores[c] + GROUP_SUPPORT * support[self._isco[c]]), c)
@@ -457,10 +535,14 @@ def _corpus_names(occupations: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 
 def _esco_names(concepts: pd.DataFrame) -> list[tuple[int, str, str, float]]:
-    """(concept, language, normalised name, weight) of every ESCO label, deduplicated."""
+    """(concept, language, normalised name, weight) of every ESCO label, deduplicated,
+    without those listed (normalised) in the optional ``dropped_<lang>``: they name another
+    occupation (``training/data/esco/corrections.csv``)."""
     out = []
     for i, row in enumerate(concepts.itertuples(index=False)):
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str]] = set(
+            (lang, name) for lang in LANGUAGES for name in getattr(row, f"dropped_{lang}", ())
+        )
         for lang in LANGUAGES:
             labels = [
                 (getattr(row, f"label_{lang}"), "preferred"),

@@ -181,8 +181,8 @@ def normalise_title(title: str) -> str:
     "Sachbearbeiterin / Sachbearbeiter", "Facharzt/-ärztin" → one word), function words and
     bare numbers are dropped.
 
-    >>> normalise_title("Technischer Leiter/Technische Leiterin")
-    'technisch leiter'
+    >>> normalise_title("Technischer Leiter/Technische Leiterin für Bühne")
+    'technisch leiter bühne'
     >>> normalise_title("Facharzt/-ärztin für Chirurgie")
     'facharzt chirurgie'
     """
@@ -200,10 +200,30 @@ def normalise_title(title: str) -> str:
         if words and (word == words[-1] or (len(word) > 2 and words[-1].endswith(word))):
             continue
         words.append(word)
+    return " ".join(_without_repeats(words))
+
+
+# The longest phrase looked for twice in a row (gender pairs of whole phrases are short; a
+# bound keeps a long title linear).
+_MAX_REPEAT = 8
+
+
+def _without_repeats(words: list[str]) -> list[str]:
+    """``words`` without a run repeated right after itself: the second of two gender forms
+    that are phrases ("Leiter Bühne / Leiterin Bühne", "Technischer Leiter/Technische Leiterin
+    für Bühne" → "technisch leiter bühne"), wherever the pair stands in the title."""
     half = len(words) // 2
     if half and len(words) % 2 == 0 and words[:half] == words[half:]:
-        words = words[:half]  # "Leiter Bühne / Leiterin Bühne": the phrase twice
-    return " ".join(words)
+        return words[:half]  # the whole phrase twice, however long
+    i = 0
+    while i < len(words) - 3:
+        for run in range(min(_MAX_REPEAT, (len(words) - i) // 2), 1, -1):  # one word: above
+            if words[i : i + run] == words[i + run : i + 2 * run]:
+                del words[i + run : i + 2 * run]
+                break
+        else:
+            i += 1
+    return words
 
 
 # Job-board titles carry more than the occupation: "Senior Data Analyst – Marketing",
@@ -212,6 +232,8 @@ def normalise_title(title: str) -> str:
 # occupation: the text before the first separator (dash between spaces, "|", a bracket), without
 # level, contract, working-time, pay and place words. Words are compared after normalise_title.
 _TITLE_SEPARATOR = re.compile(r"\s[–—-]\s|[–—|•·(\[{,;:]")
+_TITLE_SEPARATOR_KEPT = re.compile(f"({_TITLE_SEPARATOR.pattern})")
+_DASH = re.compile(r"\s[–—-]\s|[–—]")
 # "… für unsere Kita", "… in unserem Team", "… to join our team": the rest is about the employer.
 _EMPLOYER_PHRASE = re.compile(
     r"\b(?:für|fuer|in|im|bei|an|zur|zum|for|to join|at)\s++(?:unsere[mnrs]?|unser|our)\b.*"
@@ -227,7 +249,8 @@ _PLACE = re.compile(
 )
 _TITLE_NOISE_WORDS = frozenset(
     """senior junior sr jr snr jnr midweight experienced erfahren erfahrene erfahrener trainee
-    graduate lead stellvertretend stellvertretende stellvertretender stellv stv
+    graduate qualified approved examiniert examinierte examinierter lead stellvertretend
+    stellvertretende stellvertretender stellv stv
     deputy geselle teamleiter teamleitung werkstudent werkstudierende aushilfe aushilfskraft
     minijob minijobber praktikant praktikum pflichtpraktikum intern internship azubi
     auszubildende auszubildender ausbildung quereinsteiger quereinstieg freelance freelancer
@@ -290,6 +313,53 @@ def title_core(title: str) -> str:
         if words:
             return " ".join(words)
     return normalise_title(title)
+
+
+_TEAM_LEAD_WORDS = frozenset({"teamleiter", "teamleitung", "gruppenleiter", "gruppenleitung"})
+_TEAM_LEAD_PAIRS = frozenset({("team", "leader"), ("team", "lead")})
+
+
+def names_team_lead(title: str) -> bool:
+    """Whether a title is a team leader's ("Teamleiter Kundenservice", "Contact Centre Team
+    Leader"), a word :func:`title_core` drops to find the occupation led.
+
+    >>> names_team_lead("Teamleitung Kreditorenbuchhaltung (w/m/d)")
+    True
+    >>> names_team_lead("Lead Developer")
+    False
+    """
+    words = normalise_title(title).split()
+    return any(w in _TEAM_LEAD_WORDS for w in words) or any(
+        pair in _TEAM_LEAD_PAIRS for pair in itertools.pairwise(words)
+    )
+
+
+def title_narrowed(title: str) -> str:
+    """:func:`title_core` with the words of the segment after it, normalised alike: a
+    qualifier that may name the occupation more narrowly ("Senior Conductor – Rail" → "conductor
+    rail", "Machine Operator – Injection Moulding"); "" when the title has no such segment.
+
+    >>> title_narrowed("Senior Conductor – Rail, East Midlands")
+    'conductor rail'
+    >>> title_narrowed("Bookkeeper")
+    ''
+    """
+    text = _GENDER_TAG.sub(" ", unicodedata.normalize("NFC", title)).replace("**", " ")
+    parts = _TITLE_SEPARATOR_KEPT.split(text)
+    core = ""
+    for i in range(0, len(parts), 2):
+        segment = _PLACE.sub("", _EMPLOYER_PHRASE.sub("", parts[i]))
+        words = " ".join(_drop_noise(normalise_title(segment).split()))
+        if not words:
+            continue
+        if core:
+            return f"{core} {words}"
+        # only a dash opens a qualifier; a bracket holds an aside ("Recruiter (Talent
+        # Acquisition)"), a comma or bar the next item
+        if i + 1 >= len(parts) or not _DASH.fullmatch(parts[i + 1]):
+            return ""
+        core = words
+    return ""
 
 
 # A gender tag with words after it, or a focus word, ends the occupation and starts a qualifier

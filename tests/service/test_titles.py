@@ -12,7 +12,7 @@ from risk_service.occupations import OccupationIndex, is_title_shaped
 from risk_service.schemas import Role
 from risk_service.scoring import RoleError, assess, assess_many
 from risk_service.text import detect_foreign_language, normalise_title, title_core, title_head
-from training import titles_eval
+from training import esco_titles, titles_eval
 from training.corpus import load_corpus
 from training.esco_titles import load_esco
 from training.train import DEFAULT_DATA
@@ -297,3 +297,52 @@ def test_an_esco_label_in_either_language_is_scored_alike(model):
     assert de["matched_occupation"]["esco_uri"] == en["matched_occupation"]["esco_uri"]
     assert de["matched_occupation"]["occupation_id"] == en["matched_occupation"]["occupation_id"]
     assert abs(de["risk_score"] - en["risk_score"]) <= 5
+
+
+@pytest.mark.parametrize(
+    ("title", "isco08"),
+    [
+        # where ESCO files an occupation or a label elsewhere than ISCO-08's definitions do
+        # (training/data/esco/corrections.csv) or our names did (training/data/occupations.csv)
+        ("PTA (m/w/d)", "3213"),
+        ("Pharmacy Technician", "3213"),
+        ("Radiographer", "3211"),
+        ("Vertriebsleiter (m/w/d)", "1221"),
+        ("Produktionsleiter (m/w/d)", "1321"),
+        ("Legal Secretary", "3342"),
+        ("Teaching Assistant", "5312"),
+        ("Chef de Partie", "3434"),
+        ("Offizier (m/w/d)", "0110"),
+        # a team leader of workers ISCO-08 gives supervisors of their own is that supervisor
+        ("Teamleiter Debitorenbuchhaltung (m/w/d)", "3341"),
+        ("Teamleiter Montage (m/w/d)", "3122"),
+        ("Teamleiter Softwareentwicklung", "2512"),  # professionals: the occupation led
+        # a qualifier after a dash decides between occupations of one name
+        ("Conductor – Railway", "5112"),
+        ("Conductor – Orchestra", "2652"),
+        ("Conductor", "2652"),
+    ],
+)
+def test_titles_land_where_isco_08_puts_them(model, title, isco08):
+    assert score(model, title=title)["matched_occupation"]["isco08"] == isco08
+
+
+def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
+    for name in ("occupations_de.csv", "occupations_en.csv"):
+        (tmp_path / name).write_bytes((esco_titles.ESCO_DIR / name).read_bytes())
+    uri = ESCO + "632e61c8-4e4b-44c7-b213-6dd5a174b143"  # the distribution manager
+    header = "esco_uri,label_en,change,lang,value,reason\n"
+    good = f"{uri},distribution manager,drop_label,de,Vertriebsleiterin,sales\n"
+    (tmp_path / "corrections.csv").write_text(header + good, encoding="utf-8")
+    esco = esco_titles.load_esco(tmp_path).set_index("esco_uri")
+    assert esco.at[uri, "dropped_de"] == ["vertriebsleiter"]
+    for bad in (
+        f"{uri},sales manager,drop_label,de,Vertriebsleiterin,wrong occupation\n",
+        f"{uri},distribution manager,drop_label,de,Bäcker,not its label\n",
+        f"{uri},distribution manager,isco08,,9999,no such unit group\n",
+    ):
+        (tmp_path / "corrections.csv").write_text(header + bad, encoding="utf-8")
+        esco_titles.load_esco.cache_clear()
+        with pytest.raises(ValueError, match="corrections.csv, line 2"):
+            esco_titles.load_esco(tmp_path)
+    esco_titles.load_esco.cache_clear()

@@ -1,6 +1,14 @@
+import time
+
 import pytest
 
-from risk_service.text import detect_language, neutralise_gender, normalise_title
+from risk_service.text import (
+    detect_language,
+    names_team_lead,
+    neutralise_gender,
+    normalise_title,
+    title_narrowed,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +72,33 @@ def test_detect_language(text, lang):
 )
 def test_american_spellings_meet_escos_british_ones(american, british):
     assert normalise_title(american) == normalise_title(british)
+
+
+def test_a_gender_pair_of_phrases_collapses_wherever_it_stands():
+    expected = normalise_title("Technischer Leiter für Bühne")
+    assert normalise_title("Technischer Leiter/Technische Leiterin für Bühne") == expected
+    assert normalise_title("Leiterin Finanzen / Leiter Finanzen (m/w/d)") == "leiter finanzen"
+    assert normalise_title("Sales and Sales Manager") == "sales manager"
+    # a long title without repeats keeps every word, and in well under a second
+    started = time.perf_counter()
+    assert len(normalise_title(" ".join(f"w{i}x" for i in range(5000))).split()) == 5000
+    assert time.perf_counter() - started < 1
+
+
+def test_a_dash_qualifier_narrows_a_title_a_bracket_aside_does_not():
+    assert title_narrowed("Senior Conductor – Rail, East Midlands") == "conductor rail"
+    assert title_narrowed("Werkstudent – Controlling – Teilzeit") == ""  # nothing after it
+    assert title_narrowed("Recruiter*in (Talent Acquisition) in Teilzeit") == ""
+    assert title_narrowed("Bookkeeper") == ""
+
+
+def test_team_leaders_are_recognised_in_both_languages():
+    for title in (
+        "Teamleiter Kundenservice (m/w/d)",
+        "Teamleitung Buchhaltung",
+        "Contact Centre Team Leader",
+        "Team Lead – Accounts Payable",
+    ):
+        assert names_team_lead(title), title
+    assert not names_team_lead("Lead Developer")
+    assert not names_team_lead("Leiter Controlling")
