@@ -169,7 +169,11 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
     before = _TOKEN.findall(norm[max(0, match.start() - 60) : match.start()])
     while before and (before[-1] in _DETERMINERS or before[-1].isdigit()):
         before.pop()  # "für die Kunden", "for our clients", "für 400 Beschäftigte"
-    if before and before[-1] in _NOT_PEOPLE_BEFORE[language]:
+    if (
+        before
+        and before[-1] in _NOT_PEOPLE_BEFORE[language]
+        and not (len(before) > 1 and before[-2] in _CARE_FOR[language])
+    ):
         return False
     # "Pendelordnern der Mandanten", "files of clients": the data of people, not contact
     if before and before[-1] in ("of", "von", "vom"):
@@ -230,10 +234,14 @@ _NOT_BEFORE = {
 }
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
 _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
+_CARE_FOR = {
+    lang: frozenset(RULES["not_people_before"]["_except_after"][lang]) for lang in ("de", "en")
+}
 # Skipped between "für"/"for" and the people it names.
 _DETERMINERS = frozenset(
     "der die das den dem des ein eine einen einem einer unsere unseren unserer unserem ihre "
-    "ihren ihrer ihrem alle allen the a an our their its all your s".split()
+    "ihren ihrer ihrem alle allen jede jeden jedes jeder jedem the a an our their its all your s "
+    "each every".split()
 )
 _REASONS: dict[str, dict[str, str]] = RULES["reasons"]
 _LEVELS: dict = RULES["levels"]
@@ -388,7 +396,9 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
             return "assist", "assist.conversation_people" if people else "assist.conversation"
         return "keep_human", "keep_human.people" if people else "keep_human.conversation"
     if _mixed(kind, cues):
-        return ("assist", "assist.mixed") if assist else ("keep_human", "keep_human.manual")
+        if assist:
+            return "assist", "assist.mixed"
+        return "keep_human", "keep_human.in_person" if kind == "in_person" else "keep_human.manual"
     if kind == "machine" and automate:
         return "automate", "automate.machine"
     if assist:

@@ -327,6 +327,7 @@ def _texts(
     # or hands-on work the statement itself says involves people (feeding, escorting residents).
     with_people = np.fromiter((a.with_people for a in advice), bool, len(codes))
     named = np.fromiter((a.people is not None for a in advice), bool, len(codes))
+    implied_mask = np.fromiter((a.implied for a in advice), bool, len(codes))
     by_hand = np.fromiter((a.hands for a in advice), bool, len(codes))
     assisted = changed & ~automated
     totals = np.maximum(tasks.per_role_sum(w), 1e-12)
@@ -346,9 +347,13 @@ def _texts(
     implied: list[dict[str, float]] = [{} for _ in range(n_roles)]
     role_list = role.tolist()
     weights = w.tolist()
-    for i in np.flatnonzero(named).tolist():
-        found = (implied if advice[i].implied else groups)[role_list[i]]
+    for i in np.flatnonzero(named & ~implied_mask).tolist():
+        found = groups[role_list[i]]
         found[advice[i].people] = found.get(advice[i].people, 0.0) + weights[i]
+    for i in np.flatnonzero(implied_mask).tolist():
+        group = _cared_for(advice[i].people, groups[role_list[i]])
+        found = groups[role_list[i]] if group in groups[role_list[i]] else implied[role_list[i]]
+        found[group] = found.get(group, 0.0) + weights[i]
     batch = _Batch(
         texts=tasks.texts,
         advice=advice,
@@ -383,7 +388,7 @@ def _texts(
             people=percent["people"][r],
             hands=percent["hands"][r],
             changed_hands=percent["changed_hands"][r],
-            groups=_named_first(groups[r] or implied[r]),
+            groups=_named_first({**implied[r], **groups[r]}),
         )
         results.append(
             [
@@ -398,6 +403,16 @@ def _texts(
             ]
         )
     return results
+
+
+def _cared_for(group: str | None, named: dict[str, float] | list[str]) -> str | None:
+    """A group implied by hands-on work ("Essen anreichen", "give medication": patients) as
+    the people in care the role itself names, if it names some (residents, clients)."""
+    cares = advice_rules.RULES["people"]
+    if group in named or not cares.get(group or "", {}).get("cares"):
+        return group
+    own = [g for g in named if cares.get(g, {}).get("cares")]
+    return own[0] if own else group
 
 
 def _named_first(found: dict[str, float]) -> list[str]:
@@ -638,7 +653,8 @@ class _Role:
         group only implied by the work ("Essen anreichen": patients), is with the role's main
         group where it has one (customers, not "die Anfragenden"; residents, not patients)."""
         group = advice.people
-        generic = group == advice_rules.GENERIC_PEOPLE
-        if (generic or advice.implied) and self.groups and group not in self.groups:
+        if advice.implied:
+            return _cared_for(group, self.groups)
+        if group == advice_rules.GENERIC_PEOPLE and self.groups:
             return self.groups[0]
         return group

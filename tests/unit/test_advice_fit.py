@@ -425,3 +425,55 @@ def test_english_reasons_say_hardly_not_little_and_shares_match():
     assert (
         "55% of this role's work could be automated and 29%" in areas["ai_process_interface"]["why"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "language", "group"),
+    [
+        (
+            "Care for patients after a suicide attempt.",
+            "nonroutine_interpersonal",
+            "en",
+            "patients",
+        ),
+        ("Check guests in and out, including payment.", "routine_cognitive", "en", "guests"),
+        ("Recommend dishes that fit the guest's taste.", "nonroutine_manual", "en", "guests"),
+        (
+            "Scannen der Artikel, Kassieren und Ausgabe des Kassenbons",
+            "routine_manual",
+            "de",
+            "customers",
+        ),
+    ],
+)
+def test_caring_checking_in_recommending_and_the_till_are_work_with_people(
+    text, category, language, group
+):
+    found = advice.advise(text, 0.75, category, language)
+    assert found.people == group and found.advice != "automate", found
+
+
+def test_a_sale_at_the_till_with_its_paperwork_is_face_to_face_not_handwork():
+    found = advice.advise(
+        "Verkauf von Pflegeprodukten und Abrechnung an der Kasse", 0.6, "routine_cognitive", "de"
+    )
+    assert found.rule == "keep_human.in_person" and "Handarbeit" not in found.reason
+
+
+def test_a_nurse_works_with_patients_even_when_she_also_mentors_students():
+    """Hands-on care implies patients; a mentoring task naming students must not make
+    "pupils" the role's main people."""
+    empathy = upskilling(
+        [
+            ("Measure vital signs and record them in the care record.", 0.89, "routine_manual"),
+            ("Prepare and give medication as ordered by the doctor", 0.52, "nonroutine_manual"),
+            (
+                "Wound care, from assessing the wound to changing dressings",
+                0.17,
+                "nonroutine_manual",
+            ),
+            ("Mentor nursing students on the ward.", 0.06, "nonroutine_interpersonal"),
+        ],
+        "en",
+    )["emotional_intelligence"]
+    assert "involves patients" in empathy["why"]  # patients first, then pupils
