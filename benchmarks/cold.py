@@ -7,8 +7,9 @@ README): every statement is used at most once, five statements of one occupation
 chosen so that a description has 70-90 words where the occupation allows it. Two thirds of the
 statements are in no training file, and none has been seen by a freshly started process.
 
-``python -m benchmarks.cold --models-dir DIR`` prints the in-process rate on one core (run it
-under ``taskset -c 1``) with and without a cProfile; ``--write FILE.csv`` writes the file.
+``python -m benchmarks.cold --models-dir DIR [--path answers|columns]`` prints the in-process
+rate on one core (run it under ``taskset -c 1``) of full answers or of what a file's columns
+need, with or without a cProfile; ``--write FILE.csv`` writes the file.
 """
 
 from __future__ import annotations
@@ -119,21 +120,34 @@ def write_cold_csv(path: Path, roles: list[dict], rows: int | None = None) -> in
     return path.stat().st_size
 
 
-def measure_cold(models_dir: Path, roles: list[dict], evidence: bool = False) -> dict:
-    """Roles/s of :func:`risk_service.scoring.assess_many` on ``roles`` in a process whose
+def _scorer(path: str, evidence: bool = False):
+    """``answers``: :func:`~risk_service.scoring.assess_many` (full answers, without evidence
+    unless asked); ``columns``: :func:`~risk_service.scoring.summarise_many`, what a file's
+    columns need (``risk-service score``)."""
+    from risk_service.scoring import assess_many, summarise_many
+
+    if path == "columns":
+        return summarise_many
+    return lambda roles, model: assess_many(roles, model, evidence=evidence)
+
+
+def measure_cold(
+    models_dir: Path, roles: list[dict], evidence: bool = False, path: str = "answers"
+) -> dict:
+    """Roles/s of the scorer ``path`` (:func:`_scorer`) on ``roles`` in a process whose
     caches are empty, then the same roles again (what the caches hold is reused), in batches of
     1,000 as a file is scored; the same-run floor is a regex splitting the text into words."""
     from risk_service.registry import Registry
     from risk_service.schemas import Role
-    from risk_service.scoring import assess_many
 
     model = Registry(models_dir).load()
     parsed = [Role(**r) for r in roles]
+    score = _scorer(path, evidence)
 
     def run() -> tuple[float, float]:
         started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(parsed), 1_000):
-            assess_many(parsed[i : i + 1_000], model, evidence=evidence)
+            score(parsed[i : i + 1_000], model)
         return time.perf_counter() - started, time.process_time() - cpu
 
     (cold, cold_cpu), (warm, warm_cpu) = run(), run()
@@ -141,6 +155,7 @@ def measure_cold(models_dir: Path, roles: list[dict], evidence: bool = False) ->
     words = sum(len(_WORD.findall(r["description"])) for r in roles)  # the tokenising floor
     floor = time.perf_counter() - started
     return {
+        "path": path,
         "roles": len(roles),
         "mean_words": round(words / len(roles), 1),
         "floor_regex_tokenising_roles_per_s": round(len(roles) / floor),
@@ -159,6 +174,12 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="write the roles as a CSV file and stop")
     parser.add_argument("--rows", type=int, help="rows of --write (cycling through the roles)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the cold pass here")
+    parser.add_argument(
+        "--path",
+        choices=("answers", "columns"),
+        default="answers",
+        help="answers: assess_many (evidence=False); columns: summarise_many (a file's columns)",
+    )
     args = parser.parse_args()
     roles = build_cold_roles(args.roles)
     if args.write:
@@ -169,18 +190,18 @@ def main() -> None:
 
         from risk_service.registry import Registry
         from risk_service.schemas import Role
-        from risk_service.scoring import assess_many
 
         model = Registry(args.models_dir).load()
         parsed = [Role(**r) for r in roles]
+        score = _scorer(args.path)
         profiler = cProfile.Profile()
         profiler.enable()
         for i in range(0, len(parsed), 1_000):
-            assess_many(parsed[i : i + 1_000], model, evidence=False)
+            score(parsed[i : i + 1_000], model)
         profiler.disable()
         profiler.dump_stats(str(args.profile))
         return
-    print(json.dumps(measure_cold(args.models_dir, roles)))
+    print(json.dumps(measure_cold(args.models_dir, roles, path=args.path)))
 
 
 if __name__ == "__main__":

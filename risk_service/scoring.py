@@ -24,7 +24,7 @@ from risk_service.roletasks import RoleTasks
 from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
 from risk_service.text import LANGUAGE_NAMES, detect_foreign_language, detect_language
-from risk_service.upskilling import recommend_many
+from risk_service.upskilling import recommend_many, top_areas
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
 # model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
@@ -310,21 +310,29 @@ def intervals(tasks: RoleTasks, means: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.maximum(0.0, means - half), np.minimum(1.0, means + half)
 
 
-def assess_many(
-    roles: list[Role], model: TaskModel, *, evidence: bool = True
-) -> list[dict | RoleError]:
-    """Assess roles in input order; a role that cannot be scored yields its :class:`RoleError`.
+@dataclass
+class _Scored:
+    """What every output of a batch needs: each role's preparation (or error), the tasks of
+    the scored ones with their predictions, the roles' scores and intervals (0-100), and each
+    task's advice."""
 
-    All tasks of all roles go through the model in one call, and the role arithmetic (scores,
-    intervals, advice, upskilling) runs over all of them at once: that is what makes batches
-    fast. ``evidence=False`` leaves out each task's ``evidence`` (the words behind its
-    judgement) for callers that do not show it, such as the CSV columns of ``score_frame``.
-    """
+    prepared: list[_Prepared | RoleError]
+    scored: list[_Prepared]
+    out_languages: list[str]  # of the advice and upskilling texts, per scored role
+    tasks: RoleTasks
+    scores: list[float]
+    lows: list[float]
+    highs: list[float]
+    advice: list[task_advice.Advice]
+
+
+def _score(roles: list[Role], model: TaskModel) -> _Scored:
+    """Prepare, predict and score ``roles``: all tasks of all roles through the model at once."""
     # The job-ad parser labels the statements of all descriptions in one classifier call;
     # _prepare then finds each parse in its cache.
     parse_job_ads([r.description for r in roles if r.description and r.description.strip()])
     prepared: list[_Prepared | RoleError] = []
-    out_languages: list[str] = []  # of the advice and upskilling texts, per scored role
+    out_languages: list[str] = []
     for role in roles:
         try:
             ready = _prepare(role, model)
@@ -345,15 +353,32 @@ def assess_many(
     )
     means = tasks.per_role_sum(tasks.weights * tasks.rule_based)
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
-    scores = (100 * means).tolist()
     task_languages = [p.language for p in scored for _ in p.texts]
     task_out = [lang for p, lang in zip(scored, out_languages, strict=True) for _ in p.texts]
     advice = task_advice.advise_many(
         texts, tasks.rule_based, tasks.categories, task_languages, task_out
     )
+    return _Scored(
+        prepared, scored, out_languages, tasks, (100 * means).tolist(), lows, highs, advice
+    )
+
+
+def assess_many(
+    roles: list[Role], model: TaskModel, *, evidence: bool = True
+) -> list[dict | RoleError]:
+    """Assess roles in input order; a role that cannot be scored yields its :class:`RoleError`.
+
+    All tasks of all roles go through the model in one call, and the role arithmetic (scores,
+    intervals, advice, upskilling) runs over all of them at once: that is what makes batches
+    fast. ``evidence=False`` leaves out each task's ``evidence`` (the words behind its
+    judgement) for callers that do not show it.
+    """
+    batch = _score(roles, model)
+    tasks, scored, scores, advice = batch.tasks, batch.scored, batch.scores, batch.advice
+    texts = tasks.texts
     advice_shares = task_advice.shares(advice, tasks.weights, tasks.bounds)
     upskilling = recommend_many(
-        tasks, scores, out_languages, advice, text_languages=[p.language for p in scored]
+        tasks, scores, batch.out_languages, advice, text_languages=[p.language for p in scored]
     )
     task_evidence = model.evidence(texts) if evidence else None
     rule_based = _rounded(tasks.rule_based, 3)
@@ -362,7 +387,7 @@ def assess_many(
 
     results: list[dict | RoleError] = []
     done = iter(range(len(scored)))
-    for entry in prepared:
+    for entry in batch.prepared:
         if isinstance(entry, RoleError):
             results.append(entry)
             continue
@@ -373,7 +398,7 @@ def assess_many(
                 "assessment_id": uuid.uuid4().hex,
                 "risk_score": round(scores[r], 1),
                 "risk_band": band(scores[r]),
-                "interval": [round(lows[r], 1), round(highs[r], 1)],
+                "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
                 "language": entry.language,
                 "matched_occupation": entry.match.as_dict() if entry.match else None,
                 "read_as": entry.read_as,
@@ -393,6 +418,40 @@ def assess_many(
                 "ignored": entry.ignored,
                 "upskilling": upskilling[r],
                 "model_version": version,
+            }
+        )
+    return results
+
+
+def summarise_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError]:
+    """What a file's columns show of each role, in input order (a :class:`RoleError` for a
+    role that cannot be scored): ``risk_score``, ``risk_band``, ``interval``, ``language``,
+    ``matched_occupation``, ``top_area`` (the first upskilling area) and ``n_tasks``.
+
+    The same numbers as :func:`assess_many` (the same scoring, ``tests/service/
+    test_cold_scores.py`` compares them on the cold file), without what the columns do not
+    show: the task list, the advice shares, the upskilling texts and the evidence.
+    """
+    batch = _score(roles, model)
+    top = top_areas(batch.tasks, batch.advice)
+    results: list[dict | RoleError] = []
+    done = iter(range(len(batch.scored)))
+    bounds = batch.tasks.bounds.tolist()
+    for entry in batch.prepared:
+        if isinstance(entry, RoleError):
+            results.append(entry)
+            continue
+        r = next(done)
+        score = batch.scores[r]
+        results.append(
+            {
+                "risk_score": round(score, 1),
+                "risk_band": band(score),
+                "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
+                "language": entry.language,
+                "matched_occupation": entry.match.as_dict() if entry.match else None,
+                "top_area": top[r],
+                "n_tasks": bounds[r + 1] - bounds[r],
             }
         )
     return results
@@ -427,7 +486,11 @@ def role_from_row(row: Mapping) -> Role:
 
 
 def score_rows(
-    rows: Iterable[Role | Mapping], model: TaskModel, *, evidence: bool = True
+    rows: Iterable[Role | Mapping],
+    model: TaskModel,
+    *,
+    evidence: bool = True,
+    summary: bool = False,
 ) -> list[dict | RoleError]:
     """Rows → roles → :func:`assess_many` → each row's assessment or error, in row order.
 
@@ -440,12 +503,15 @@ def score_rows(
     model : TaskModel
     evidence : bool, default=True
         Include each task's ``evidence``; callers that do not show it leave it out.
+    summary : bool, default=False
+        Each row's :func:`summarise_many` entry (what a file's columns show) instead of its
+        assessment.
 
     Returns
     -------
     list of dict or RoleError
-        One entry per row: its assessment, or the :class:`RoleError` of a row that is not a
-        valid role (``loc`` names the field) or cannot be scored.
+        One entry per row: its assessment (or summary), or the :class:`RoleError` of a row
+        that is not a valid role (``loc`` names the field) or cannot be scored.
     """
     roles: list[Role | RoleError] = []
     for row in rows:
@@ -457,5 +523,7 @@ def score_rows(
         except ValidationError as exc:
             roles.append(RoleError.from_validation(exc))
     valid = [r for r in roles if isinstance(r, Role)]
-    assessed = iter(assess_many(valid, model, evidence=evidence))
+    assessed = iter(
+        summarise_many(valid, model) if summary else assess_many(valid, model, evidence=evidence)
+    )
     return [next(assessed) if isinstance(r, Role) else r for r in roles]

@@ -243,6 +243,40 @@ def _short(text: str, language: str) -> str:
     return _cut(clauses[0], language, limit)
 
 
+def _rank(
+    tasks: RoleTasks, advice: list[Advice]
+) -> tuple[list[list[int]], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each role's areas by priority (ties at 6 decimals in the fixed area order), the
+    priorities and exposed shares (n_roles, 3), and per task its exposed and its whole weight
+    in each area (n_tasks, 3)."""
+    if np.any(np.diff(tasks.bounds) < 1):
+        raise ValueError("recommend_many() needs at least one task per role")
+    aff = np.array(
+        [
+            _affinities(t, c, a.people is not None)
+            for t, c, a in zip(tasks.texts, tasks.categories, advice, strict=True)
+        ]
+    ).reshape(-1, 3)
+    w, p = tasks.weights, tasks.rule_based
+    at_risk = w * p
+    exposed = at_risk[:, None] * aff  # (n_tasks, 3)
+    both = (at_risk + PROTECTED_WEIGHT * w * (1.0 - p))[:, None] * aff
+    totals = np.column_stack([tasks.per_role_sum(both[:, a]) for a in range(3)])
+    exposed_sums = np.column_stack([tasks.per_role_sum(exposed[:, a]) for a in range(3)])
+    priority = totals / totals.sum(axis=1, keepdims=True)
+    share = exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)
+    ranking = [
+        sorted(range(3), key=lambda a, row=row: (-round(row[a], 6), a)) for row in priority.tolist()
+    ]
+    return ranking, priority, share, exposed, both
+
+
+def top_areas(tasks: RoleTasks, advice: list[Advice]) -> list[str]:
+    """Each role's first upskilling area, as :func:`recommend_many` ranks them (without
+    their texts: a file's ``top_area`` column)."""
+    return [AREAS[order[0]] for order in _rank(tasks, advice)[0]]
+
+
 def recommend_many(
     tasks: RoleTasks,
     risk_scores: list[float],
@@ -259,29 +293,10 @@ def recommend_many(
     ``languages``): quotes of them are cut by its phrase boundaries. One pass over all tasks
     of all roles (numpy), then the texts per role.
     """
-    if np.any(np.diff(tasks.bounds) < 1):
-        raise ValueError("recommend_many() needs at least one task per role")
     if advice is None:
         per_task = np.repeat(np.array(languages, dtype=object), np.diff(tasks.bounds)).tolist()
         advice = advise_many(tasks.texts, tasks.rule_based, tasks.categories, per_task)
-    aff = np.array(
-        [
-            _affinities(t, c, a.people is not None)
-            for t, c, a in zip(tasks.texts, tasks.categories, advice, strict=True)
-        ]
-    ).reshape(-1, 3)
-    w, p = tasks.weights, tasks.rule_based
-    at_risk = w * p
-    exposed = at_risk[:, None] * aff  # (n_tasks, 3)
-    both = (at_risk + PROTECTED_WEIGHT * w * (1.0 - p))[:, None] * aff
-    totals = np.column_stack([tasks.per_role_sum(both[:, a]) for a in range(3)])
-    exposed_sums = np.column_stack([tasks.per_role_sum(exposed[:, a]) for a in range(3)])
-    priority = totals / totals.sum(axis=1, keepdims=True)
-    share = exposed_sums / np.maximum(exposed_sums.sum(axis=1, keepdims=True), 1e-9)
-    # Areas by priority; ties (at 6 decimals) fall back to the fixed area order.
-    ranking = [
-        sorted(range(3), key=lambda a, row=row: (-round(row[a], 6), a)) for row in priority.tolist()
-    ]
+    ranking, priority, share, exposed, both = _rank(tasks, advice)
     priority_shown = [[round(x, 3) for x in row] for row in priority.tolist()]
     share_shown = np.rint(100 * share).astype(int).tolist()
     risk_shown = np.rint(risk_scores).astype(int).tolist()

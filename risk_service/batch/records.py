@@ -45,18 +45,20 @@ def score_records(rows: Sequence[Mapping], model: TaskModel) -> list[dict]:
     tasks, ``language``) into :data:`COLUMNS`, one dict per row in row order.
 
     A row that cannot be scored keeps its place with ``error`` saying why (``<field>:
-    <message>``), its numbers ``None`` and ``n_tasks`` 0. No task evidence is computed: the
-    columns do not show it.
+    <message>``), its numbers ``None`` and ``n_tasks`` 0. Rows are scored by
+    :func:`risk_service.scoring.summarise_many`: what the columns do not show (task lists,
+    upskilling texts, evidence) is not computed.
     """
     out: list[dict] = []
     for start in range(0, len(rows), SCORE_BATCH):
-        results = score_rows(rows[start : start + SCORE_BATCH], model, evidence=False)
+        results = score_rows(rows[start : start + SCORE_BATCH], model, summary=True)
         out += map(columns, results)
     return out
 
 
 def columns(result: dict | RoleError) -> dict:
-    """One assessment (or the error of a row) as the output columns."""
+    """One row's :func:`~risk_service.scoring.summarise_many` entry (or its error) as the
+    output columns."""
     if isinstance(result, RoleError):
         return {
             "risk_score": None,
@@ -79,8 +81,8 @@ def columns(result: dict | RoleError) -> dict:
         "language": result["language"],
         "matched_occupation": match.get("title", ""),
         "isco08": match.get("isco08", ""),
-        "top_area": result["upskilling"][0]["area"],
-        "n_tasks": len(result["tasks"]),
+        "top_area": result["top_area"],
+        "n_tasks": result["n_tasks"],
         "error": "",
     }
 
