@@ -30,7 +30,6 @@ import numpy as np
 
 from risk_service import cache, config
 from risk_service.advice import RULES, strip_edges, surface_chunks
-from risk_service.features import word_terms
 from risk_service.text import normalise_task
 
 if TYPE_CHECKING:
@@ -137,7 +136,7 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
                 char_texts.append(i)
         w_text, w_col, w_unit = views["words"]
         n = len(words)
-        for k, term in enumerate(word_terms(text)):
+        for k, term in enumerate(space.word_terms(text)):  # as predict() just made them
             column = vocabulary.get(term)
             if column is None:
                 continue

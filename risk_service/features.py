@@ -242,6 +242,12 @@ class FeatureSpace:
     _char_cache: BoundedCache = field(  # word → its character columns
         default_factory=_char_column_cache, init=False, repr=False, compare=False
     )
+    # text → its word terms, for the texts of the last transform() only: the evidence of the
+    # statements just scored (risk_service/evidence.py) reads them instead of computing them
+    # again. Replaced, not grown, by each call: bounded by a call's texts.
+    _recent_terms: dict[str, list[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def n_features(self) -> int:
@@ -265,7 +271,9 @@ class FeatureSpace:
     def _word_occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text, column) of every word term of ``texts`` in the vocabulary."""
         get = self.words.vocabulary.get
-        columns = [list(map(get, word_terms(text), itertools.repeat(-1))) for text in texts]
+        terms = list(map(word_terms, texts))
+        self._recent_terms = dict(zip(texts, terms, strict=True))
+        columns = [list(map(get, t, itertools.repeat(-1))) for t in terms]
         cols = np.fromiter(itertools.chain.from_iterable(columns), np.int64)
         rows = np.repeat(np.arange(len(texts)), [len(c) for c in columns])
         known = cols >= 0
@@ -300,6 +308,12 @@ class FeatureSpace:
         rows = np.repeat(text_of_word, [len(c) for c in per_word])
         return rows, np.concatenate(per_word)
 
+    def word_terms(self, text: str) -> list[str]:
+        """:func:`word_terms` of ``text``, as the last :meth:`transform` computed it if
+        ``text`` was one of its texts."""
+        terms = self._recent_terms.get(text)
+        return word_terms(text) if terms is None else terms
+
     def char_columns(self, word: str) -> np.ndarray:
         """The character view's columns of one whitespace-separated word, one per n-gram in
         the vocabulary (repeats kept), from the same cache as :meth:`transform`."""
@@ -311,7 +325,9 @@ class FeatureSpace:
         return hit
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_char_cache": {}}  # a cache, not model state
+        state = {**self.__dict__, "_char_cache": {}}  # caches, not model state
+        state.pop("_recent_terms", None)
+        return state
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _char_cache=_char_column_cache())
+        self.__dict__.update(state, _char_cache=_char_column_cache(), _recent_terms={})
