@@ -234,6 +234,9 @@ _NOT_BEFORE = {
 }
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
 _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
+_BEFORE_GROUP = {
+    lang: frozenset(RULES["cues"]["interact"]["_before_group"][lang]) for lang in ("de", "en")
+}
 _CARE_FOR = {
     lang: frozenset(RULES["not_people_before"]["_except_after"][lang]) for lang in ("de", "en")
 }
@@ -446,7 +449,7 @@ def advise(
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
     people = cues.get("people")
-    if people is not None and not _interaction(cues, people):
+    if people is not None and not _interaction(cues, people, language):
         people = None  # "payroll for 400 employees", "repair at the customer's": not contact
     named = people is not None
     if people is None:  # "operieren" names patients, "am Schalter" people face to face
@@ -506,7 +509,7 @@ def advise(
     return Advice(advice, reason, rule, group, kind, hands, traits, implied)
 
 
-def _interaction(cues: dict[str, _Cue], people: _Cue) -> bool:
+def _interaction(cues: dict[str, _Cue], people: _Cue, language: str) -> bool:
     """Whether the statement is an interaction with the people it names — advising, caring,
     teaching, serving, answering them — not work about them, for them or at their place
     ("Run the payroll for around 400 employees", "Wartung beim Kunden"). An enquiry, a call or a
@@ -514,8 +517,14 @@ def _interaction(cues: dict[str, _Cue], people: _Cue) -> bool:
     ``interact`` cue (a handover to staff is a conversation, not work with staff)."""
     group = people.group
     spec = RULES["people"].get(group or "", {})
-    if spec.get("contact"):
+    word = people.norm[people.start : people.end]
+    if spec.get("contact") and not word.startswith(tuple(spec.get("contact_except", ()))):
         return True
+    before = _TOKEN.findall(people.norm[max(0, people.start - 40) : people.start])
+    while before and before[-1] in _DETERMINERS:
+        before.pop()
+    if before and before[-1] in _BEFORE_GROUP[language]:
+        return True  # "help customers", "assist patients": the verb acts on them
     if spec.get("internal"):
         return "interact" in cues
     return any(k in cues for k in _CONTACT_CUES)

@@ -477,3 +477,46 @@ def test_a_nurse_works_with_patients_even_when_she_also_mentors_students():
         "en",
     )["emotional_intelligence"]
     assert "involves patients" in empathy["why"]  # patients first, then pupils
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "language", "group"),
+    [
+        (
+            "Help customers get to grips with online banking.",
+            "nonroutine_interpersonal",
+            "en",
+            "customers",
+        ),
+        (
+            "Research case law on legal questions no court has settled.",
+            "nonroutine_analytic",
+            "en",
+            None,
+        ),
+        ("Planung von Unterrichtsreihen in Chemie und Biologie", "nonroutine_analytic", "de", None),
+        (
+            "Notice when an elderly customer falls for a scam and talk to them.",
+            "nonroutine_interpersonal",
+            "en",
+            "customers",
+        ),
+    ],
+)
+def test_helping_people_is_contact_but_legal_questions_and_lesson_plans_are_not(
+    text, category, language, group
+):
+    assert advice.advise(text, 0.3, category, language).people == group
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Dokumentation im Patientendatenmanagementsystem", "de"),
+        ("Erstellung des gesetzlich vorgeschriebenen Beratungsprotokolls", "de"),
+        ("Record fluid intake charts", "en"),
+    ],
+)
+def test_clinical_and_statutory_records_are_assisted_not_conversations(text, language):
+    found = advice.advise(text, 0.85, "routine_cognitive", language)
+    assert found.rule == "assist.responsible", found
