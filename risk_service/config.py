@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from risk_service.settings import Settings
 
+    DEFAULTS: Settings  # supplied by __getattr__ on first use; declared for the type checker
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Each cache keeps its most recently used entries up to its share of RISK_CACHE_BYTES. Per
