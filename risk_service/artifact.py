@@ -152,6 +152,8 @@ def _decode(
     if tag == "$float" and body in ("nan", "inf", "-inf"):
         return float(body)
     if tag == "$tuple" and isinstance(body, list):
+        if _plain(body):  # e.g. an occupation's names: no element to decode (5,000 of them)
+            return tuple(body)
         return tuple(_decode(v, arrays, used, classes) for v in body)
     if tag == "$dict" and isinstance(body, dict):
         if _plain(body.values()):  # e.g. a vocabulary, term → column: the parsed dict itself
