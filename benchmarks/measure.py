@@ -19,16 +19,23 @@ CLI = [sys.executable, "-m", "risk_service"]
 
 def tree_rss(proc: psutil.Process) -> int:
     """Resident bytes of ``proc`` and all its descendants (0 once it is gone)."""
-    total = 0
+    return sum(process_rss(proc))
+
+
+def process_rss(proc: psutil.Process) -> list[int]:
+    """Resident bytes of ``proc`` and of each of its descendants (empty once it is gone)."""
+    sizes = []
     with contextlib.suppress(psutil.NoSuchProcess):
         for p in [proc, *proc.children(recursive=True)]:
             with contextlib.suppress(psutil.NoSuchProcess):
-                total += p.memory_info().rss
-    return total
+                sizes.append(p.memory_info().rss)
+    return sizes
 
 
 def run_measured(cmd: list[str], env: dict | None = None, interval: float = 0.02) -> dict:
-    """Run ``cmd`` to completion; wall seconds and peak RSS of its process tree (sampled).
+    """Run ``cmd`` to completion; wall seconds, peak RSS of its process tree (summed over
+    processes: pages forked children share count once per process, an upper bound) and of its
+    largest process (sampled).
 
     Raises
     ------
@@ -39,14 +46,16 @@ def run_measured(cmd: list[str], env: dict | None = None, interval: float = 0.02
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak = peak_process = 0
     handle = psutil.Process(proc.pid)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_process
         while not done.is_set():
-            peak = max(peak, tree_rss(handle))
+            sizes = process_rss(handle)
+            peak = max(peak, sum(sizes))
+            peak_process = max(peak_process, *sizes, 0)
             time.sleep(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -57,7 +66,12 @@ def run_measured(cmd: list[str], env: dict | None = None, interval: float = 0.02
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, cmd, out, err)
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 2**20, 1), "stdout": out}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak / 2**20, 1),
+        "peak_process_rss_mb": round(peak_process / 2**20, 1),
+        "stdout": out,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -91,7 +91,7 @@ TARGETS = {
     "p99 ms at a fixed 200 req/s of new text": ("p99_ms_200_rps_new_text", "≤", 25),
     "Dask LocalCluster(2) ÷ in-process rows/s": ("dask_vs_in_process", "≥", 1.6),
     "training seconds": ("train_seconds", "≤", 60),
-    "training peak RSS MB": ("train_peak_rss_mb", "≤", 1024),
+    "training peak RSS MB (process tree, summed)": ("train_peak_rss_mb", "≤", 1024),
 }
 
 
@@ -103,6 +103,7 @@ def bench_training(models_dir: Path) -> dict:
     return {
         "seconds": run["seconds"],
         "peak_rss_mb": run["peak_rss_mb"],
+        "peak_process_rss_mb": run["peak_process_rss_mb"],
         "artifact_mb": round(manifest["artifact_bytes"] / 2**20, 2),
         "version": version,
     }
@@ -201,6 +202,7 @@ def bench_dask(models_dir: Path, rows: int, tmp: Path) -> dict:
             "seconds": run["seconds"],
             "rows_per_s": round(rows / run["seconds"], 1),
             "peak_rss_mb_all_processes": run["peak_rss_mb"],
+            "peak_rss_mb_largest_process": run["peak_process_rss_mb"],
         }
     same = (tmp / "dask_pandas.csv").read_bytes() == (tmp / "dask_dask.csv").read_bytes()
     return {
@@ -314,11 +316,11 @@ def markdown(r: dict) -> str:
         f"| Dask LocalCluster(2) rows/s ({d['rows']} rows; identical output: "
         f"{d['identical_output']}) | {d['dask']['rows_per_s']} | in-process "
         f"{d['pandas']['rows_per_s']} | {d['dask_vs_in_process']} |",
-        f"| Dask / in-process peak RSS MB, all processes | "
-        f"{d['dask']['peak_rss_mb_all_processes']} | {d['pandas']['peak_rss_mb_all_processes']} "
-        "| |",
-        f"| `risk-service train` s / peak RSS MB (process tree) | {t['seconds']} / "
-        f"{t['peak_rss_mb']} | | |",
+        f"| Dask / in-process peak RSS MB, all processes (largest process) | "
+        f"{d['dask']['peak_rss_mb_all_processes']} ({d['dask']['peak_rss_mb_largest_process']}) "
+        f"| {d['pandas']['peak_rss_mb_all_processes']} | |",
+        f"| `risk-service train` s / peak RSS MB (process tree; largest process "
+        f"{t.get('peak_process_rss_mb')}) | {t['seconds']} / {t['peak_rss_mb']} | | |",
         f"| artifact MB | {t['artifact_mb']} | | |",
         "",
         "Cold in-process hot spots (cProfile of a cold pass, share of profiled time, cumulative):",
