@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 _TABLES: dict = json.loads(
@@ -56,6 +57,18 @@ _EN_ADVERBS = frozenset(_TABLES["en_adverbs"])
 _EN_LEADS = frozenset(("also", "then", "and", "help", "to"))
 _EN_NOUN_VERBS = frozenset(_TABLES["en_noun_verbs"])
 _EN_VERB_OBJECTS = frozenset(_TABLES["en_verb_objects"])
+_EN_PARALLEL_VERBS = frozenset(_TABLES["en_parallel_verbs"])
+_EN_COMPOUNDS = frozenset(_TABLES["en_verb_noun_compounds"])
+# "Duties include …", "Zu Ihren Aufgaben gehören …": words before the duties (both languages'
+# at once: a German ad may have an English sentence).
+_LEAD_IN = re.compile(
+    r"^(?:"
+    + "|".join(p for lang in ("de", "en") for p in _TABLES["lead_ins"][lang])
+    + r")(?!\w)\s*+:?\s*+",
+    re.IGNORECASE,
+)
+_DE_NOMINATIVE_ARTICLES = frozenset("die das ein eine einen".split())
+_EN_PRONOUN_OBJECTS = frozenset("it them this these those".split())
 
 # Where coordinated parts meet. A joint inside brackets, or right after a truncated compound
 # ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
@@ -85,6 +98,12 @@ def split_coordinated(text: str, language: str) -> list[str]:
     >>> split_coordinated("Kontieren und Buchen von Belegen", "de")
     ['Kontieren und Buchen von Belegen']
     """
+    lead_in = _LEAD_IN.match(text)
+    if lead_in and lead_in.end() < len(text):
+        # "Duties include greeting patients, booking …": the duties are what follows
+        rest = text[lead_in.end() :]
+        parts = _nominatives(rest) if language == "de" else [rest]
+        return [_capitalised(d) for part in parts for d in split_coordinated(part, language)]
     if ", " not in text and not any(j in text for j in (" und ", " and ", " sowie ", " & ")):
         return [text]
     head, colon, rest = text.partition(": ")
@@ -99,6 +118,41 @@ def split_coordinated(text: str, language: str) -> list[str]:
         parts = _split(rest, language)
         return [f"{head}: {parts[0]}", *parts[1:]]
     return _split(text, language)
+
+
+def _capitalised(duty: str) -> str:
+    return duty[:1].upper() + duty[1:]
+
+
+def _nominatives(text: str) -> list[str]:
+    """What a German lead-in introduces, one noun phrase each ("die Kontierung von
+    Eingangsrechnungen, der Abgleich der Kontoauszüge und das Mahnwesen"), without the article.
+    A phrase starts at "die", "das", "ein(e)" before a noun; at "der" only when more follows
+    the noun ("der Abgleich der Kontoauszüge", not the genitive "…, der Kundenakten")."""
+    pieces = _pieces(text, limit=None)
+    if pieces is None:
+        return [text]
+    groups: list[list[Piece]] = []
+    for joiner, piece in pieces:
+        words = piece.split()
+        article = words[0].lower() if words else ""
+        starts = (
+            len(words) >= 2
+            and words[1][:1].isupper()
+            and (article in _DE_NOMINATIVE_ARTICLES or (article == "der" and len(words) >= 3))
+        )
+        if starts or not groups:
+            groups.append([("", piece)])
+        else:
+            groups[-1].append((joiner, piece))
+    out = []
+    for group in groups:
+        phrase = _join(group)
+        first, _, rest = phrase.partition(" ")
+        if first.lower() in _DE_NOMINATIVE_ARTICLES | {"der"} and rest[:1].isupper():
+            phrase = rest
+        out.append(phrase)
+    return out
 
 
 def _split(text: str, language: str) -> list[str]:
@@ -156,7 +210,19 @@ def _split_enumeration(text: str, language: str) -> list[str] | None:
         # "…, Klausuren und Seminararbeiten und Veröffentlichung …": a short piece joined by a
         # conjunction ends the list before it ("Auswahl und Beschaffung" opens one: a comma)
         stray = piece[0] not in ("", ",") and len(_WORD.findall(piece[1])) < 3
-        if groups and (not start or stray or _bare_verbs(groups[-1], language)):
+        # "Sie bieten Sprechstunden zur Beratung und Unterstützung der Studierenden an": a
+        # piece joined by "und" that ends the clause the reader is addressed in, with its
+        # verb's particle, is its object
+        words = _WORD.findall(piece[1])
+        in_clause = (
+            language == "de"
+            and piece[0] not in ("", ",")
+            and bool(groups)
+            and groups[-1][0][1].split(" ", 1)[0] in ("Sie", "Du")
+            and words[0] not in ("Sie", "Du")
+            and words[-1] in _DE_PARTICLES
+        )
+        if groups and (not start or stray or in_clause or _bare_verbs(groups[-1], language)):
             # a piece of the duty before, a stray noun that ends its list, or the object of
             # its bare verbs ("Measure, weigh, and count …")
             groups[-1].append(piece)
@@ -173,7 +239,10 @@ def _bare_verbs(group: list[Piece], language: str) -> bool:
     words = _WORD.findall(_join(group))
     if language == "de":  # "Planung, Evaluation und …", "Sie planen, verwalten und …"
         addressed = len(words) == 2 and words[0] in ("Sie", "Du")
-        return addressed or all(len(_WORD.findall(p)) == 1 for _, p in group)
+        # a run closed by "und" ("Einschreibung und Vermittlung, Auswahl …") shares nothing
+        return addressed or all(
+            len(_WORD.findall(p)) == 1 and joiner in ("", ",") for joiner, p in group
+        )
     return len(words) < 3 and all(en_verbish(w) for w in words)
 
 
@@ -412,17 +481,25 @@ def en_verbish(word: str) -> bool:
     return lowered in _EN_VERBS or (lowered.endswith("ing") and len(lowered) > 5)
 
 
-def _en_verb_start(words: list[str]) -> bool:
+def _en_verb_start(words: list[str], parallel: bool = False) -> bool:
     """Does an English piece open with a verb or gerund? A word that is as often a noun
     ("stock", "review") counts only before an article, pronoun or particle ("review the
-    forecasts", not "stock figures")."""
+    forecasts", not "stock figures"), or, when ``parallel`` (the duty before opened with a verb
+    and named its object), if it is one of the words that are then verbs ("Order stock and
+    check deliveries"). A noun that opens with a verb ("reach trucks") is no verb."""
     i = 0
     while i < len(words) - 1 and words[i].lower() in _EN_LEADS:
+        if words[i].lower() == "help" and not en_verbish(words[i + 1]):
+            break  # "help passengers with tickets": help is the verb
         i += 1
     word = words[i].lower()
     if not en_verbish(word):
         return False
+    if i + 1 < len(words) and f"{word} {words[i + 1].lower().removesuffix('s')}" in _EN_COMPOUNDS:
+        return False  # "reach trucks when needed", "work orders"
     if word in _EN_NOUN_VERBS:
+        if parallel and word in _EN_PARALLEL_VERBS:
+            return True
         return i + 1 < len(words) and words[i + 1].lower() in _EN_VERB_OBJECTS
     return True
 
@@ -462,24 +539,57 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
     found = _en_names_object(words[0])
     has_object, has_verb = bool(found), found is not None
     content = sum(w.lower() not in _EN_FUNCTION for w in words[0])
-    for previous, w in zip(words, words[1:], strict=False):
+    opening = words[0][0]  # the duty's first word: "Order …" opens it with a base-form verb
+    for j in range(1, len(words)):
+        previous, w = words[j - 1], words[j]
         # A new duty: a verb or gerund with its object opens the piece, and the duty so far
         # names its own object. A single word ("dressing"), a noun ("repair of …"), the rest of
         # a list after a gerund ("with washing, dressing and getting up") or a second verb on
-        # the same object continues it.
+        # the same object continues it — unless that single verb and the next piece share
+        # their object ("…, scanning and filing letters": a duty of their own).
         last = previous[-1]
+        # "Order stock and check deliveries": imperatives side by side (not inside "to …":
+        # "contact police to report violations and request arrests")
+        parallel = (
+            has_object
+            and pieces[j][0] in ("and", "&", ",")
+            and en_verbish(opening)
+            and not opening.lower().endswith("ing")
+            and not any(a.lower() == "to" and en_verbish(b) for a, b in pairwise(previous))
+        )
+        # "…, scanning and filing letters": two verbs of one form sharing an object of their
+        # own, after a piece that has one ("predict, interpret and evaluate X" share X; "Set
+        # pavers, aligning and spacing them" says how)
+        following = words[j + 1] if j + 1 < len(words) else []
+        pair_head = (
+            len(w) == 1
+            and pieces[j][0] == ","
+            and len(following) >= 2
+            and pieces[j + 1][0] in ("and", "&", "or")
+            and not (len(previous) == 1 and pieces[j - 1][0] == ",")  # a list of bare verbs
+            and en_verbish(w[0])
+            and w[0].lower() not in _EN_NOUN_VERBS
+            and w[0].lower().endswith("ing") == following[0].lower().endswith("ing")
+            and following[1].lower() not in _EN_PRONOUN_OBJECTS
+            and _en_verb_start(following)
+        )
+        # a noun that is also a verb ends a short piece that opened with a verb as its object
+        # ("Ordering stock", "Order office stock"; not "to ensure responsible design")
+        noun_last = (
+            last.lower() in _EN_NOUN_VERBS and 1 < len(previous) <= 3 and en_verbish(previous[0])
+        )
+        verb_last = en_verbish(last) and not noun_last
         start = (
-            len(w) >= 2
-            and w[1].lower() != "of"
+            (pair_head or (len(w) >= 2 and w[1].lower() != "of" and _en_verb_start(w, parallel)))
             and (has_object or (not has_verb and content >= 2))
-            and not en_verbish(last)  # "to design and evaluate A/B tests": one object
-            and _en_verb_start(w)
+            and not verb_last  # "to design and evaluate A/B tests": one object
         )
         starts.append(start)
         found = _en_names_object(w)
         n_content = sum(x.lower() not in _EN_FUNCTION for x in w)
         if start:
             has_object, has_verb, content = bool(found), found is not None, n_content
+            opening = w[0]
         else:
             has_object = has_object or bool(found)
             has_verb = has_verb or found is not None

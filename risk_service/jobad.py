@@ -407,6 +407,16 @@ def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
 
 
 _LINE_CUES = {label: _cue_pattern(cues) for label, cues in _CUES["line_cues"].items()}
+# Working conditions ("Arbeiten auf wechselnden Baustellen …", "Regular travel within the
+# region"): other text wherever they stand, never a duty. Decided after the labelling, so the
+# lines around one keep the context the classifier learned.
+_CONDITION = re.compile(
+    "^(?:"
+    + trie_pattern(
+        " " + c.rstrip("*") + ("" if c.endswith("*") else " ") for c in _CUES["condition_starts"]
+    )
+    + ")"
+)
 _OTHER_LINES = frozenset(_heading_key(c) for c in _CUES["other_lines"])
 _PUNCTUATION = re.compile(r"[^\w\s'€£$%&+-]")
 _WHITESPACE = re.compile(r"\s++")
@@ -507,6 +517,12 @@ def _cue_label(text: str, padded: str, has_digit: bool) -> str:
         if first in _FIRST_PERSON_PLURAL:
             return "company"
     return ""
+
+
+def is_condition(text: str) -> bool:
+    """Whether a statement is a working condition rather than a duty ("Bereitschaft zu
+    Schichtarbeit", "Working at different sites across the North West")."""
+    return _CONDITION.match(_padded(text)) is not None
 
 
 def _line_kind(statement: str) -> tuple[str, str, bool]:
@@ -807,6 +823,8 @@ def _parsed(
     result = ParsedAd(had_headings=had_headings)
     language = _language(statements) if split else ""
     for statement, label in zip(statements, labels, strict=True):
+        if label == "duty" and is_condition(statement.text):
+            label = "other"
         if label == "duty":
             if split:
                 result.duties += split_coordinated(statement.text, language)

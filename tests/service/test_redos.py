@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import strategies as st
 
-from risk_service import config, create_app, features, jobad, schemas, text
+from risk_service import config, coordination, create_app, features, jobad, schemas, text
 from risk_service.web import telemetry
 from risk_service.web.api import feedback
 from tests.conftest import ADMIN_TOKEN
@@ -220,6 +220,26 @@ PATTERNS = {
         lambda s: (jobad._read_line.cache_clear(), jobad.parse_job_ad(s)),  # uncached
         ["<", ">", "(", "m/", " ", "\n", ";", "[", "](", "**", "#", "Aufgaben:", "mann/", "abc"],
         DESCRIPTION,
+    ),
+    "jobad._CONDITION": (
+        jobad.is_condition,
+        ["arbeiten ", "auf ", "wechselnden ", "bereitschaft", "working ", "at ", " ", "-", "a"],
+        DESCRIPTION,
+    ),
+    "coordination._LEAD_IN": (
+        lambda s: coordination._LEAD_IN.match(s),
+        ["zu ", "ihren ", "aufgaben", "gehören ", "u. a. ", "duties ", "include ", " ", ":", "a"],
+        DESCRIPTION,
+    ),
+    "text.title_narrowed": (
+        text.title_narrowed,
+        [" – ", " - ", "-", " ", "(", ")", "m/w/d", ",", "a", "Senior "],
+        TITLE,
+    ),
+    "text.normalise_title": (
+        text.normalise_title.__wrapped__,  # uncached: every call does the work
+        ["leiter ", "Leiterin ", "/", " ", "für ", "a ", "a b ", "Bühne "],
+        TITLE,
     ),
     "features._TOKEN/_WORD": (
         lambda s: (features._TOKEN.findall(s), features._WORD.findall(s)),

@@ -66,3 +66,132 @@ def test_prose_duties_are_still_cut_where_a_new_verb_starts():
         "gleichen Kontoauszüge ab",
         "kümmern sich um das Mahnwesen",
     ]
+
+
+# --- where a person would cut (the blind review of the advice, flaw 3) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a noun pair is one object: its second noun opens with a verb but is none
+        "Operate forklifts and reach trucks when needed",
+        "Raise purchase orders and work orders in SAP",
+        # a second verb on the same object, after a comma too
+        "Prepare reports, review and approve invoices",
+    ],
+)
+def test_a_noun_pair_object_is_not_two_tasks(text):
+    if text.startswith("Prepare"):
+        assert split_coordinated(text, "en") == ["Prepare reports", "review and approve invoices"]
+    else:
+        assert split_coordinated(text, "en") == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "duties"),
+    [
+        (
+            "Duties include greeting patients at the front desk, booking appointments by phone "
+            "and online, scanning and filing letters and dealing with patient enquiries.",
+            "en",
+            [
+                "Greeting patients at the front desk",
+                "Booking appointments by phone and online",
+                "Scanning and filing letters",
+                "Dealing with patient enquiries.",
+            ],
+        ),
+        (
+            "Your role involves preparing monthly reports, reconciling accounts and answering "
+            "supplier queries",
+            "en",
+            ["Preparing monthly reports", "Reconciling accounts", "Answering supplier queries"],
+        ),
+        (
+            "Zu Ihren Aufgaben gehören die Kontierung von Eingangsrechnungen, der Abgleich der "
+            "Kontoauszüge und das Mahnwesen",
+            "de",
+            ["Kontierung von Eingangsrechnungen", "Abgleich der Kontoauszüge", "Mahnwesen"],
+        ),
+        (
+            "Dazu gehört die Pflege der Stammdaten sowie die Erstellung von Auswertungen",
+            "de",
+            ["Pflege der Stammdaten", "Erstellung von Auswertungen"],
+        ),
+        # a genitive "der …" continues the phrase before it
+        (
+            "Zu deinen Aufgaben zählen u. a. die Pflege der Stammdaten, der Kundenakten und der "
+            "Verträge",
+            "de",
+            ["Pflege der Stammdaten, der Kundenakten und der Verträge"],
+        ),
+        ("Duties include: stock control", "en", ["Stock control"]),
+    ],
+)
+def test_lead_ins_are_not_part_of_the_first_duty(text, language, duties):
+    assert split_coordinated(text, language) == duties
+
+
+@pytest.mark.parametrize(
+    ("text", "duties"),
+    [
+        (
+            "Drive scheduled bus routes safely and on time, help passengers with tickets and "
+            "information, carry out vehicle checks before each shift and report incidents",
+            [
+                "Drive scheduled bus routes safely and on time",
+                "help passengers with tickets and information",
+                "carry out vehicle checks before each shift",
+                "report incidents",
+            ],
+        ),
+        ("Order stock and check deliveries", ["Order stock", "check deliveries"]),
+        ("Ordering stock and checking deliveries", ["Ordering stock", "checking deliveries"]),
+        # nouns that are verbs too stay objects where the duty before opened otherwise
+        ("Manage budgets and service contracts", ["Manage budgets and service contracts"]),
+        ("Help prepare and serve breakfast", ["Help prepare and serve breakfast"]),
+    ],
+)
+def test_distinct_tasks_in_one_sentence_are_cut_apart(text, duties):
+    assert split_coordinated(text, "en") == duties
+
+
+@pytest.mark.parametrize(
+    ("ad", "condition"),
+    [
+        (
+            "Deine Aufgaben:\n• Eindecken von Steil- und Flachdächern\n• Abdichtungsarbeiten\n"
+            "• Arbeiten auf wechselnden Baustellen im Umkreis von 50 km",
+            "Arbeiten auf wechselnden Baustellen im Umkreis von 50 km",
+        ),
+        (
+            "Ihre Aufgaben:\n- Montage von Fenstern und Türen\n- Bereitschaft zu Schichtarbeit\n"
+            "- Wartung der Anlagen",
+            "Bereitschaft zu Schichtarbeit",
+        ),
+        (
+            "What you'll do:\n- Install and maintain heating systems\n- Working at different "
+            "sites across the North West\n- Diagnose faults",
+            "Working at different sites across the North West",
+        ),
+        (
+            "Responsibilities:\n- Service boilers at customers' homes\n- Regular travel within "
+            "the region\n- Keep job records up to date",
+            "Regular travel within the region",
+        ),
+    ],
+)
+def test_working_conditions_are_not_scored_as_duties(ad, condition):
+    parsed = parse_job_ad(ad)
+    assert condition not in parsed.duties
+    assert condition in parsed.ignored["other"]
+    assert len(parsed.duties) >= 2  # the duties around it stay duties
+
+
+def test_a_duty_at_a_place_is_still_a_duty():
+    parsed = parse_job_ad(
+        "Ihre Aufgaben:\n- Montage von Photovoltaikanlagen auf wechselnden Baustellen\n"
+        "- Travel to customer sites to install and commission equipment"
+    )
+    assert len(parsed.duties) >= 2 and "other" not in parsed.ignored
