@@ -406,7 +406,9 @@ def _cue_pattern(cues: Sequence[str]) -> re.Pattern[str]:
     return re.compile(trie_pattern(parts))
 
 
-_LINE_CUES = {label: _cue_pattern(cues) for label, cues in _CUES["line_cues"].items()}
+_LINE_CUES = {
+    label: _cue_pattern(cues) for label, cues in _CUES["line_cues"].items() if label[:1] != "_"
+}
 # Working conditions ("Arbeiten auf wechselnden Baustellen …", "Regular travel within the
 # region"): other text wherever they stand, never a duty. Decided after the labelling, so the
 # lines around one keep the context the classifier learned.
@@ -499,9 +501,12 @@ def _cue_label(text: str, padded: str, has_digit: bool) -> str:
     for label in ("other", "contact"):
         if _LINE_CUES[label].search(padded):
             return label
-    if not addressed and _LINE_CUES["contact_weak"].search(padded):
+    duty_role = _LINE_CUES["duty_role"].search(padded) and not _LINE_CUES["duty_role_not"].search(
+        padded
+    )
+    if not addressed and not duty_role and _LINE_CUES["contact_weak"].search(padded):
         return "contact"
-    if _LINE_CUES["duty"].search(padded) or _YOU_WILL_DO.search(padded):
+    if duty_role or _LINE_CUES["duty"].search(padded) or _YOU_WILL_DO.search(padded):
         return "duty"
     if _money(text, has_digit):
         return "benefit"

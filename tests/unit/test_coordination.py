@@ -195,3 +195,17 @@ def test_a_duty_at_a_place_is_still_a_duty():
         "- Travel to customer sites to install and commission equipment"
     )
     assert len(parsed.duties) >= 2 and "other" not in parsed.ignored
+
+
+def test_being_someones_point_of_contact_is_a_duty_a_named_contact_is_not():
+    parsed = parse_job_ad(
+        "Bestellung der Prüfpräparate. Sie schulen das Studienpersonal in den Abläufen. "
+        "Ansprechpartner/in für Sponsoren: Terminierung und Abstimmung von Monitoringbesuchen. "
+        "Erstellung der Studiendokumentation. Sie überwachen die Studienaktivitäten."
+    )
+    assert any(d.startswith("Ansprechpartner/in für Sponsoren") for d in parsed.duties)
+    contact = parse_job_ad(
+        "Ihre Aufgaben:\n- Erstellung der Studiendokumentation\n- Pflege der Stammdaten\n"
+        "Kontakt:\nIhre Ansprechpartnerin für Fragen: Frau Doreen Fiedler, Personalmarketing"
+    )
+    assert not any("Fiedler" in d for d in contact.duties)
