@@ -209,3 +209,17 @@ def test_being_someones_point_of_contact_is_a_duty_a_named_contact_is_not():
         "Kontakt:\nIhre Ansprechpartnerin für Fragen: Frau Doreen Fiedler, Personalmarketing"
     )
     assert not any("Fiedler" in d for d in contact.duties)
+
+
+def test_writing_and_interviewing_are_two_duties():
+    text = (
+        "Recherche und Verfassen von Artikeln über das lokale Geschehen, Interviews mit "
+        "Bürgerinnen und Bürgern und Vertretern der Stadt, Fotografieren bei Terminen und "
+        "Pflege des Online-Auftritts"
+    )
+    assert split_coordinated(text, "de") == [
+        "Recherche und Verfassen von Artikeln über das lokale Geschehen",
+        "Interviews mit Bürgerinnen und Bürgern und Vertretern der Stadt",
+        "Fotografieren bei Terminen",
+        "Pflege des Online-Auftritts",
+    ]
