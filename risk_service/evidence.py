@@ -4,7 +4,8 @@ The rule head is linear, so a task's logit is the intercept plus one term per fe
 ``coef × value``. :func:`explain` hands each term back to the words it was computed from —
 
 * word unigrams and bigrams of stems: the word, or the two-word phrase (a bigram with a
-  function word, "buchen von", goes to its content word);
+  function word, "buchen von", goes to its content word); the action term ("^design"): the
+  action word;
 * character n-grams: the word they were cut from (a gram in several words is shared);
 * lexicon cue families: the word (or two-word cue such as "nach Vorgabe") that fired them (a
   length column, in models that have one, belongs to no word and is left out) —
@@ -30,6 +31,7 @@ import numpy as np
 
 from risk_service import cache, config
 from risk_service.advice import RULES, strip_edges, surface_chunks
+from risk_service.features import action_index
 from risk_service.text import normalise_task
 
 if TYPE_CHECKING:
@@ -136,12 +138,15 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
                 char_texts.append(i)
         w_text, w_col, w_unit = views["words"]
         n = len(words)
+        action = action_index([w for w, _ in words])
         for k, term in enumerate(space.word_terms(text)):  # as predict() just made them
             column = vocabulary.get(term)
             if column is None:
                 continue
             if k < n:
                 unit: Unit = words[k][1]
+            elif k >= 2 * n - 1:  # the action term (features.word_terms): its word
+                unit = words[cast(int, action)][1]
             else:
                 (first, a), (second, b) = words[k - n], words[k - n + 1]
                 unit = _phrase(first, a, second, b)

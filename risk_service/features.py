@@ -3,7 +3,7 @@
 Three views of a task statement, each a pure function of the text:
 
 * :func:`word_terms` — word uni- and bigrams of Snowball stems: what the task does ("enter
-  invoices", "führung von");
+  invoices", "führung von"), and the action term of the word that names it ("^enter");
 * :func:`char_terms` — character 2–5-grams within word boundaries: German compounds and
   inflections ("Rechnungsprüfung" shares grams with "Rechnungen prüfen"), typos;
 * :class:`Lexicon` — bilingual cue families (routine verbs, people, analysis, AI) that transfer
@@ -70,10 +70,46 @@ def stemmed_tokens(text: str) -> list[str]:
     return [_stem(word, language) for word in _WORD.findall(text)]
 
 
+# Words that open a duty without naming the work: subject pronouns ("Sie erfassen …", "You
+# will …") and autonomy words, which describe the job's level, not how standardised the task
+# is (rubric §0.3: „Eigenständige Durchführung der Entgeltabrechnung“ is still a payroll run).
+NOT_ACTION_WORDS = frozenset(
+    """sie du wir ihr you we will eigenständig eigenständige eigenständiger eigenständiges
+    selbstständig selbstständige selbständig selbständige independently""".split()
+)
+ACTION_PREFIX = "^"
+_ACTION_WINDOW = 3  # the action is one of the first words; later words are its objects
+
+
+def action_index(words: list[str]) -> int | None:
+    """Position of the word that names the duty's action: the first of the first three words
+    (of the word view, lower case) that is not a pronoun or an autonomy word; ``None`` if
+    there is none."""
+    return next(
+        (k for k, word in enumerate(words[:_ACTION_WINDOW]) if word not in NOT_ACTION_WORDS),
+        None,
+    )
+
+
 def word_terms(text: str) -> list[str]:
-    """Stem unigrams then bigrams of the normalised text (the word view's analyzer)."""
-    stems = stemmed_tokens(normalise_task(text))
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    """Stem unigrams, then bigrams, then the action term of the normalised text (the word
+    view's analyzer).
+
+    The action term is the stem of the word that names what the person does ("^design",
+    "^konstruktion", "^erfass"), as a feature of its own: a duty opens with its action and its
+    objects follow, and who does the work matters more than what is worked on ("Design
+    packing machinery" is engineering, "Operate packing machinery" is not; rubric §0.4). A
+    long list of objects no longer outweighs the one word that says what the work is.
+    """
+    normalised = normalise_task(text)
+    words = _WORD.findall(normalised)
+    language = detect_language(normalised)
+    stems = [_stem(word, language) for word in words]
+    terms = stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+    action = action_index(words)
+    if action is not None:
+        terms.append(ACTION_PREFIX + stems[action])
+    return terms
 
 
 def _grams_size(key: tuple, grams: tuple[str, ...]) -> int:

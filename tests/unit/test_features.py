@@ -77,3 +77,31 @@ def test_word_view_stems_inflections_to_one_snowball_stem():
         "schedul",
         "custom",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("Design packing machinery for food production lines", "^design"),
+        ("Operate packing machinery on food production lines", "^oper"),
+        ("Sie erfassen Eingangsrechnungen in DATEV", "^erfass"),
+        ("Eigenständige Durchführung der monatlichen Entgeltabrechnung", "^durchfuhr"),
+        ("You will reconcile supplier accounts", "^reconcil"),
+    ],
+)
+def test_word_view_names_the_duty_s_action_once(text, action):
+    from risk_service.features import ACTION_PREFIX, word_terms
+
+    terms = word_terms(text)
+    # One action term, last, after the unigrams and bigrams (evidence.py relies on the order);
+    # pronouns and autonomy words are not the action.
+    assert [t for t in terms if t.startswith(ACTION_PREFIX)] == [action]
+    assert terms[-1] == action
+
+
+def test_word_view_has_no_action_term_without_a_word_that_can_be_one():
+    from risk_service.features import ACTION_PREFIX, word_terms
+
+    # The action is one of the first three words: here all three are pronouns.
+    assert not any(t.startswith(ACTION_PREFIX) for t in word_terms("Sie du wir und buchen"))
+    assert word_terms("") == []
