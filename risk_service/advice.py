@@ -185,9 +185,9 @@ _NEXT_WORD = re.compile(r"\W+(\w+)")
 
 
 def _before(norm: str, end: int, stems: tuple[str, ...]) -> bool:
-    """Whether one of the three words after position ``end`` of ``norm`` starts with one of
-    ``stems``."""
-    return any(w.startswith(stems) for w in _TOKEN.findall(norm[end : end + 60])[:3])
+    """Whether one of the three words after position ``end`` of ``norm`` contains one of
+    ``stems`` (German compounds: "Kreditorenkonten")."""
+    return any(s in w for w in _TOKEN.findall(norm[end : end + 60])[:3] for s in stems)
 
 
 def _after(norm: str, start: int, words: frozenset[str]) -> bool:
@@ -200,7 +200,11 @@ THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in 
 _KIND_OF_CATEGORY: dict[str, str] = {
     k: v for k, v in RULES["categories"].items() if not k.startswith("_")
 }
-_PHYSICAL_CUES = ("physical", "in_person")  # a machine cue only says where manual work is
+# Unmistakably manual work; a machine cue only says where manual work is.
+_PHYSICAL_CUES = ("physical", "in_person", "onsite")
+# What makes a task an interaction with someone: a face-to-face place ("Theke", "till") is
+# contact only with one of these in the statement.
+_INTERACTION_CUES = ("people", "interact", "talk", "in_person", "script")
 
 
 def _labelled(spec: list[str] | dict[str, list[str]]) -> dict[str, list[str]]:
@@ -251,7 +255,7 @@ _LEVELS: dict = RULES["levels"]
 
 
 # Cue kinds that say what the task is about, handed to the upskilling texts as traits.
-TRAITS = ("urgent", "admin", "condition", "responsible")
+TRAITS = ("urgent", "admin", "condition", "responsible", "drafting")
 # Kinds of work with people whatever group they name (a conversation, face to face, hands-on).
 PEOPLE_KINDS = frozenset({"conversation", "in_person", "hands_on"})
 _MANUAL_CATEGORIES = frozenset({"routine_manual", "nonroutine_manual"})
@@ -328,41 +332,49 @@ def _cues(text: str, language: str) -> dict[str, _Cue]:
     }
 
 
-def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> str:
+def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, bool]:
     """The kind of work a statement describes (one of KINDS), from the model's category and
-    the statement's cues. Hands-on work on people comes first whatever else the statement
-    says; then legal responsibility (unless the statement is about documents — then it is
-    information work whose drafts a person signs off — or a conversation with people) and
-    rules a person follows; then manual work (the category or
-    a manual cue, unless the statement is about data or documents: "Clean and prepare
-    datasets"), face to face when it involves people, in a fixed setting when it names one;
-    then conversation (the category or a talk cue; work with people the category calls
-    interpersonal stays a conversation even when it names a document), the control of AI,
-    and information work."""
+    the statement's cues, and whether the statement's own words say it is that kind of work.
+
+    Hands-on work on people comes first whatever else the statement says; then legal
+    responsibility (unless the statement is about documents — then it is information work
+    whose drafts a person signs off — or a conversation with people) and rules a person
+    follows; then manual work (the category or a manual cue, unless the statement is about
+    data or documents: "Clean and prepare datasets"), face to face when it involves people, in
+    a fixed setting when it names one; then conversation (the category or a talk cue; work
+    with people the category calls interpersonal stays a conversation even when it names a
+    document), the control of AI, and information work.
+
+    The category head is often wrong on real text ("Creating motion graphics" as
+    interpersonal, "Aufbau eines KPI-Reportings" as manual), so the second value says whether
+    the words support the kind: manual work by an unmistakable cue, or by an ambiguous one
+    ("deliver", "Aufbau") or a machine together with a manual category; interpersonal work by
+    a people or interaction cue. A reason names a kind of work only when they do."""
     base = _KIND_OF_CATEGORY.get(category, "information")
     info = "info" in cues or "data" in cues
     if "hands_on" in cues:
-        return "hands_on"
+        return "hands_on", True
     if "authority" in cues and not (info or ("talk" in cues and people)):
-        return "authority"
+        return "authority", True
     if "compliance" in cues:
-        return "compliance"
+        return "compliance", True
     if "talk" in cues:
-        return "conversation"
+        return "conversation", True
     surely = any(k in cues for k in _PHYSICAL_CUES)
     if surely and info:  # "Plan daily picking …": the statement opens with paperwork
         first = min(cues[k].start for k in _PHYSICAL_CUES if k in cues)
         surely = cues["info"].start > first if "info" in cues else False
-    maybe = "physical_maybe" in cues or base == "physical"
-    if "data" not in cues and (surely or (maybe and not info)):
+    cue = "physical_maybe" in cues
+    if "data" not in cues and (surely or ((cue or base == "physical") and not info)):
+        supported = surely or (base == "physical" and (cue or "machine" in cues))
         if people or "in_person" in cues:
-            return "in_person"
-        return "machine" if "machine" in cues else "physical"
+            return "in_person", True
+        return ("machine" if "machine" in cues else "physical"), supported
     if base == "conversation" and (people or not info):
-        return "conversation"
+        return "conversation", people or "interact" in cues or "people" in cues
     if base == "ai_interface" and "ai" in cues:
-        return "ai_interface"
-    return "information"
+        return "ai_interface", True
+    return "information", True
 
 
 def _mixed(kind: str, cues: dict[str, _Cue]) -> bool:
@@ -382,6 +394,8 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
                 return "assist", "assist.authority"
             if "responsible" in cues:  # a clinical check, statutory accounts, a birth record
                 return "assist", "assist.responsible"
+            if "onsite" in cues:  # "Report maintenance issues": a person spots them on site
+                return "assist", "assist.onsite"
             if people:
                 return "assist", "assist.people"
             if "exception" in cues:
@@ -398,11 +412,18 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
         if assist:
             return "assist", "assist.conversation_people" if people else "assist.conversation"
         return "keep_human", "keep_human.people" if people else "keep_human.conversation"
+    if "onsite" in cues and kind in ("machine", "physical", "in_person"):
+        # a check or job a person does on site: at most assisted, never by machines alone
+        if p >= min(limits["assist"] or 1.0, THRESHOLDS["machine"]["assist"] or 1.0):
+            return "assist", "assist.onsite"
+        return "keep_human", "keep_human.in_person" if kind == "in_person" else "keep_human.manual"
     if _mixed(kind, cues):
         if assist:
             return "assist", "assist.mixed"
         return "keep_human", "keep_human.in_person" if kind == "in_person" else "keep_human.manual"
     if kind == "machine" and automate:
+        if "responsible" in cues:  # dispensing prescriptions: the professional checks each one
+            return "assist", "assist.machine"
         return "automate", "automate.machine"
     if assist:
         return "assist", f"assist.{kind}"
@@ -411,6 +432,7 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
 
 
 _CUE_OF_RULE = {
+    "assist.onsite": "onsite",
     "assist.exceptions": "exception",
     "assist.scripted_people": "script",
     "assist.hands_on": "hands_on",
@@ -419,6 +441,17 @@ _CUE_OF_RULE = {
     "assist.responsible": "responsible",
     "keep_human.authority": "authority",
     "keep_human.compliance": "compliance",
+}
+
+
+# Reasons that name a kind of work (manual, with people), and the neutral reason for the same
+# advice when the statement's words do not say it is that kind of work.
+_NEUTRAL = {
+    "keep_human.manual": "keep_human.neutral",
+    "keep_human.conversation": "keep_human.neutral",
+    "assist.physical": "assist.neutral",
+    "assist.machine": "assist.neutral",
+    "assist.conversation": "assist.neutral",
 }
 
 
@@ -448,6 +481,10 @@ def advise(
     language = language if language in _REASONS else "en"
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
+    counter = cues.pop("counter", None)
+    if counter is not None:  # "an der Theke": face to face only with someone to face
+        face = any(k in cues for k in _INTERACTION_CUES)
+        cues.setdefault("in_person" if face else "physical", counter)
     people = cues.get("people")
     if people is not None and not _interaction(cues, people, language):
         people = None  # "payroll for 400 employees", "repair at the customer's": not contact
@@ -468,9 +505,11 @@ def advise(
         and not any(k in cues for k in ("talk", "in_person", "hands_on", "script"))
     ):
         people = None  # "dokumentieren die Entwicklung der Kinder": a record about them
-    kind = work_kind(category, cues, people is not None)
+    kind, supported = work_kind(category, cues, people is not None)
     shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
     advice, rule = _rule(kind, shown, cues, people)
+    if not supported:  # the category alone says manual or interpersonal: no such claim
+        rule = _NEUTRAL.get(rule, rule)
     if rule in ("assist.authority", "assist.responsible"):
         kind = "authority"  # drafts a person signs off: the actions of legal responsibility
     cue = cues.get(_CUE_OF_RULE.get(rule, ""))
@@ -498,7 +537,10 @@ def advise(
     # of an office); rules followed at work are, unless about data ("Hygieneregeln", not
     # "Datenschutz").
     hands = (
-        kind in ("machine", "physical", "hands_on")
+        (
+            kind in ("machine", "physical", "hands_on")
+            and (supported or category in _MANUAL_CATEGORIES)
+        )
         or (kind == "in_person" and category in _MANUAL_CATEGORIES)
         or (kind == "compliance" and not ("info" in cues or "data" in cues))
     )

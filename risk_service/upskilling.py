@@ -103,6 +103,8 @@ def _infinitive_de(verb: str, du: bool) -> str:
         return verb
     if lowered.endswith("est") and lowered[-4:-3] in ("t", "d"):
         stem = verb[:-3]  # "beantwortest", "redest"
+    elif lowered.endswith("sst"):
+        stem = verb[:-1]  # "passt", "fasst"
     elif lowered.endswith("st"):
         stem = verb[:-2]
     elif lowered.endswith(("zt", "ßt", "xt")):
@@ -121,11 +123,38 @@ def _verb_like(word: str, du: bool) -> bool:
     return word.endswith(("st", "zt")) if du else word.endswith(("en", "ern", "eln"))
 
 
+def _finite_first(word: str) -> bool:
+    """Whether a statement's first word is certainly a verb ("dokumentieren die Entwicklung
+    …"), not an adjective of a cut noun phrase ("externen Qualitätskontrollen …")."""
+    spec = _PERSONAL["de"]
+    lowered = word.lower()
+    return (
+        word[:1].islower()
+        and lowered.endswith(("en", "ern", "eln"))
+        and lowered not in spec["not_verbs"]
+        and not lowered.endswith(tuple(spec["adjective_endings"]))
+    )
+
+
+def _du_first(word: str) -> bool:
+    """Whether a statement's first word is a verb in the du-form ("kontrollierst", "passt")."""
+    spec = _PERSONAL["de"]
+    lowered = word.lower()
+    return (
+        word[:1].islower()
+        and len(lowered) > 4
+        and lowered.endswith(("st", "zt"))
+        and lowered not in spec["not_verbs"]
+    )
+
+
 def _clause_de(words: list[str], du: bool) -> list[str]:
     """One German clause ``finite verb + rest`` as an infinitive phrase: the verb at the end,
     a separable particle joined to it ("nehmen … entgegen" → "entgegennehmen"), a reflexive
     pronoun as "sich" in front ("kümmerst dich um …" → "sich um … kümmern")."""
     verb, rest = words[0], words[1:]
+    own = _PERSONAL["de"]["possessives"]  # "deine Kunden beraten" → "die Kunden beraten"
+    rest = [own.get(w, w) for w in rest]
     front = []
     if rest and rest[0].lower() in _PERSONAL["de"]["reflexive"]:
         front, rest = ["sich"], rest[1:]
@@ -150,10 +179,13 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     text = " ".join(text.split()).rstrip(".;:, ")
     if spec is None:
         return [text], [], "", False
-    for lead in spec["leads"]:
-        if text.lower().startswith(lead + " "):
-            text = text[len(lead) + 1 :]
-            break
+    stripped = True
+    while stripped:  # "Darüber hinaus übernehmen Sie …", "You will also help …"
+        stripped = False
+        for lead in spec["leads"]:
+            if text.lower().startswith(lead + " "):
+                text, stripped = text[len(lead) + 1 :], True
+                break
     words = text.split()
     if language != "de" or len(words) < 2:
         return [text], [], "", False
@@ -161,9 +193,13 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     if len(words) > 2 and words[0].lower() in spec["pronouns"]:
         du = words[0].lower() == "du"
         words = words[1:]
+    elif len(words) > 2 and _finite_first(words[0]) and words[1].lower() in ("sie", "du"):
+        du = words[1].lower() == "du"  # "übernehmen Sie die Abrechnung" after a lead-in
+        words = [words[0], *words[2:]]
+    elif _du_first(words[0]):  # "kontrollierst die Rationen": a du-form fragment
+        du = True
     elif not (
-        words[0][:1].islower()
-        and words[0].endswith(("en", "ern", "eln"))
+        _finite_first(words[0])
         and not (words[-1][:1].islower() and words[-1].endswith("en"))  # already verb-last
     ):
         return [text], [], "", False
@@ -174,7 +210,7 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     tail = ""
     for k, word in enumerate(words):
         following = words[k + 1] if k + 1 < len(words) else ""
-        if word.endswith(",") and following[:1].islower() and clauses[-1]:
+        if word.endswith(",") and following.lower() in spec["subordinate"] and clauses[-1]:
             clauses[-1].append(word[:-1])
             tail = ", " + " ".join(words[k + 1 :])  # ", welche …" follows the verb
             break
@@ -369,6 +405,10 @@ def _texts(
         group = _cared_for(advice[i].people, groups[role_list[i]])
         found = groups[role_list[i]] if group in groups[role_list[i]] else implied[role_list[i]]
         found[group] = found.get(group, 0.0) + weights[i]
+    for found in groups:  # "Unterricht" is with the pupils a school role names, if it names them
+        for group in [g for g in found if _gives_way(g, found) != g]:
+            target = _gives_way(group, found)
+            found[target] = found.get(target, 0.0) + found.pop(group)
     batch = _Batch(
         texts=tasks.texts,
         advice=advice,
@@ -427,6 +467,16 @@ def _cared_for(group: str | None, named: dict[str, float] | list[str]) -> str | 
     if group in named or not cares.get(group or "", {}).get("cares"):
         return group
     own = [g for g in named if cares.get(g, {}).get("cares")]
+    return own[0] if own else group
+
+
+def _gives_way(group: str | None, named: dict[str, float] | list[str]) -> str | None:
+    """A general group ("learners": whoever is taught) as the more specific one the role
+    names (pupils, trainees, students), if it names one — the first by working time."""
+    spec = advice_rules.RULES["people"].get(group or "", {})
+    own = [g for g in spec.get("gives_way_to", ()) if g in named]
+    if isinstance(named, dict):
+        own.sort(key=lambda g: -named[g])
     return own[0] if own else group
 
 
@@ -531,6 +581,8 @@ class _Role:
             return False
         if "max_changed_hands" in when and self.changed_hands >= 100 * when["max_changed_hands"]:
             return False
+        if "min_people" in when and self.people < 100 * when["min_people"]:
+            return False
         return "people" not in when or bool(self.groups) == when["people"]
 
     def _quoted(self, chosen: list[int]) -> str:
@@ -576,10 +628,14 @@ class _Role:
         elif kind == "people":
             with_people = [i for i in self._tasks(batch.order("weight")) if batch.with_people[i]]
             with_people = self._usable(with_people)
-            # tasks naming the role's groups first: the text says whom the work is with
-            chosen = [i for i in with_people if batch.advice[i].people] + [
-                i for i in with_people if not batch.advice[i].people
-            ]
+
+            # tasks with the groups the text names first ("Patientinnen und Patienten sowie
+            # Angehörige", not "Anleitung von Auszubildenden"), then other named groups
+            def rank(i: int) -> int:
+                group = self._group(batch.advice[i])
+                return 0 if group in self.groups else 1 if batch.advice[i].people else 2
+
+            chosen = sorted(with_people, key=rank)
         else:
             chosen = []
         return chosen
@@ -667,7 +723,7 @@ class _Role:
         """A task's people group for an action: contact with unnamed people ("Anfragen"), or a
         group only implied by the work ("Essen anreichen": patients), is with the role's main
         group where it has one (customers, not "die Anfragenden"; residents, not patients)."""
-        group = advice.people
+        group = _gives_way(advice.people, self.groups)
         if advice.implied:
             return _cared_for(group, self.groups)
         if group == advice_rules.GENERIC_PEOPLE and self.groups:

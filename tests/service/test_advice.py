@@ -202,7 +202,7 @@ def test_relatives_are_not_parents():
         ("Rückfragen von Lieferanten klären", "de", "suppliers"),
         ("Bewerbungsgespräche führen", "de", "applicants"),
         ("Interview suspects and witnesses", "en", "involved"),
-        ("Unterricht in Mathematik halten", "de", "pupils"),
+        ("Unterricht in Mathematik halten", "de", "learners"),  # pupils only where named
         ("Perform general surgical operations", "en", "patients"),
         ("Streifenfahrten durchführen", "de", "citizens"),
     ],
