@@ -361,15 +361,21 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
     if "talk" in cues:
         return "conversation", True
     surely = any(k in cues for k in _PHYSICAL_CUES)
-    if surely and info:  # "Plan daily picking …": the statement opens with paperwork
-        first = min(cues[k].start for k in _PHYSICAL_CUES if k in cues)
-        surely = cues["info"].start > first if "info" in cues else False
+    # Work the category calls manual that opens with a machine or an ambiguous manual cue
+    # ("Pick and pack orders using RF scanners") is manual even with paperwork after it.
+    manual = _PHYSICAL_CUES + (("machine", "physical_maybe") if base == "physical" else ())
+    if info and (surely or base == "physical") and "data" not in cues:
+        # "Plan daily picking …": the statement opens with paperwork
+        first = min((cues[k].start for k in manual if k in cues), default=None)
+        surely = first is not None and "info" in cues and cues["info"].start > first
     cue = "physical_maybe" in cues
     if "data" not in cues and (surely or ((cue or base == "physical") and not info)):
         supported = surely or (base == "physical" and (cue or "machine" in cues))
         if people or "in_person" in cues:
             return "in_person", True
-        return ("machine" if "machine" in cues else "physical"), supported
+        # a check or job on site is not machine work, even at a machine or an installation
+        fixed = "machine" in cues and "onsite" not in cues
+        return ("machine" if fixed else "physical"), supported
     if base == "conversation" and (people or not info):
         return "conversation", people or "interact" in cues or "people" in cues
     if base == "ai_interface" and "ai" in cues:

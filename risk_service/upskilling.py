@@ -193,7 +193,11 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     if len(words) > 2 and words[0].lower() in spec["pronouns"]:
         du = words[0].lower() == "du"
         words = words[1:]
-    elif len(words) > 2 and _finite_first(words[0]) and words[1].lower() in ("sie", "du"):
+    elif (
+        len(words) > 2
+        and (_finite_first(words[0]) or _du_first(words[0]))
+        and words[1].lower() in ("sie", "du")
+    ):
         du = words[1].lower() == "du"  # "übernehmen Sie die Abrechnung" after a lead-in
         words = [words[0], *words[2:]]
     elif _du_first(words[0]):  # "kontrollierst die Rationen": a du-form fragment

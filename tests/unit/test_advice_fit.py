@@ -619,6 +619,13 @@ ON_SITE = [
     ("Abfahrtskontrolle und Pflege des Fahrzeugs", 0.81, "routine_manual", "de"),
     ("Durchführung der permanenten Inventur und der Jahresinventur", 0.73, "routine_cognitive",
      "de"),
+    ("Prüfung elektrischer Anlagen nach DGUV V3 und Dokumentation im Prüfprotokoll", 0.92,
+     "routine_cognitive", "de"),
+    ("Carry out periodic inspections and issue EICR certificates", 0.72, "routine_cognitive",
+     "en"),
+    ("Kontrolle der Mindesthaltbarkeitsdaten", 0.72, "routine_cognitive", "de"),
+    ("Report damaged goods to the supervisor", 0.82, "routine_cognitive", "en"),
+    ("Close the bar and cash up at the end of the night", 0.75, "routine_cognitive", "en"),
 ]  # fmt: skip
 
 
@@ -634,6 +641,7 @@ def test_on_site_duties_get_no_software_takeover_action():
     tasks = [(t, p, c) for t, p, c, lang in ON_SITE if lang == "en"]
     texts = " ".join(a for u in upskilling(tasks, "en").values() for a in u["actions"])
     assert "software can take over" not in texts, texts
+    assert "operate and monitor the machines" not in texts, texts  # the person checks
 
 
 @pytest.mark.parametrize(
@@ -719,6 +727,9 @@ def test_the_people_why_quotes_the_groups_it_names():
         ("Du reviewst den Code deiner Kolleg:innen", "den Code der Kolleg:innen reviewen"),
         ("Du kontrollierst die Rationen und passt sie an",
          "die Rationen kontrollieren und sie anpassen"),
+        ("Außerdem arbeitest du eng mit dem Team und der Leitung zusammen",
+         "eng mit dem Team und der Leitung zusammenarbeiten"),
+        ("kontrollierst die Rationen", "die Rationen kontrollieren"),
     ],
 )  # fmt: skip
 def test_german_quotes_stay_grammatical(text, quote):
@@ -750,3 +761,36 @@ def test_an_expert_role_kept_human_gets_ai_groundwork_on_its_desk_work():
     ]  # fmt: skip
     actions = upskilling(postdoc, "en")["ai_process_interface"]["actions"]
     assert any("Use AI tools in" in a and ("findings" in a or "analyse" in a) for a in actions)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "forbidden"),
+    [
+        ("Pick and pack orders using RF scanners", "en", "software can take it over"),
+        ("Fahren von Linienbussen nach Fahrplan", "de", "KI kann Teile vorbereiten"),
+    ],
+)
+def test_manual_work_that_names_paperwork_later_stays_manual(text, language, forbidden):
+    """The category says manual and the statement opens with manual work ("pick and pack",
+    "Fahren"); the paperwork after it ("orders", "Fahrplan") does not make it office work."""
+    got = advice.advise(text, 0.89 if language == "en" else 0.54, "routine_manual", language)
+    assert got.kind in ("machine", "physical") and forbidden not in got.reason, got
+
+
+def test_registrars_acts_and_lab_rules_stay_with_a_person():
+    for text in ("Beurkundung von Geburten und Sterbefällen", "Durchführung von Trauungen"):
+        got = advice.advise(text, 0.45, "routine_cognitive", "de")
+        assert got.kind == "authority" and got.advice == "keep_human", got
+    marriage = advice.advise("Anmeldung von Eheschließungen und Prüfung der Unterlagen", 0.86,
+                             "routine_cognitive", "de")  # fmt: skip
+    assert marriage.advice == "assist"
+    glp = advice.advise("Einhaltung der GLP-Vorgaben", 0.74, "routine_cognitive", "de")
+    assert glp.advice == "keep_human" and glp.kind == "compliance"
+
+
+def test_code_means_writing_code_not_any_code():
+    coding = advice.advise("Scan and code incoming letters into EMIS", 0.85, "routine_cognitive",
+                           "en")  # fmt: skip
+    assert coding.rule != "assist.responsible"
+    assert advice.advise("Review code of other developers", 0.8, "routine_cognitive",
+                         "en").advice == "assist"  # fmt: skip
