@@ -241,6 +241,9 @@ _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang
 _BEFORE_GROUP = {
     lang: frozenset(RULES["cues"]["interact"]["_before_group"][lang]) for lang in ("de", "en")
 }
+# Right before the people (articles skipped): the task is done with them. Not for staff
+# ("ein Team mit acht Mitarbeitern"), who need an interaction cue.
+_WITH = {"de": frozenset({"mit"}), "en": frozenset({"with"})}
 _CARE_FOR = {
     lang: frozenset(RULES["not_people_before"]["_except_after"][lang]) for lang in ("de", "en")
 }
@@ -575,6 +578,8 @@ def _interaction(cues: dict[str, _Cue], people: _Cue, language: str) -> bool:
         return True  # "help customers", "assist patients": the verb acts on them
     if spec.get("internal"):
         return "interact" in cues
+    if before and before[-1] in _WITH[language]:
+        return True  # "set goals with patients", "Gespräche mit Eltern": done with them
     return any(k in cues for k in _CONTACT_CUES)
 
 

@@ -639,7 +639,9 @@ class _Role:
                 group = self._group(batch.advice[i])
                 return 0 if group in self.groups else 1 if batch.advice[i].people else 2
 
-            chosen = sorted(with_people, key=rank)
+            # only the closest kind there is: a text that names customers quotes customer work
+            best = min(map(rank, with_people), default=0)
+            chosen = [i for i in with_people if rank(i) == best]
         else:
             chosen = []
         return chosen
@@ -691,6 +693,7 @@ class _Role:
                 break
             when = template["when"]
             need, refuse = set(when.get("traits", ())), set(when.get("traits_not", ()))
+            not_with = set(when.get("groups_not", ()))  # no de-escalation with trainees
             task = next(
                 (
                     i
@@ -699,6 +702,7 @@ class _Role:
                     and batch.texts[i] not in quoted
                     and need <= batch.traits[i]
                     and not refuse & batch.traits[i]
+                    and self._group(batch.advice[i]) not in not_with
                 ),
                 None,
             )
@@ -719,7 +723,13 @@ class _Role:
         for template in spec["role"]:
             if len(out) == 3:
                 break
-            if self._matches(template["when"]) and template["when"].get("named", named) == named:
+            when = template["when"]
+            if (
+                self._matches(when)
+                and when.get("named", named) == named
+                and main_group not in when.get("groups_not", ())
+                and main_group in when.get("groups", (main_group,))
+            ):
                 out.append(template[self.language].format(audience=audience, audience_dat=dative))
         return out
 

@@ -794,3 +794,39 @@ def test_code_means_writing_code_not_any_code():
     assert coding.rule != "assist.responsible"
     assert advice.advise("Review code of other developers", 0.8, "routine_cognitive",
                          "en").advice == "assist"  # fmt: skip
+
+
+def test_work_done_with_people_is_with_them_but_a_team_with_staff_is_not():
+    assert advice.advise("set goals with patients and families", 0.1,
+                         "nonroutine_interpersonal", "en").people == "patients"  # fmt: skip
+    team = advice.advise("Verantwortung für ein Team mit acht Mitarbeitern", 0.2,
+                         "nonroutine_analytic", "de")  # fmt: skip
+    assert team.people is None
+
+
+def test_no_de_escalation_for_guiding_trainees_or_teaching():
+    areas = upskilling(
+        [
+            ("Anleitung von Auszubildenden und neuen Kolleginnen und Kollegen", 0.04,
+             "nonroutine_interpersonal"),
+            ("Unterricht in Integrationskursen auf den Niveaus A1 bis B1", 0.19,
+             "nonroutine_interpersonal"),
+        ],
+        "de",
+    )  # fmt: skip
+    empathy = areas["emotional_intelligence"]["actions"]
+    assert not any("Deeskalation" in a for a in empathy), empathy
+    assert any("Gesprächsführung mit" in a for a in empathy), empathy
+
+
+def test_a_why_that_names_customers_quotes_customer_work():
+    why = upskilling(
+        [
+            ("Handle customer escalations and returns", 0.43, "nonroutine_interpersonal"),
+            ("Lead, schedule and coach a team of 15 sales associates", 0.12,
+             "nonroutine_interpersonal"),
+            ("Oversee inventory, shrink control and cycle counts", 0.73, "routine_cognitive"),
+        ],
+        "en",
+    )["emotional_intelligence"]["why"]  # fmt: skip
+    assert "customers" in why and "sales associates" not in why, why
