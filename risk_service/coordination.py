@@ -43,6 +43,8 @@ _DE_ADVERBS = frozenset(_TABLES["de_clause_adverbs"])
 _DE_PARTICLES = frozenset(_TABLES["de_separable_particles"])
 _DE_PREDICATIVES = frozenset(_TABLES["de_predicatives"])
 _DE_SHARED_STARTS = frozenset(_TABLES["de_shared_object_starts"])
+_DE_PREPOSITIONS = frozenset(_TABLES["de_prepositions"])
+_FOCUS_MARKERS = frozenset(_TABLES["focus_markers"])
 _DE_ARTICLES = frozenset(
     "der die das den dem des ein eine einen einem einer eines beim zum zur vom".split()
 )
@@ -69,6 +71,7 @@ _LEAD_IN = re.compile(
 )
 _DE_NOMINATIVE_ARTICLES = frozenset("die das ein eine einen".split())
 _EN_PRONOUN_OBJECTS = frozenset("it them this these those".split())
+_EN_BACK_REFERENCES = frozenset("it its them their these those".split())
 
 # Where coordinated parts meet. A joint inside brackets, or right after a truncated compound
 # ("Melde-, Pass- und Ausweisangelegenheiten", "Be- und Entladen"), joins no duties.
@@ -86,6 +89,8 @@ _WORD = re.compile(r"[\w*/'’-]++")
 _LETTER = re.compile(r"[^\W\d_]")
 _ADDRESSED_DU = re.compile(r"(?i)\b(?:du|dich|dir)\b")
 _ADDRESSED_SIE = re.compile(r"\bSie\b")
+_EN_DETERMINERS = frozenset("a an the our your their its this".split())
+_EN_ADJECTIVE_SUFFIXES = tuple(_TABLES["en_adjective_suffixes"])
 
 Piece = tuple[str, str]  # (joiner before it: "", ",", "und", "and", …; its text)
 
@@ -118,6 +123,13 @@ def split_coordinated(text: str, language: str) -> list[str]:
         parts = _split(rest, language)
         return [f"{head}: {parts[0]}", *parts[1:]]
     return _split(text, language)
+
+
+def is_lead_in(text: str) -> bool:
+    """Only the words before the duties, with none after them ("Key responsibilities
+    include:", "Zu Ihren Aufgaben gehören")."""
+    match = _LEAD_IN.match(text.strip())
+    return match is not None and match.end() == len(text.strip())
 
 
 def _capitalised(duty: str) -> str:
@@ -159,7 +171,7 @@ def _split(text: str, language: str) -> list[str]:
     enumerated = _split_enumeration(text, language)
     if enumerated:
         return enumerated
-    pieces = _pieces(text)
+    pieces = _pieces(text, language=language)
     if pieces is None or not 2 <= len(pieces) <= MAX_PIECES:
         return [text]
     words = [_WORD.findall(piece) for _, piece in pieces]
@@ -182,12 +194,48 @@ def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
         first = words[0] if words else ""
         fragment = language != "de" and len(words) <= 3 and not en_verbish(first)
         example = previous & _EXAMPLE_MARKERS and len(words) <= 2 and first not in _DE_PRONOUNS
-        if fragment or example:
+        # a part with neither a verb nor an action noun after one that has ("Durchführung der
+        # internen" | "externen Qualitätskontrollen", "Beratung von Schülerinnen" | "Schülern
+        # bei …") is a scrap of it, never scored alone
+        scrap = (
+            bool(words)
+            and (language != "de" or words[0][:1].islower())  # not "Gesichtsbehandlungen, Maniküre"
+            and _task_like(out[-1], language, text)
+            and not _task_like(group, language, text)
+        )
+        if fragment or example or scrap:
             joiner = next((j for j in _REJOINERS if f"{j}{group}" in text), ", ")
             out[-1] = f"{out[-1]}{joiner}{group}"
         else:
             out.append(group)
     return out
+
+
+def _task_like(duty: str, language: str, text: str) -> bool:
+    """Does a split-off duty open like one: a verb or gerund, an action noun, the addressed
+    reader ("Sie …", "you will …"), or in addressed German prose a finite verb ("beliefern
+    Rezepte")?"""
+    if opens_like_task(duty, language):
+        return True
+    words = _WORD.findall(duty)
+    if not words:
+        return False
+    if language == "de":
+        du = _ADDRESSED_DU.search(text) is not None
+        if words[0] in _DE_PRONOUNS or words[0].lower() == "du":
+            return True
+        if any(is_de_task_noun(w) for w in words):
+            return True
+        # a nominal infinitive: "Fotografieren bei Terminen", "Be- und Entladen"
+        if any(
+            w[:1].isupper()
+            and w.endswith(("en", "ern", "eln"))
+            and (n == len(words) or words[n][:1].islower())
+            for n, w in enumerate(words, 1)
+        ):
+            return True
+        return (du or _ADDRESSED_SIE.search(text) is not None) and _de_verb_start(words, du)
+    return words[0].lower() in ("you", "you'll", "you’ll", "we") or _en_verb_start(words)
 
 
 def _split_enumeration(text: str, language: str) -> list[str] | None:
@@ -201,15 +249,23 @@ def _split_enumeration(text: str, language: str) -> list[str] | None:
     """
     if len(text.split()) < ENUMERATION_MIN_WORDS:
         return None
-    pieces = _pieces(text, limit=None)
+    pieces = _pieces(text, limit=None, language=language)
     if pieces is None:
         return None
-    starts = [i == 0 or _opens_duty(piece, language) for i, (_, piece) in enumerate(pieces)]
+    starts = [
+        i == 0 or _opens_duty(piece, language, pieces[i + 1][1] if i + 1 < len(pieces) else "")
+        for i, piece in enumerate(pieces)
+    ]
     groups: list[list[Piece]] = []
     for piece, start in zip(pieces, starts, strict=True):
         # "…, Klausuren und Seminararbeiten und Veröffentlichung …": a short piece joined by a
         # conjunction ends the list before it ("Auswahl und Beschaffung" opens one: a comma)
-        stray = piece[0] not in ("", ",") and len(_WORD.findall(piece[1])) < 3
+        stray = (
+            piece[0] not in ("", ",")
+            and len(_WORD.findall(piece[1])) < 3
+            # "… and recruit, hire, train and terminate personnel": a run of verbs opens
+            and not (start and language != "de" and len(_WORD.findall(piece[1])) == 1)
+        )
         # "Sie bieten Sprechstunden zur Beratung und Unterstützung der Studierenden an": a
         # piece joined by "und" that ends the clause the reader is addressed in, with its
         # verb's particle, is its object
@@ -222,7 +278,11 @@ def _split_enumeration(text: str, language: str) -> list[str] | None:
             and words[0] not in ("Sie", "Du")
             and words[-1] in _DE_PARTICLES
         )
-        if groups and (not start or stray or in_clause or _bare_verbs(groups[-1], language)):
+        # "you will log, prioritise and resolve incidents": the verbs before share its object
+        open_verb = language != "de" and bool(groups) and _open_verb(groups[-1][-1][1])
+        if groups and (
+            not start or stray or in_clause or open_verb or _bare_verbs(groups[-1], language)
+        ):
             # a piece of the duty before, a stray noun that ends its list, or the object of
             # its bare verbs ("Measure, weigh, and count …")
             groups[-1].append(piece)
@@ -231,6 +291,19 @@ def _split_enumeration(text: str, language: str) -> list[str] | None:
     if len(groups) < 2:
         return None
     return [duty for group in groups for duty in split_coordinated(_join(group), language)]
+
+
+def _open_verb(piece: str) -> bool:
+    """Does an English piece end in a verb still waiting for its object ("prioritise", "you
+    will log"; not "… by phone, email and live chat")?"""
+    words = _WORD.findall(piece)
+    if len(words) == 1:
+        return en_verbish(words[0])
+    return (
+        len(words) >= 2
+        and words[-2].lower() in ("will", "to", "can", "you", "you'll", "you’ll", "we")
+        and en_verbish(words[-1])
+    )
 
 
 def _bare_verbs(group: list[Piece], language: str) -> bool:
@@ -246,14 +319,31 @@ def _bare_verbs(group: list[Piece], language: str) -> bool:
     return len(words) < 3 and all(en_verbish(w) for w in words)
 
 
-def _opens_duty(piece: str, language: str) -> bool:
-    first = piece.split(" ", 1)[0]
+def _opens_duty(piece: Piece, language: str, following: str) -> bool:
+    """Does a piece of a long enumeration open a duty? ``following`` is the next piece's text."""
+    joiner, text = piece
+    first = text.split(" ", 1)[0]
     if language == "de" and first in ("Sie", "Du"):
         return True
-    return opens_like_task(piece, language)
+    if language != "de":
+        words = _WORD.findall(text)
+        if not words or not en_verbish(words[0]):
+            return False
+        if len(words) == 1:
+            # a lone verb opens a run of verbs ("…, obtain, move, and sort products"), not a
+            # list of channels ("by phone, chat and through our portal")
+            after = _WORD.findall(following)
+            return bool(after) and (
+                len(after) == 1 and en_verbish(after[0]) or _en_verb_start(after)
+            )
+        # a word that is as often a noun opens a duty after a comma ("…, sponsor
+        # extracurricular activities"), not after "and" ("resolve incidents and service
+        # requests by phone")
+        return joiner == "," or words[0].lower() not in _EN_NOUN_VERBS or _en_verb_start(words)
+    return opens_like_task(text, language)
 
 
-def _pieces(text: str, limit: int | None = MAX_PIECES) -> list[Piece] | None:
+def _pieces(text: str, limit: int | None = MAX_PIECES, language: str = "de") -> list[Piece] | None:
     """The statement cut at its joints; None when a piece would be empty or there are more
     than ``limit`` pieces."""
     out: list[Piece] = []
@@ -264,7 +354,11 @@ def _pieces(text: str, limit: int | None = MAX_PIECES) -> list[Piece] | None:
         segment = text[pos : match.start()]
         depth += segment.count("(") - segment.count(")")
         pos = match.end()
-        if depth > 0 or text[match.start() - 1 : match.start()] in ("-", "/"):
+        if (
+            depth > 0
+            or text[match.start() - 1 : match.start()] in ("-", "/")
+            or _inseparable(text[start : match.start()], text, match, language)
+        ):
             continue
         out.append((joiner, text[start : match.start()]))
         if limit is not None and len(out) > limit:
@@ -275,6 +369,50 @@ def _pieces(text: str, limit: int | None = MAX_PIECES) -> list[Piece] | None:
     if any(not piece.strip() for _, piece in out):
         return None
     return out
+
+
+def _inseparable(before: str, text: str, joint: re.Match[str], language: str) -> bool:
+    """Does this joint sit inside one phrase rather than between duties? A gender pair
+    ("Schülerinnen und Schülern", "Kollegen und Kolleginnen") names one group of people, and a
+    modifier right after an article waits for its noun in the next piece ("der internen und
+    externen Qualitätskontrollen", "a friendly, professional welcome")."""
+    tail = before.rsplit(None, 2)[-2:]
+    if not tail:
+        return False
+    last = tail[-1]
+    following = text[joint.end() : joint.end() + 60].split(None, 1)
+    after = following[0] if following else ""
+    if joint.group().strip(" ,") in ("und", "oder", "and", "or", "sowie") and _gender_pair(
+        last, after
+    ):
+        return True
+    if not last[:1].islower() or not _LETTER.match(last):
+        return False
+    article = tail[0].lower() if len(tail) == 2 else ""
+    if language != "de":
+        return article in _EN_DETERMINERS and last.lower().endswith(_EN_ADJECTIVE_SUFFIXES)
+    if article in _DE_ARTICLES or article in _DE_PREPOSITIONS:
+        return True  # German nouns are capitalised: a lowercase word after "der" is its modifier
+    # "Überwachung beatmeter und kritisch kranker Patienten": an inflected adjective before a
+    # lowercase word (not "-en", the German infinitive: "planen und steuern")
+    return (
+        last.endswith(("e", "er", "es", "em"))
+        and last.lower() not in _DE_FUNCTION | _DE_PARTICLES | _DE_ADVERBS
+        and after[:1].islower()
+        and after.lower() not in _DE_FUNCTION
+        and len(last) > 3
+        and not _ADDRESSED_SIE.search(text)
+        and not _ADDRESSED_DU.search(text)
+    )
+
+
+def _gender_pair(left: str, right: str) -> bool:
+    """Both forms of one group: "Schülerinnen"/"Schülern", "Kollegen"/"Kolleginnen"."""
+    for feminine, other in ((left, right), (right, left)):
+        stem = feminine.removesuffix("innen")
+        if stem != feminine and len(stem) >= 3 and other.startswith(stem):
+            return True
+    return False
 
 
 def _join(pieces: list[Piece]) -> str:
@@ -384,12 +522,17 @@ def _de_piece_kind(words: list[str], first: bool, joiner: str, previous: str | N
     kind ``previous``)."""
     if words[0].startswith("-"):
         return "O"  # "Lieferantenauswahl und -bewertung"
+    if not first and words[0].lower() in _FOCUS_MARKERS:
+        return "O"  # "…, insbesondere bei Rückfragen zu Beitragsnachweisen"
     last = words[-1]
     if (
         len(words) >= 2
         and last[:1].islower()
         and last.endswith(("en", "ern", "eln"))
         and any(w[:1].isupper() for w in words[:-1])
+        # "bei schulischen, familiären und …": an adjective waiting for its noun
+        and words[-2].lower() not in _DE_ARTICLES | _DE_PREPOSITIONS
+        and not (words[-2][:1].islower() and words[-2].endswith(("e", "en", "er", "es", "em")))
     ):
         return "T"  # "Betten machen", "Mängel an die Haustechnik melden"
     if len(words) == 1 and words[0][:1].islower():
@@ -411,6 +554,10 @@ def _de_piece_kind(words: list[str], first: bool, joiner: str, previous: str | N
     if not (task or nominal_infinitive):
         if first:
             return "T" if rest else "B"
+        return "O"
+    if not first and not rest and words[0][:1].islower() and words[0] not in ("das", "beim"):
+        # "…, der Produktion und der Qualitätssicherung, insbesondere im Reklamationsmanagement":
+        # a noun after an article or preposition, with nothing of its own, is one more object
         return "O"
     if not rest:
         if previous in ("T", "S") and joiner != ",":
@@ -533,6 +680,26 @@ def _en_piece_kind(words: list[str]) -> str:
     return "N"
 
 
+def _base_verb(words: list[str]) -> bool:
+    """Is the first verb of a piece in its base form ("Provide …", "You will provide …"),
+    not a gerund?"""
+    verb = next((w.lower() for w in words if en_verbish(w)), None)
+    return verb is not None and not verb.endswith("ing")
+
+
+def _purpose(words: list[str]) -> bool:
+    """Does a piece hold "to <verb>" ("… to put models into production"; not "to cooking")?"""
+    return any(
+        a.lower() == "to" and en_verbish(b) and not b.lower().endswith("ing")
+        for a, b in pairwise(words)
+    )
+
+
+def _refers_back(words: list[str]) -> bool:
+    """Does a piece act on something named before it ("monitor their performance")?"""
+    return any(w.lower() in _EN_BACK_REFERENCES for w in words[1:3])
+
+
 def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
     starts = [True]
     # Does the duty so far name what it acts on? ("Matching, coding" does not yet.)
@@ -540,6 +707,8 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
     has_object, has_verb = bool(found), found is not None
     content = sum(w.lower() not in _EN_FUNCTION for w in words[0])
     opening = words[0][0]  # the duty's first word: "Order …" opens it with a base-form verb
+    base_verb = _base_verb(words[0])  # the duty's verb is in its base form ("provide")
+    purpose = _purpose(words[0])  # the duty so far holds "to <verb>"
     for j in range(1, len(words)):
         previous, w = words[j - 1], words[j]
         # A new duty: a verb or gerund with its object opens the piece, and the duty so far
@@ -579,10 +748,24 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
             last.lower() in _EN_NOUN_VERBS and 1 < len(previous) <= 3 and en_verbish(previous[0])
         )
         verb_last = en_verbish(last) and not noun_last
+        conjunction = pieces[j][0] in ("and", "&", "or")
         start = (
             (pair_head or (len(w) >= 2 and w[1].lower() != "of" and _en_verb_start(w, parallel)))
             and (has_object or (not has_verb and content >= 2))
             and not verb_last  # "to design and evaluate A/B tests": one object
+            # "Work with engineers to put models into production and monitor their
+            # performance": the purpose goes on, on what it named
+            and not (conjunction and purpose and _refers_back(w))
+            # "Provide advice and training to staff", "Run pipeline reviews and forecasting",
+            # "… with communication and swallowing difficulties": after a piece with a verb
+            # in its base form, "and" + a word in -ing is one more object, not a duty
+            and not (
+                conjunction
+                and w[0].lower().endswith("ing")
+                and base_verb
+                and not previous[0].lower().endswith("ing")
+                and not pair_head
+            )
         )
         starts.append(start)
         found = _en_names_object(w)
@@ -590,15 +773,26 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
         if start:
             has_object, has_verb, content = bool(found), found is not None, n_content
             opening = w[0]
+            base_verb = _base_verb(w)
+            purpose = _purpose(w)
         else:
             has_object = has_object or bool(found)
             has_verb = has_verb or found is not None
             content += n_content
+            purpose = purpose or _purpose(w)
     if sum(starts) > 1:
         return _groups(pieces, starts)
     if not any(joiner == "," for joiner, _ in pieces):
         return None  # conjunctions only: a pair ("Calf feeding & rearing")
     kinds = [_en_piece_kind(w) for w in words]
+    if _base_verb(words[0]):
+        for i in range(1, len(words)):
+            if (
+                pieces[i][0] in ("and", "&", "or")
+                and words[i][0].lower().endswith("ing")
+                and not words[i - 1][0].lower().endswith("ing")
+            ):
+                kinds[i] = "N"  # "…, power tools, or soldering or welding equipment": an object
     bare = [k == "V" or (k == "N" and len(w) == 1) for k, w in zip(kinds, words, strict=True)]
     first_object = next((i for i, b in enumerate(bare) if not b), None)
     if (
@@ -616,8 +810,14 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
     # progress meetings and monthly reports"). It ends at the first conjunction after its
     # last comma ("testing & inspection in domestic and light commercial properties").
     last_comma = max(i for i, (joiner, _) in enumerate(pieces) if joiner == ",")
+    verbal = kinds[0] in ("V", "VO", "VP")
     starts = [True]
     for i in range(1, len(pieces)):
+        if verbal and kinds[i] in ("N", "P"):
+            # "Liaising with the technical team, sales and customer care to ensure …",
+            # "Assess and award discounts, exemptions and disregards": what the verb acts on
+            starts.append(False)
+            continue
         start = pieces[i][0] == "," or (
             # "…, topping and sealing trays": the pair shares its object
             i == last_comma + 1 and not (kinds[i - 1] == "V" and kinds[i] in ("VO", "VP"))
@@ -638,6 +838,14 @@ def opens_like_task(text: str, language: str) -> bool:
         return en_verbish(words[0])
     if len(words[0]) >= 6 and is_de_task_noun(words[0]):
         return True
+    if (
+        len(words) >= 2
+        and words[0][:1].isupper()
+        and words[0].endswith(("e", "es", "er", "en"))
+        and len(words[1]) >= 6
+        and is_de_task_noun(words[1])
+    ):
+        return True  # "Fachliche Weiterbildung durch …", "Regelmäßige Kontrolle der …"
     # "Befüllen des Reporting-Packages", "Fachgerechtes Verpacken der Ware"
     for i in (0, 1):
         if (

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from risk_service import cache, config
 from risk_service.cache import BoundedCache, byte_cached
-from risk_service.coordination import opens_like_task, split_coordinated
+from risk_service.coordination import is_lead_in, opens_like_task, split_coordinated
 from risk_service.patterns import trie_pattern
 from risk_service.text import detect_language
 
@@ -419,6 +419,24 @@ _CONDITION = re.compile(
     )
     + ")"
 )
+
+
+def _starts_pattern(cues: Sequence[str]) -> re.Pattern[str]:
+    """Cues matched at a statement's start on its padded words ("word*": a word start)."""
+    return re.compile(
+        "^(?:"
+        + trie_pattern(" " + c.rstrip("*") + ("" if c.endswith("*") else " ") for c in cues)
+        + ")"
+    )
+
+
+# The reporting line and what the applicant brings, inline in a duty list or cut off a duty
+# ("Reporting to the CRO, you'll own …"): never scored (see duty_part_label).
+_DUTY_PART_STARTS = {
+    label: _starts_pattern(cues) for label, cues in _CUES["duty_part_starts"].items()
+}
+_HOLDING = _starts_pattern(_CUES["requirement_holding"])
+_CREDENTIAL = re.compile(" (?:" + trie_pattern(_CUES["requirement_credentials"]) + ")(?:s|e|en)? ")
 _OTHER_LINES = frozenset(_heading_key(c) for c in _CUES["other_lines"])
 _PUNCTUATION = re.compile(r"[^\w\s'€£$%&+-]")
 _WHITESPACE = re.compile(r"\s++")
@@ -528,6 +546,23 @@ def is_condition(text: str) -> bool:
     """Whether a statement is a working condition rather than a duty ("Bereitschaft zu
     Schichtarbeit", "Working at different sites across the North West")."""
     return _CONDITION.match(_padded(text)) is not None
+
+
+def duty_part_label(text: str) -> str | None:
+    """The label of a duty statement, or of one part of it, that is no duty: "other" for a
+    working condition or a bare lead-in ("Key responsibilities include"),
+    "requirement" for what the applicant brings ("Hold an Oregon Food Handler card", "Have
+    some experience leading a team"); None for a duty."""
+    padded = _padded(text)
+    if _CONDITION.match(padded):
+        return "other"
+    if is_lead_in(text):
+        return "other"
+    if _DUTY_PART_STARTS["requirement"].match(padded) or (
+        _HOLDING.match(padded) and _CREDENTIAL.search(padded)
+    ):
+        return "requirement"
+    return None
 
 
 def _line_kind(statement: str) -> tuple[str, str, bool]:
@@ -828,17 +863,66 @@ def _parsed(
     result = ParsedAd(had_headings=had_headings)
     language = _language(statements) if split else ""
     for statement, label in zip(statements, labels, strict=True):
-        if label == "duty" and is_condition(statement.text):
+        if label == "duty" and not split and is_condition(statement.text):
             label = "other"
-        if label == "duty":
-            if split:
-                result.duties += split_coordinated(statement.text, language)
-            else:
-                result.duties.append(statement.text)
+        if label != "duty":
+            _ignore(result, label, statement.text)
+        elif not split:
+            result.duties.append(statement.text)
         else:
-            result.found[label] = result.found.get(label, 0) + 1
-            result.ignored.setdefault(SECTION_OF_LABEL[label], []).append(statement.text)
+            parts = split_coordinated(statement.text, language)
+            for duty in parts:
+                duty = _after_reporting_line(duty, result)
+                if _reporting_line(duty) and (len(parts) > 1 or _names_one_person(duty)):
+                    kind: str | None = "other"  # "Reporting to the CRO" cut off its sentence
+                else:
+                    kind = duty_part_label(duty)
+                if kind is None:
+                    result.duties.append(duty)
+                else:
+                    _ignore(result, kind, duty)
     return result
+
+
+def _after_reporting_line(duty: str, result: ParsedAd) -> str:
+    """The duty after a reporting line that opens it ("Reporting to the CRO, you'll own the
+    number for the region" → "you'll own the number for the region"); the line itself is set
+    aside as other."""
+    head, comma, rest = duty.partition(", ")
+    if comma and rest and _reporting_line(head):
+        _ignore(result, "other", head)
+        return rest
+    return duty
+
+
+def _names_one_person(text: str) -> bool:
+    """A short line naming one person ("Reporting to the Night Shift Manager"), not the bodies
+    a role reports to ("Reporting to the Executive Team and Audit & Risk Committee")."""
+    words = text.split()
+    return len(words) <= 8 and not any(
+        w.lower() in ("and", "und", "&", "on", "über") for w in words
+    )
+
+
+_DETERMINERS = frozenset("the our a an die den der dem das unsere unserer unseren".split())
+
+
+def _reporting_line(text: str) -> bool:
+    """Does a text open with whom the role reports to ("Reporting to the Chief Revenue
+    Officer", "Sie berichten direkt an die Geschäftsführung"), not what is reported to whom
+    ("reporting to clients")?"""
+    match = _DUTY_PART_STARTS["other"].match(_padded(text))
+    if match is None:
+        return False
+    words = _PUNCTUATION.sub(" ", text).split()[len(match.group().split()) :]
+    while words and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return bool(words) and words[0][:1].isupper()
+
+
+def _ignore(result: ParsedAd, label: str, text: str) -> None:
+    result.found[label] = result.found.get(label, 0) + 1
+    result.ignored.setdefault(SECTION_OF_LABEL[label], []).append(text)
 
 
 # text → its ParsedAd as tuples (duties, ignored items, had_headings, found items)

@@ -11,8 +11,8 @@ the line it came from. A line counts as *scored* when at least one returned duty
 
 ``python -m training.adset [--split heldout|tune|all] [--method rules]`` prints precision and
 recall of duty lines per language, the share of ads whose scored tasks hold no non-duty line,
-and how often a line with several coordinated duties was split into them (also by the line's
-shape: prose, list or pair).
+how often a line with several coordinated duties was split into them (also by the line's
+shape: prose, list or pair), and how many duty lines were cut into more duties than they hold.
 """
 
 from __future__ import annotations
@@ -183,6 +183,14 @@ def summarise(results: list[AdResult]) -> dict:
                 for shape in ("prose", "list", "pair")
                 if (n := sum(s == shape for _, _, s in multi))
             },
+            # duty lines cut into more duties than they hold: scraps of one duty scored alone
+            # ("Durchführung der internen" | "externen Qualitätskontrollen")
+            "over_split_lines": sum(
+                f > max(e, 1)
+                for r in part
+                for e, f, lab in zip(r.parts_expected, r.parts_found, r.labels, strict=True)
+                if lab == "duty"
+            ),
             "non_duty_scored": wrong_kind,
         }
     return out

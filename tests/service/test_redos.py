@@ -226,6 +226,16 @@ PATTERNS = {
         ["arbeiten ", "auf ", "wechselnden ", "bereitschaft", "working ", "at ", " ", "-", "a"],
         DESCRIPTION,
     ),
+    "jobad.duty_part_label": (
+        jobad.duty_part_label,
+        ["reporting ", "to ", "hold ", "an ", "card", "have ", "some ", "teilnahme am ", " ", "a"],
+        DESCRIPTION,
+    ),
+    "coordination.split_coordinated": (
+        lambda s: coordination.split_coordinated(s, "en"),
+        [", ", " and ", "a ", "friendly", "der ", "internen", "Schülerinnen", "ing ", "to ", "x"],
+        DESCRIPTION,
+    ),
     "coordination._LEAD_IN": (
         lambda s: coordination._LEAD_IN.match(s),
         ["zu ", "ihren ", "aufgaben", "gehören ", "u. a. ", "duties ", "include ", " ", ":", "a"],

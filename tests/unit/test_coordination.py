@@ -223,3 +223,158 @@ def test_writing_and_interviewing_are_two_duties():
         "Fotografieren bei Terminen",
         "Pflege des Online-Auftritts",
     ]
+
+
+# --- no scraps of the ad among the tasks (issue 12; the blind review's flaw 1) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # coordinated adjectives before one noun
+        ("Durchführung der internen und externen Qualitätskontrollen nach Rili-BÄK", "de"),
+        ("Pflege und Überwachung beatmeter und kritisch kranker Patienten", "de"),
+        ("Provide a friendly, professional welcome to tenants and visitors", "en"),
+        # a gender pair is one group of people
+        (
+            "Beratung und Begleitung von Schülerinnen und Schülern bei schulischen, familiären "
+            "und persönlichen Problemen",
+            "de",
+        ),
+        ("Einarbeitung von Kollegen und Kolleginnen in die Fachverfahren", "de"),
+        # a list of objects or channels after a verb or a preposition
+        (
+            "Enge Abstimmung mit dem Außendienst, der Produktion und der Qualitätssicherung, "
+            "insbesondere im Reklamationsmanagement",
+            "de",
+        ),
+        (
+            "Liaising with the technical team, sales and customer care to ensure smooth handovers",
+            "en",
+        ),
+        ("Assess and award discounts, exemptions and disregards in line with legislation", "en"),
+        (
+            "Work closely with Marketing, Partnerships and Product to shape go-to-market strategy",
+            "en",
+        ),
+        # "and" + a word in -ing after a verb in its base form: one more object
+        ("Provide advice and training to nursing and medical staff on safe swallowing", "en"),
+        ("Run accurate pipeline reviews and forecasting in Salesforce", "en"),
+        (
+            "You will provide assessment and treatment for inpatients with communication and "
+            "swallowing difficulties, mainly on the stroke unit",
+            "en",
+        ),
+        # a purpose goes on with what it named
+        (
+            "Work with ML engineers to put models into production and monitor their performance",
+            "en",
+        ),
+    ],
+)
+def test_no_split_inside_one_phrase(text, language):
+    assert split_coordinated(text, language) == [text]
+
+
+def test_shared_verbs_and_their_channels_stay_one_duty():
+    text = (
+        "As the first point of contact for IT support, you will log, prioritise and resolve "
+        "incidents and service requests by phone, chat and through our ServiceNow portal, "
+        "escalating more complex issues to our second-line and infrastructure teams"
+    )
+    assert split_coordinated(text, "en") == [
+        "As the first point of contact for IT support, you will log, prioritise and resolve "
+        "incidents and service requests by phone, chat and through our ServiceNow portal",
+        "escalating more complex issues to our second-line and infrastructure teams",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "duties"),
+    [
+        # the joints the rules above leave alone still cut
+        (
+            "Elternarbeit und Vermittlung an Beratungsstellen, Jugendamt und weitere Hilfen",
+            "de",
+            ["Elternarbeit", "Vermittlung an Beratungsstellen, Jugendamt und weitere Hilfen"],
+        ),
+        (
+            "Plan and deliver evidence-based therapy, and set goals with patients and families",
+            "en",
+            ["Plan and deliver evidence-based therapy", "set goals with patients and families"],
+        ),
+        (
+            "You will contact taxpayers and their agents to request information and hold "
+            "meetings, either online or face to face",
+            "en",
+            [
+                "You will contact taxpayers and their agents to request information",
+                "hold meetings, either online or face to face",
+            ],
+        ),
+        (
+            "Working with producers and directors to shape the story, and presenting cuts to "
+            "clients",
+            "en",
+            [
+                "Working with producers and directors to shape the story",
+                "presenting cuts to clients",
+            ],
+        ),
+        (
+            "Gesichtsbehandlungen, Maniküre und Pediküre",
+            "de",
+            ["Gesichtsbehandlungen", "Maniküre", "Pediküre"],
+        ),
+    ],
+)
+def test_real_duties_still_split(text, language, duties):
+    assert split_coordinated(text, language) == duties
+
+
+@pytest.mark.parametrize(
+    ("ad", "kept", "set_aside"),
+    [
+        (
+            "Your role:\n- Reporting to the Chief Revenue Officer, you'll own the number for the "
+            "region and manage a team of eight Account Executives\n- Run pipeline reviews",
+            ["you'll own the number for the region"],
+            "Reporting to the Chief Revenue Officer",
+        ),
+        (
+            "What you'll do:\n- Lead shifts of 3–5 baristas\n- Hold an Oregon Food Handler card "
+            "(or can get one within 30 days)\n- Can work early mornings and at least one weekend "
+            "day\n- Have some experience leading a team",
+            ["Lead shifts of 3–5 baristas"],
+            "Hold an Oregon Food Handler card (or can get one within 30 days)",
+        ),
+        (
+            "Key responsibilities include:\n- Planning and coordinating all trades\n- Carrying "
+            "out quality inspections\n- Work to performance targets for accuracy",
+            ["Planning and coordinating all trades", "Carrying out quality inspections"],
+            "Work to performance targets for accuracy",
+        ),
+        (
+            "Ihre Aufgaben:\n• Technische Validation der Messergebnisse\n• Teilnahme am Nacht- "
+            "und Wochenenddienst nach Dienstplan\n• Arbeit im Dreischichtsystem",
+            ["Technische Validation der Messergebnisse"],
+            "Teilnahme am Nacht- und Wochenenddienst nach Dienstplan",
+        ),
+    ],
+)
+def test_requirement_reporting_and_condition_lines_are_no_tasks(ad, kept, set_aside):
+    parsed = parse_job_ad(ad)
+    for duty in kept:
+        assert any(d.startswith(duty) for d in parsed.duties), parsed.duties
+    assert not any(set_aside.lower() in d.lower() for d in parsed.duties), parsed.duties
+    assert set_aside in [t for texts in parsed.ignored.values() for t in texts]
+    assert len(parsed.duties) == len(kept) + ad.count("manage a team") + ad.count("pipeline")
+
+
+def test_what_is_reported_to_whom_stays_a_duty():
+    parsed = parse_job_ad(
+        "Aufgaben / Duties:\n- Reviewing title, searches and leases and reporting to clients\n"
+        "- Hold weekly team meetings"
+    )
+    assert any("reporting to clients" in d for d in parsed.duties)
+    assert "Hold weekly team meetings" in parsed.duties
