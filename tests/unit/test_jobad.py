@@ -371,12 +371,13 @@ def test_held_out_corpus_task_lists_stay_duties():
 # precision 1.000, recall 0.968, clean ads 1.000, coordinated prose lines split 0.70 (20 lines);
 # English 0.991, 0.965, 0.964, 0.81 (16 lines). The floors sit just below. The issue asks for
 # precision 0.97, recall 0.93 and 95 % clean ads per language. Duty lines cut into more duties
-# than they hold (scraps scored alone): 3 of 129 German, 7 of 118 English; no more than that.
+# than they hold (scraps scored alone): 4 of 133 German, 8 of 120 English (with de-188 and
+# en-148, written after the parser change and never tuned on); no more than that.
 HELD_OUT_FLOORS = {
     "de": {"precision": 0.99, "recall": 0.95, "clean_ads": 0.97, "prose_split": 0.6},
     "en": {"precision": 0.98, "recall": 0.95, "clean_ads": 0.96, "prose_split": 0.75},
 }
-HELD_OUT_OVER_SPLIT = {"de": 3, "en": 7}
+HELD_OUT_OVER_SPLIT = {"de": 4, "en": 8}
 
 
 def test_held_out_ads_meet_the_measured_floors():
