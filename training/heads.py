@@ -158,26 +158,31 @@ class PairedLogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-def fold_logit_column(head: PairedLogisticRegression, inner: PairedLogisticRegression) -> None:
-    """Rewrite ``head``, fitted on ``[X, inner's logit on X]``, as a head on ``X`` alone.
+def fold_logit_column(
+    head: PairedLogisticRegression, inner: PairedLogisticRegression, scale: float = 1.0
+) -> None:
+    """Rewrite ``head``, fitted on ``[X, scale · inner's logit on X]``, as a head on ``X`` alone.
 
     ``inner`` is linear (``z = X w + b``), so a weight ``v`` on its logit column is the weight
-    ``v · w`` on the columns of ``X`` and ``v · b`` on the intercept: the stacked head serves
-    as a plain linear head, with the same probabilities.
+    ``scale · v · w`` on the columns of ``X`` and ``scale · v · b`` on the intercept: the
+    stacked head serves as a plain linear head, with the same probabilities.
 
     Parameters
     ----------
     head : PairedLogisticRegression
-        Fitted on ``n_features + 1`` columns, the last being ``inner.decision_function(X)``.
+        Fitted on ``n_features + 1`` columns, the last being
+        ``scale * inner.decision_function(X)``.
     inner : PairedLogisticRegression
         A fitted binary head on ``n_features`` columns.
+    scale : float, default=1.0
+        The factor the logit column was multiplied by.
     """
     check_is_fitted(head, "coef_")
     check_is_fitted(inner, "coef_")
     n_features = inner.coef_.shape[1]
     if head.coef_.shape[1] != n_features + 1 or inner.coef_.shape[0] != 1:
         raise ValueError("head must be fitted on the inner head's columns plus its logit")
-    on_logit = head.coef_[:, n_features]
+    on_logit = scale * head.coef_[:, n_features]
     head.coef_ = head.coef_[:, :n_features] + np.outer(on_logit, inner.coef_[0])
     head.intercept_ = head.intercept_ + on_logit * inner.intercept_[0]
     head.n_features_in_ = n_features

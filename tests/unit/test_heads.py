@@ -16,12 +16,12 @@ def _problem(seed: int = 0):
 def test_a_head_stacked_on_the_rule_logit_serves_as_a_linear_head_on_the_features():
     X, rule_y, category_y = _problem()
     rule = PairedLogisticRegression(C=1.0, pair_penalty=0.0).fit(X, rule_y)
-    stacked_X = sp.hstack([X, rule.decision_function(X)[:, None]], format="csr")
+    stacked_X = sp.hstack([X, 0.3 * rule.decision_function(X)[:, None]], format="csr")
     category = PairedLogisticRegression(C=4.0, pair_penalty=0.0).fit(stacked_X, category_y)
     expected = category.predict_proba(stacked_X)
     assert np.abs(category.coef_[:, -1]).max() > 0  # the logit column is used
 
-    fold_logit_column(category, rule)
+    fold_logit_column(category, rule, scale=0.3)
 
     assert category.coef_.shape == (3, X.shape[1]) and category.n_features_in_ == X.shape[1]
     np.testing.assert_allclose(category.predict_proba(X), expected, atol=1e-12)
