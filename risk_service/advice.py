@@ -150,7 +150,12 @@ class _Cues:
                     continue  # "Abstimmung der Intercompany-Salden": figures, not people
                 found[kind] = (match.start(), match.end(), group)
         for match in self.inside_pattern.finditer(norm):
+            word = match.start()  # where the word holding the cue starts ("hygieneplan")
+            while word and norm[word - 1].isalnum():
+                word -= 1
             for kind, group in self.inside[match.group()]:
+                if kind in _NOT_AFTER and _after(norm, word, _NOT_AFTER[kind][language]):
+                    continue  # "nach Hygieneplan": the plan it follows
                 if kind not in found or found[kind][0] > match.start():
                     found[kind] = (match.start(), match.end(), group)
         return found
@@ -191,8 +196,11 @@ def _before(norm: str, end: int, stems: tuple[str, ...]) -> bool:
 
 
 def _after(norm: str, start: int, words: frozenset[str]) -> bool:
-    """Whether the word before position ``start`` of ``norm`` is one of ``words``."""
-    before = _TOKEN.findall(norm[max(0, start - 30) : start])
+    """Whether the word before position ``start`` of ``norm`` (articles skipped: "vor der
+    Übergabe") is one of ``words``."""
+    before = _TOKEN.findall(norm[max(0, start - 40) : start])
+    while before and before[-1] in _DETERMINERS:
+        before.pop()
     return bool(before) and before[-1] in words
 
 
@@ -202,6 +210,8 @@ _KIND_OF_CATEGORY: dict[str, str] = {
 }
 # Unmistakably manual work; a machine cue only says where manual work is.
 _PHYSICAL_CUES = ("physical", "in_person", "onsite")
+# Words a statement may open with before its first task word ("Du planst …", "You will …").
+_ADDRESS = frozenset({"du", "sie", "ihr", "wir", "you", "we", "will", "ll", "you'll"})
 # What makes a task an interaction with someone: a face-to-face place ("Theke", "till") is
 # contact only with one of these in the statement.
 _INTERACTION_CUES = ("people", "interact", "talk", "in_person", "script")
@@ -367,10 +377,13 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
     # Work the category calls manual that opens with a machine or an ambiguous manual cue
     # ("Pick and pack orders using RF scanners") is manual even with paperwork after it.
     manual = _PHYSICAL_CUES + (("machine", "physical_maybe") if base == "physical" else ())
-    if info and (surely or base == "physical") and "data" not in cues:
-        # "Plan daily picking …": the statement opens with paperwork
+    papers = [cues[k] for k in ("info", "records", "admin") if k in cues]
+    if papers and (surely or base == "physical") and "data" not in cues:
+        # "Plan daily picking …", "Dokumentation der Reinigung": it opens with paperwork
         first = min((cues[k].start for k in manual if k in cues), default=None)
-        surely = first is not None and "info" in cues and cues["info"].start > first
+        paper = min(papers, key=lambda c: c.start)
+        lead = [w for w in paper.norm[: paper.start].split() if w not in _ADDRESS]
+        surely = first is not None and not (not lead and paper.start < first)
     cue = "physical_maybe" in cues
     if "data" not in cues and (surely or ((cue or base == "physical") and not info)):
         supported = surely or (base == "physical" and (cue or "machine" in cues))
@@ -386,18 +399,36 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
     return "information", True
 
 
+def _machine_word(cue: _Cue, language: str) -> bool:
+    """Whether the words of a manual cue are themselves machine work ("verpacken",
+    "Kommissionierung"), not other work at a machine ("reinigen", "Reparatur")."""
+    return "machine" in _CUES[language].find(cue.norm[cue.start : cue.end], language)
+
+
 def _mixed(kind: str, cues: dict[str, _Cue]) -> bool:
     """Unmistakably manual work with paperwork in the same statement ("carry out vehicle
     checks and report incidents"): software can take the paperwork, not the work."""
     return kind in ("machine", "physical", "in_person") and "info" in cues
 
 
-def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tuple[str, str]:
-    """(advice, reason key) for a task of ``kind`` with rule-based probability ``p``."""
+def _rule(
+    kind: str,
+    p: float,
+    cues: dict[str, _Cue],
+    people: _Cue | None,
+    manual: bool = False,
+    language: str = "en",
+) -> tuple[str, str]:
+    """(advice, reason key) for a task of ``kind`` with rule-based probability ``p``;
+    ``manual``: the model's category calls it manual work."""
     limits = THRESHOLDS[kind]
     automate = limits["automate"] is not None and p >= limits["automate"]
     assist = limits["assist"] is not None and p >= limits["assist"]
     if kind == "information":
+        if automate and manual and "data" not in cues:
+            # the category says manual and only paperwork words say otherwise ("Desinfektion
+            # nach Hygieneplan"): never "software can take it over"
+            return "assist", "assist.neutral"
         if automate:
             if "authority" in cues:  # the paperwork of legal responsibility
                 return "assist", "assist.authority"
@@ -432,6 +463,13 @@ def _rule(kind: str, p: float, cues: dict[str, _Cue], people: _Cue | None) -> tu
         return "keep_human", "keep_human.in_person" if kind == "in_person" else "keep_human.manual"
     if kind == "machine" and automate:
         if "responsible" in cues:  # dispensing prescriptions: the professional checks each one
+            return "assist", "assist.machine"
+        if any(
+            k in cues and not _machine_word(cues[k], language)
+            for k in ("physical", "physical_maybe")
+        ):
+            # other manual work at the machine ("Reinigung der Gehege und Anlagen", "… bedienen
+            # und reinigen"): machines help, they do not do it
             return "assist", "assist.machine"
         return "automate", "automate.machine"
     if assist:
@@ -516,7 +554,7 @@ def advise(
         people = None  # "dokumentieren die Entwicklung der Kinder": a record about them
     kind, supported = work_kind(category, cues, people is not None)
     shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
-    advice, rule = _rule(kind, shown, cues, people)
+    advice, rule = _rule(kind, shown, cues, people, category in _MANUAL_CATEGORIES, language)
     if not supported:  # the category alone says manual or interpersonal: no such claim
         rule = _NEUTRAL.get(rule, rule)
     if rule in ("assist.authority", "assist.responsible"):

@@ -830,3 +830,42 @@ def test_a_why_that_names_customers_quotes_customer_work():
         "en",
     )["emotional_intelligence"]["why"]  # fmt: skip
     assert "customers" in why and "sales associates" not in why, why
+
+
+@pytest.mark.parametrize(
+    ("text", "p", "category", "language", "forbidden"),
+    [
+        ("Desinfektion nach Hygieneplan", 0.74, "routine_manual", "de", "Software kann das"),
+        ("Reinigung der Gehege und Anlagen", 0.83, "routine_manual", "de", "Maschinen können das"),
+        ("Keep the storeroom tidy and follow the cleaning plan", 0.85, "routine_manual", "en",
+         "software can take it over"),
+    ],
+)  # fmt: skip
+def test_manual_work_is_not_taken_over_because_it_names_a_plan(
+    text, p, category, language, forbidden
+):
+    """Cleaning by a plan, at an installation: at most assisted, never "software/machines can
+    take it over"."""
+    got = advice.advise(text, p, category, language)
+    assert got.advice == "assist" and forbidden not in got.reason, got
+
+
+def test_machine_work_itself_is_still_automated_and_data_work_too():
+    picking = advice.advise("Kommissionierung nach MDE-Vorgabe und Bereitstellung an den "
+                            "Versandtoren", 0.82, "routine_manual", "de")  # fmt: skip
+    assert picking.advice == "automate" and picking.kind == "machine"
+    data = advice.advise("Clean and link hospital and GP datasets", 0.82, "routine_manual", "en")
+    assert data.advice == "automate"
+
+
+def test_a_price_negotiation_is_a_conversation_not_handwork():
+    got = advice.advise("Vermarktung der Ernte und Preisverhandlungen mit dem Landhandel", 0.1,
+                        "nonroutine_interpersonal", "de")  # fmt: skip
+    assert got.kind == "conversation" and "Handarbeit" not in got.reason
+
+
+def test_the_plan_a_task_follows_is_not_paperwork_in_it():
+    got = advice.advise("Desinfektion nach Hygieneplan", 0.74, "routine_manual", "de")
+    assert "Schreibteil" not in got.reason and "Handarbeit" in got.reason, got
+    handover = advice.advise("Messungen vor der Übergabe", 0.5, "routine_manual", "de")
+    assert handover.kind != "conversation", handover  # when it happens, not a talk
