@@ -479,13 +479,25 @@ def _de_clause_starts(words: list[list[str]], du: bool) -> list[bool]:
     last = words[0][-1]
     for w in words[1:]:
         lowered = last.lower()
-        complete = has_object and (
-            last[:1].isupper()
-            or last[:1].isdigit()
-            or last.endswith(")")
-            or lowered in _DE_PARTICLES
-            or lowered in _DE_ADVERBS
-            or lowered in _DE_PREDICATIVES
+        complete = (
+            has_object
+            and (
+                last[:1].isupper()
+                or last[:1].isdigit()
+                or last.endswith(")")
+                or lowered in _DE_PARTICLES
+                or lowered in _DE_ADVERBS
+                or lowered in _DE_PREDICATIVES
+                # "Du hältst den Salon sauber und bedienst …": a lowercase word that is no verb
+                # form ends the clause
+                or (
+                    last[:1].islower()
+                    and lowered not in _DE_FUNCTION
+                    and not lowered.endswith(
+                        ("en", "ern", "eln", "t") if du else ("en", "ern", "eln")
+                    )
+                )
+            )
         )
         start = complete and _de_verb_start(w, du)
         starts.append(start)
@@ -747,7 +759,19 @@ def _split_en(pieces: list[Piece], words: list[list[str]]) -> list[str] | None:
         noun_last = (
             last.lower() in _EN_NOUN_VERBS and 1 < len(previous) <= 3 and en_verbish(previous[0])
         )
-        verb_last = en_verbish(last) and not noun_last
+        # "… during lunch and dinner service, brief the team": a noun that may be a verb ends
+        # a noun phrase, unless a verb's marker stands before it ("to design and evaluate")
+        verb_last = (
+            en_verbish(last)
+            and not noun_last
+            and not (
+                last.lower() in _EN_NOUN_VERBS
+                and len(previous) > 1
+                and previous[-2].lower() not in ("to", "will", "can", "and", "or", "you", "we")
+                and len(w) > 1
+                and w[1].lower() in _EN_VERB_OBJECTS  # "…, brief the team": a new verb
+            )
+        )
         conjunction = pieces[j][0] in ("and", "&", "or")
         start = (
             (pair_head or (len(w) >= 2 and w[1].lower() != "of" and _en_verb_start(w, parallel)))

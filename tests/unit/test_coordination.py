@@ -322,6 +322,21 @@ def test_shared_verbs_and_their_channels_stay_one_duty():
             ],
         ),
         (
+            "Run the floor during lunch and dinner service, brief the team before each shift and "
+            "handle guest complaints calmly",
+            "en",
+            [
+                "Run the floor during lunch and dinner service",
+                "brief the team before each shift",
+                "handle guest complaints calmly",
+            ],
+        ),
+        (
+            "Du hältst den Salon sauber und bedienst die Kasse",
+            "de",
+            ["Du hältst den Salon sauber", "bedienst die Kasse"],
+        ),
+        (
             "Gesichtsbehandlungen, Maniküre und Pediküre",
             "de",
             ["Gesichtsbehandlungen", "Maniküre", "Pediküre"],
