@@ -123,17 +123,24 @@ def _verb_like(word: str, du: bool) -> bool:
     return word.endswith(("st", "zt")) if du else word.endswith(("en", "ern", "eln"))
 
 
-def _finite_first(word: str) -> bool:
+def _finite_first(word: str, following: str = "") -> bool:
     """Whether a statement's first word is certainly a verb ("dokumentieren die Entwicklung
-    …"), not an adjective of a cut noun phrase ("externen Qualitätskontrollen …")."""
+    …", "erstellen Schriftsätze …"), not an adjective of a cut noun phrase ("externen
+    Qualitätskontrollen …"): an adjective is never followed by an article, so an ending that
+    adjectives have only counts before a noun."""
     spec = _PERSONAL["de"]
     lowered = word.lower()
-    return (
+    if lowered in spec["finite"]:  # "sind erste Ansprechperson …"
+        return True
+    if not (
         word[:1].islower()
         and lowered.endswith(("en", "ern", "eln"))
         and lowered not in spec["not_verbs"]
-        and not lowered.endswith(tuple(spec["adjective_endings"]))
-    )
+    ):
+        return False
+    if following.lower() in spec["articles"]:
+        return True
+    return not lowered.endswith(tuple(spec["adjective_endings"]))
 
 
 def _du_first(word: str) -> bool:
@@ -195,7 +202,7 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
         words = words[1:]
     elif (
         len(words) > 2
-        and (_finite_first(words[0]) or _du_first(words[0]))
+        and (_finite_first(words[0], words[1]) or _du_first(words[0]))
         and words[1].lower() in ("sie", "du")
     ):
         du = words[1].lower() == "du"  # "übernehmen Sie die Abrechnung" after a lead-in
@@ -203,7 +210,7 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     elif _du_first(words[0]):  # "kontrollierst die Rationen": a du-form fragment
         du = True
     elif not (
-        _finite_first(words[0])
+        _finite_first(words[0], words[1])
         and not (words[-1][:1].islower() and words[-1].endswith("en"))  # already verb-last
     ):
         return [text], [], "", False

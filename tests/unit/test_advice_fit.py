@@ -730,6 +730,9 @@ def test_the_people_why_quotes_the_groups_it_names():
         ("Außerdem arbeitest du eng mit dem Team und der Leitung zusammen",
          "eng mit dem Team und der Leitung zusammenarbeiten"),
         ("kontrollierst die Rationen", "die Rationen kontrollieren"),
+        ("erstellen Schriftsätze nach Diktat und Vorlage",
+         "Schriftsätze nach Diktat und Vorlage erstellen"),
+        ("sind erste Ansprechperson am Telefon", "erste Ansprechperson am Telefon sein"),
     ],
 )  # fmt: skip
 def test_german_quotes_stay_grammatical(text, quote):
