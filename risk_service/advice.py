@@ -405,6 +405,14 @@ def _machine_word(cue: _Cue, language: str) -> bool:
     return "machine" in _CUES[language].find(cue.norm[cue.start : cue.end], language)
 
 
+def _apart(one: str, other: str, cues: dict[str, _Cue]) -> bool:
+    """Whether cues ``one`` and ``other`` are both there, in different words."""
+    if one not in cues or other not in cues:
+        return False
+    a, b = cues[one], cues[other]
+    return a.norm.count(" ", 0, a.start) != b.norm.count(" ", 0, b.start)  # word numbers
+
+
 def _mixed(kind: str, cues: dict[str, _Cue]) -> bool:
     """Unmistakably manual work with paperwork in the same statement ("carry out vehicle
     checks and report incidents"): software can take the paperwork, not the work."""
@@ -434,7 +442,9 @@ def _rule(
                 return "assist", "assist.authority"
             if "responsible" in cues:  # a clinical check, statutory accounts, a birth record
                 return "assist", "assist.responsible"
-            if "onsite" in cues:  # "Report maintenance issues": a person spots them on site
+            if "onsite" in cues and not _apart("data", "onsite", cues):
+                # "Report maintenance issues", "Kontrolle der Mindesthaltbarkeitsdaten"; not
+                # "Sicherheitsupdates im Wartungsfenster" (IT work)
                 return "assist", "assist.onsite"
             if people:
                 return "assist", "assist.people"

@@ -872,3 +872,10 @@ def test_the_plan_a_task_follows_is_not_paperwork_in_it():
     assert "Schreibteil" not in got.reason and "Handarbeit" in got.reason, got
     handover = advice.advise("Messungen vor der Übergabe", 0.5, "routine_manual", "de")
     assert handover.kind != "conversation", handover  # when it happens, not a talk
+
+
+def test_an_it_maintenance_window_is_not_on_site_work():
+    got = advice.advise("Sie spielen im monatlichen Wartungsfenster Sicherheitsupdates ein und "
+                        "kontrollieren, ob alles sauber durchgelaufen ist.", 0.88,
+                        "routine_cognitive", "de")  # fmt: skip
+    assert got.rule != "assist.onsite" and got.kind == "information", got
