@@ -313,6 +313,12 @@ def test_an_esco_label_in_either_language_is_scored_alike(model):
         ("Teaching Assistant", "5312"),
         ("Chef de Partie", "3434"),
         ("Offizier (m/w/d)", "0110"),
+        ("Respiratory Therapist", "3259"),  # not a physiotherapist (2264)
+        # board names of occupations ESCO names otherwise: the unit group, not a namesake's
+        ("Lehrkraft Mathematik/Physik Gymnasium (m/w/d)", "2330"),  # not a university's
+        ("Getränkefahrer (m/w/d)", "8332"),  # not a beverage shop's seller
+        ("Beverage Route Driver (CDL-B)", "8332"),  # not a vending machine operator
+        ("Arable Farm Worker", "9211"),  # a labourer, not a crop production team leader
         # a team leader of workers ISCO-08 gives supervisors of their own is that supervisor
         ("Teamleiter Debitorenbuchhaltung (m/w/d)", "3341"),
         ("Teamleiter Montage (m/w/d)", "3122"),
