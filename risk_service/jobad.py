@@ -438,6 +438,100 @@ _DUTY_PART_STARTS = {
 _HOLDING = _starts_pattern(_CUES["requirement_holding"])
 _CREDENTIAL = re.compile(" (?:" + trie_pattern(_CUES["requirement_credentials"]) + ")(?:s|e|en)? ")
 _OTHER_LINES = frozenset(_heading_key(c) for c in _CUES["other_lines"])
+
+# Lines of an ad that sit in its duty list but are no duty (see "_non_duties" in the cue data).
+_NON_DUTIES: dict = _CUES["non_duties"]
+_GREETING = _starts_pattern(_NON_DUTIES["greetings"])
+_SLOGAN = _starts_pattern(_NON_DUTIES["slogan_cues"])
+_CAREER_START = _starts_pattern(_NON_DUTIES["career_starts"])
+_TIME_OPENER = _starts_pattern(_NON_DUTIES["time_openers"])
+_CAREER_WORD = _cue_pattern(_NON_DUTIES["career_words"])
+_TARGET = _cue_pattern(_NON_DUTIES["target_words"])
+_RATE = _cue_pattern(_NON_DUTIES["rate_words"])
+_DANGLING = _starts_pattern(_NON_DUTIES["dangling_conjunctions"])
+
+
+def _one_word_cues(cues: Sequence[str]) -> re.Pattern[str]:
+    """Cues matched on one lower-cased word: "word*" a word start, "*word" a word end."""
+    parts = []
+    for cue in cues:
+        core = re.escape(cue.strip("*"))
+        parts.append(
+            ("^" if not cue.startswith("*") else "^.*")
+            + core
+            + ("$" if not cue.endswith("*") else "")
+        )
+    return re.compile("|".join(parts))
+
+
+_TIME_UNIT = _one_word_cues(_NON_DUTIES["time_units"])
+_SHIFT_WORD = _one_word_cues(_NON_DUTIES["shift_words"])
+_SHIFT_FILLER = frozenset(_NON_DUTIES["shift_filler"])
+_DURATION = re.compile(r"^\d[\d./:-]*(?:-?(?:hour|hours|hr|hrs|h|stunden|std|uhr|day|days))?$")
+_PERSON_SUFFIXES = tuple(_NON_DUTIES["bare_person_suffixes"])
+_GREETING_MAX_WORDS: int = _NON_DUTIES["greeting_max_words"]
+
+
+def _shift_only(words: list[str]) -> bool:
+    """Every word a shift word, filler or duration, and one shift word at least."""
+    shift = False
+    for word in words:
+        if word in _SHIFT_FILLER or _DURATION.match(word):
+            continue
+        if not _SHIFT_WORD.match(word):
+            return False
+        shift = True
+    return shift
+
+
+def non_duty_label(text: str) -> str | None:
+    """The label of a statement in a duty list that is no duty of the role, None for a duty:
+    a greeting ("Hey du!") or a shift or on-call line ("Participate in the on-call rota",
+    "Du arbeitest im Schichtdienst") is other, so is a quota ("Make 60 outbound calls per day
+    target"); a slogan ("Be part of something bigger!") is company; a career or training
+    prospect ("Nach 2 Jahren kannst du deine Ausbildung abschließen", "After a preceptorship
+    period", "Progress to senior nurse") is a benefit; a lone noun naming people
+    ("Operateur:innen") is other. The cues are data (``non_duties`` in jobad_cues.json)."""
+    stripped = text.strip()
+    padded = _padded(stripped)
+    words = padded.split()
+    if not words:
+        return "other"
+    if len(words) <= _GREETING_MAX_WORDS and _GREETING.match(padded):
+        return "other"
+    if stripped.endswith("!") and _SLOGAN.match(padded):
+        return "company"
+    if _CAREER_START.match(padded):
+        return "benefit"
+    opener = _TIME_OPENER.match(padded)
+    if opener is not None:
+        after = words[len(opener.group().split()) :]
+        units = [i for i, w in enumerate(after[:4]) if _TIME_UNIT.match(w)]
+        # the career word after the unit: "Nach 2 Jahren kannst du …", not "Nach der
+        # Ausbildung arbeitest du …"; a bare "After a preceptorship period" on its own
+        rest = " " + " ".join(after[units[-1] + 1 :]) + " " if units else ""
+        if units and (_CAREER_WORD.search(rest) or (len(words) <= 5 and not rest.strip())):
+            return "benefit"
+    if _TARGET.search(padded) and (_RATE.search(padded) or _DIGIT.search(stripped)):
+        return "other"
+    if _shift_only(words):
+        return "other"
+    if len(stripped.split()) == 1 and stripped.rstrip(".!").lower().endswith(_PERSON_SUFFIXES):
+        return "other"
+    return None
+
+
+def without_dangling_conjunction(text: str) -> str:
+    """A duty without the conjunction a wrapped line opens with ("and recording attendance,
+    outcomes" → "recording attendance, outcomes"); other text unchanged."""
+    match = _DANGLING.match(_padded(text))
+    if match is None or (not text[:1].islower() and text[:1] != "&"):
+        return text
+    n = len(match.group().split())
+    rest = text.split(None, n)
+    return rest[n].lstrip(" ,") if len(rest) > n else text
+
+
 _PUNCTUATION = re.compile(r"[^\w\s'€£$%&+-]")
 _WHITESPACE = re.compile(r"\s++")
 
@@ -558,6 +652,9 @@ def duty_part_label(text: str) -> str | None:
         return "other"
     if is_lead_in(text):
         return "other"
+    non_duty = non_duty_label(text)
+    if non_duty is not None:
+        return non_duty
     if _DUTY_PART_STARTS["requirement"].match(padded) or (
         _HOLDING.match(padded) and _CREDENTIAL.search(padded)
     ):
@@ -872,7 +969,7 @@ def _parsed(
         else:
             parts = split_coordinated(statement.text, language)
             for duty in parts:
-                duty = _after_reporting_line(duty, result)
+                duty = without_dangling_conjunction(_after_reporting_line(duty, result))
                 if _reporting_line(duty) and (len(parts) > 1 or _names_one_person(duty)):
                     kind: str | None = "other"  # "Reporting to the CRO" cut off its sentence
                 else:

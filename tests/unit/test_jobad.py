@@ -451,6 +451,7 @@ _PATTERNS = {
         lambda s: coordination.split_coordinated(s, "en"),
         ["you ", ", ", " and ", "checking", "of", "a", ": "],
     ),
+    "non duty": (jobad.non_duty_label, ["Nach ", "2 ", "Jahren ", "shift ", "-", "!", "target "]),
     "classifier terms": (
         lambda s: (lineclassifier.word_terms(s), lineclassifier.char_terms(s)),
         ["a", " ", "1", "ä"],
