@@ -134,8 +134,12 @@ class _Cues:
             for kind, group in labels:
                 if kind == "people":
                     held = found.get("people")
-                    if held is not None and held[2] != GENERIC_PEOPLE:
-                        continue
+                    if (
+                        held is not None
+                        and held[2] != GENERIC_PEOPLE
+                        and group not in _GIVES_WAY.get(held[2], ())
+                    ):
+                        continue  # the first group named, unless a more specific one follows
                     if held is not None and group == GENERIC_PEOPLE:
                         continue
                     if not _is_contact(norm, match, stem, rest, language):
@@ -245,6 +249,13 @@ _NOT_BEFORE = {
     kind: {lang: tuple(RULES["cues"][kind]["_not_before"][lang]) for lang in ("de", "en")}
     for kind in CUE_KINDS
     if "_not_before" in RULES["cues"][kind]
+}
+# A general group ("learners": "Unterrichten") gives way to a specific one the same statement
+# names ("… von Schülerinnen und Schülern").
+_GIVES_WAY = {
+    g: frozenset(spec.get("gives_way_to", ()))
+    for g, spec in RULES["people"].items()
+    if not g.startswith("_")
 }
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
 _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
@@ -384,7 +395,9 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
         paper = min(papers, key=lambda c: c.start)
         lead = [w for w in paper.norm[: paper.start].split() if w not in _ADDRESS]
         surely = first is not None and not (not lead and paper.start < first)
-    cue = "physical_maybe" in cues
+    # an ambiguous manual cue next to an interaction is not manual work ("Build partnerships
+    # with police", "deliver training", "Aufbau von Kooperationen")
+    cue = "physical_maybe" in cues and not any(k in cues for k in ("interact", "people"))
     if "data" not in cues and (surely or ((cue or base == "physical") and not info)):
         supported = surely or (base == "physical" and (cue or "machine" in cues))
         if people or "in_person" in cues:

@@ -20,6 +20,7 @@ boundary (a comma, a conjunction, a preposition), never inside a phrase.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,7 @@ TEXTS: dict = json.loads(
 )
 _QUOTES = {"de": ("„", "“"), "en": ('"', '"')}
 CHANGED = ("automate", "assist")
+_AWAY = frozenset({"machine", "physical", "in_person", "hands_on"})
 
 
 def _affinities_size(key: tuple[str, str, bool], value: tuple) -> int:
@@ -155,6 +157,27 @@ def _du_first(word: str) -> bool:
     )
 
 
+def _clause_follows(rest: list[str]) -> bool:
+    """Whether the German words after a comma are a clause of their own that an infinitive
+    phrase keeps after its verb: a subordinate clause (", wie …", ", welche …") or an
+    infinitive with "zu" (", 30 Jugendliche für Mathe zu begeistern"), not the next item of
+    an enumeration (", getesteten Code")."""
+    if not rest:
+        return False
+    if rest[0].lower() in _PERSONAL["de"]["subordinate"]:
+        return True
+    clause = []
+    for word in rest:  # up to the next comma
+        clause.append(word.rstrip(","))
+        if word.endswith(","):
+            break
+    last = clause[-1]  # "zu begeistern", "mitzunehmen"
+    return last[:1].islower() and ("zu" in clause[:-1] or bool(_ZU_INFINITIVE.search(last)))
+
+
+_ZU_INFINITIVE = re.compile(r"\wzu\w+(?:en|ern|eln)$")
+
+
 def _clause_de(words: list[str], du: bool) -> list[str]:
     """One German clause ``finite verb + rest`` as an infinitive phrase: the verb at the end,
     a separable particle joined to it ("nehmen … entgegen" → "entgegennehmen"), a reflexive
@@ -221,12 +244,19 @@ def _as_phrase(text: str, language: str) -> tuple[list[str], list[str], str, boo
     tail = ""
     for k, word in enumerate(words):
         following = words[k + 1] if k + 1 < len(words) else ""
-        if word.endswith(",") and following.lower() in spec["subordinate"] and clauses[-1]:
+        if word.endswith(",") and (clauses[-1] or k == 0) and _clause_follows(words[k + 1 :]):
+            # ", welche …", "lernst, wie Ware bestellt wird", "schaffst es, 30 Jugendliche …
+            # zu begeistern": the clause after the comma follows the verb
             clauses[-1].append(word[:-1])
-            tail = ", " + " ".join(words[k + 1 :])  # ", welche …" follows the verb
+            tail = ", " + " ".join(words[k + 1 :])
             break
         if word in ("und", "oder", "sowie") and clauses[-1] and _verb_like(following, du):
             joins.append(word)
+            clauses.append([])
+        elif du and word.endswith(",") and clauses[-1] and _verb_like(following, du):
+            # "kontrollierst die Rationen, passt sie an": the next verb of an enumeration
+            clauses[-1].append(word[:-1])
+            joins.append(",")
             clauses.append([])
         else:
             clauses[-1].append(word)
@@ -277,10 +307,16 @@ def _short(text: str, language: str) -> str:
     rules = TEXTS["quote"]
     limit = rules["max_chars"]
     clauses, joins, tail, verb_last = _as_phrase(text, language)
-    whole = clauses[0] + "".join(f" {j} {c}" for j, c in zip(joins, clauses[1:], strict=True))
+    whole = clauses[0] + "".join(
+        f"{j} {c}" if j == "," else f" {j} {c}" for j, c in zip(joins, clauses[1:], strict=True)
+    )
     if len(whole + tail) <= limit:
         return whole + tail
     if len(whole) <= limit:
+        if tail:  # "es schaffen, 30 Jugendliche für …": the clause it needs, cut
+            cut = _cut(whole + tail, language, limit)
+            if len(cut) > len(whole) + len(rules["ellipsis"]) + 3:
+                return cut
         return whole + " " + rules["ellipsis"]
     if len(clauses) > 1 and len(clauses[0]) <= limit:
         return clauses[0] + " " + rules["ellipsis"]
@@ -391,6 +427,9 @@ def _texts(
     named = np.fromiter((a.people is not None for a in advice), bool, len(codes))
     implied_mask = np.fromiter((a.implied for a in advice), bool, len(codes))
     by_hand = np.fromiter((a.hands for a in advice), bool, len(codes))
+    # The role's work away from a desk (the "hands" share): manual, face-to-face or hands-on
+    # work, whatever the category says: a courier's doorstep contact is no office work.
+    away = by_hand | np.fromiter((a.kind in _AWAY for a in advice), bool, len(codes))
     assisted = changed & ~automated
     totals = np.maximum(tasks.per_role_sum(w), 1e-12)
     percent = {
@@ -399,7 +438,7 @@ def _texts(
             ("automate", automated),
             ("assist", assisted),  # rounded on its own, as the advice shares show it
             ("people", with_people),
-            ("hands", by_hand),
+            ("hands", away),
             ("changed_hands", changed & by_hand),
         )
     }
