@@ -9,6 +9,7 @@ tasks of all roles in one model call, which is what makes batches fast.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,13 @@ from risk_service.occupations import OccupationMatch, is_title_shaped
 from risk_service.roletasks import RoleTasks
 from risk_service.schemas import Role, WeightedTask
 from risk_service.taskmodel import TaskModel
-from risk_service.text import LANGUAGE_NAMES, detect_foreign_language, detect_language
+from risk_service.text import (
+    LANGUAGE_NAMES,
+    detect_foreign_language,
+    detect_language,
+    normalise_title,
+    title_core,
+)
 from risk_service.upskilling import recommend_many, top_areas
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
@@ -134,7 +141,7 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
     if not texts:
         match = _required_match(role, match, duties)
         read_as = "title"
-        language = language or match.language
+        language = language or _title_language(title.text or "", match, model)
         texts, raw_weights = _title_tasks(model, match, language, title)
     language = language or "en"
     if match is not None:
@@ -235,6 +242,32 @@ def _required_match(role: Role, match: OccupationMatch | None, duties: _Duties) 
             loc, duties.none_found or "no duties found: the text holds no task statements to score"
         )
     return match
+
+
+_GERMAN_LETTERS = frozenset("äöüßÄÖÜ")
+_GERMAN_GENDER = re.compile(
+    r"\((?:\s*+[mwdfxi]\s*+[/|,]){1,3}\s*+[mwdfxi]\s*+\)|[/:*_]-?in(?:nen)?\b|(?-i:\w(?:In|Innen)\b)",
+    re.IGNORECASE,
+)
+
+
+def _title_language(text: str, match: OccupationMatch, model: TaskModel) -> str:
+    """The language of a title that carries no language of its own words ("Copywriter").
+
+    The language of the occupation's name it matched, except when the title is written
+    alike in English: a loanword title that is the matched occupation's English title or
+    label ("Copywriter", "Barista") is answered in English, the service's default when
+    nothing tells the two languages apart (German only on German evidence: letters such as
+    "ä" or "ß", a German gender form, a German name that is no English one).
+    """
+    if match.language == "en" or _GERMAN_LETTERS.intersection(text):
+        return match.language
+    if _GERMAN_GENDER.search(text):  # "Copywriter (m/w/d)", "Copywriter/in"
+        return match.language
+    core = title_core(text)
+    english = model.occupations.in_language(match, "en")
+    names = {normalise_title(n) for n in (english.title, english.label or "") if n}
+    return "en" if core in names else match.language
 
 
 def _title_tasks(

@@ -162,3 +162,24 @@ def test_vectorised_rounding_equals_pythons_round():
     for values in (shares, probabilities):
         for digits in (3, 4):
             assert _rounded(values, digits) == [round(v, digits) for v in values.tolist()]
+
+
+@pytest.mark.parametrize(
+    ("role", "language"),
+    [
+        ({"title": "Copywriter"}, "en"),  # a loanword: the English title of its occupation
+        ({"description": "Copywriter"}, "en"),  # a one-line description read as the title
+        ({"title": "Barista"}, "en"),
+        ({"title": "Data Analyst"}, "en"),
+        ({"title": "Copywriter (m/w/d)"}, "de"),  # a German gender form
+        ({"title": "Copywriter/in"}, "de"),
+        ({"title": "Buchhalter"}, "de"),  # no English name of its occupation
+        ({"title": "Köchin"}, "de"),
+        ({"title": "Copywriter", "language": "de"}, "de"),  # the request's language wins
+    ],
+)
+def test_a_title_alone_is_answered_in_the_language_it_is_written_in(model, role, language):
+    assessed = score(model, **role)
+    assert assessed["language"] == language
+    quote = "„" if language == "de" else '"'
+    assert quote in assessed["upskilling"][0]["actions"][0]
