@@ -1111,3 +1111,15 @@ def test_no_prompt_work_for_couriers_and_scaffolders(tasks, language):
 def test_german_quotes_keep_the_clause_after_a_comma_behind_the_verb(text, quote):
     """The review's „es, 30 Jugendliche … schaffen“ and „wie Ware bestellt … lernst,“."""
     assert _short(text, "de") == quote
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Work closely with internal customers in finance and HR", "en"),
+        ("Enge Zusammenarbeit mit internen Kunden und den Fachbereichen", "de"),
+    ],
+)
+def test_internal_customers_are_staff_not_customers(text, language):
+    """Collaboration inside the company: no "what customers need" in its actions."""
+    assert advice.advise(text, 0.3, "nonroutine_interpersonal", language).people == "employees"
