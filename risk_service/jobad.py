@@ -485,21 +485,26 @@ def _shift_only(words: list[str]) -> bool:
 
 
 def non_duty_label(text: str) -> str | None:
-    """The label of a statement in a duty list that is no duty of the role, None for a duty:
-    a greeting ("Hey du!") or a shift or on-call line ("Participate in the on-call rota",
-    "Du arbeitest im Schichtdienst") is other, so is a quota ("Make 60 outbound calls per day
-    target"); a slogan ("Be part of something bigger!") is company; a career or training
-    prospect ("Nach 2 Jahren kannst du deine Ausbildung abschließen", "After a preceptorship
-    period", "Progress to senior nurse") is a benefit; a lone noun naming people
-    ("Operateur:innen") is other. The cues are data (``non_duties`` in jobad_cues.json)."""
+    """The label of a statement in a duty list that is no duty of the role, None for a duty.
+
+    Other: a greeting ("Hey du!"), a question ("Lust auf mehr?"), a shift or on-call line
+    ("Participate in the on-call rota", "Du arbeitest im Schichtdienst"), a quota ("Make 60
+    outbound calls per day target"), a lone noun naming people ("Operateur:innen"). Company:
+    a slogan ("Be part of something bigger!"). Benefit: a career or training prospect ("Nach
+    2 Jahren kannst du deine Ausbildung abschließen", "After a preceptorship period",
+    "Progress to senior nurse"). The cues are data (``non_duties`` in jobad_cues.json).
+    """
     stripped = text.strip()
     padded = _padded(stripped)
     words = padded.split()
     if not words:
         return "other"
-    if len(words) <= _GREETING_MAX_WORDS and _GREETING.match(padded):
-        return "other"
-    if stripped.endswith("!") and _SLOGAN.match(padded):
+    exclaimed = stripped.endswith("!")
+    if (len(words) <= _GREETING_MAX_WORDS or exclaimed) and _GREETING.match(padded):
+        return "other"  # "Hey du!", "Hallo liebe Bewerberinnen und Bewerber!"
+    if stripped.endswith("?"):
+        return "other"  # "Lust auf mehr?", "Ready for a new challenge?": asks, does not list
+    if exclaimed and _SLOGAN.match(padded):
         return "company"
     if _CAREER_START.match(padded):
         return "benefit"

@@ -134,3 +134,32 @@ def test_duties_stay_duties(text):
 )
 def test_a_wrapped_line_loses_its_leading_conjunction(text, duty):
     assert jobad.without_dangling_conjunction(text) == duty
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Hallo liebe Bewerberinnen und Bewerber!", "other"),
+        ("Lust auf mehr?", "other"),
+        ("Ready for a new challenge?", "other"),
+        ("In 3 Jahren wirst du zur Kauffrau ausgebildet und kannst übernommen werden", "benefit"),
+        ("During your first year you can work towards a Level 3 qualification", "benefit"),
+    ],
+)
+def test_greetings_questions_and_prospects(text, label):
+    assert jobad.non_duty_label(text) == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keeping our regulars happy!",
+        "In der Woche planst du die Prüfungen der Anlagen",
+        "Nach 2 Tagen Prüfung der Proben auswerten",
+        "Nach dem Monatsabschluss erstellst du die Berichte",
+        "In unseren Tagesstätten betreust du Kinder von 1 bis 6 Jahren",
+        "Hello customers at the door and take their orders",
+    ],
+)
+def test_more_duties_stay_duties(text):
+    assert jobad.non_duty_label(text) is None
