@@ -1123,3 +1123,16 @@ def test_german_quotes_keep_the_clause_after_a_comma_behind_the_verb(text, quote
 def test_internal_customers_are_staff_not_customers(text, language):
     """Collaboration inside the company: no "what customers need" in its actions."""
     assert advice.advise(text, 0.3, "nonroutine_interpersonal", language).people == "employees"
+
+
+def test_compound_cues_do_not_catch_figurative_words():
+    """A "Maßnahmenpaket" or the "Grundgerüst" of a concept is no parcel or scaffold, and a
+    hand scanner in picking is no IT scan."""
+    for text in (
+        "Erstellung eines Maßnahmenpakets",
+        "Entwicklung des Grundgerüsts für das Konzept",
+    ):
+        assert advice.advise(text, 0.5, "nonroutine_analytic", "de").kind == "information", text
+    picking = advice.advise("Kommissionierung mit dem Handscanner", 0.82, "routine_manual", "de")
+    assert picking.kind == "machine" and picking.advice == "automate", picking
+    assert advice.advise("Montage von Fassadengerüsten", 0.4, "nonroutine_manual", "de").hands
