@@ -163,3 +163,20 @@ def test_greetings_questions_and_prospects(text, label):
 )
 def test_more_duties_stay_duties(text):
     assert jobad.non_duty_label(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Übernahme von Nacht- und Wochenenddiensten", "other"),
+        ("Du leistest Rufdienste und Hintergrunddienste", "other"),
+        ("Participation in the on-call service", "other"),
+        ("Early, late and night shifts on a rota basis", "other"),
+        ("Übernahme von Schichtleitungen", None),
+        ("Erstellung der Dienstpläne", None),
+        ("Late deliveries", None),
+        ("Service the machines", None),
+    ],
+)
+def test_shift_lines_in_the_forms_ads_write_them(text, label):
+    assert jobad.non_duty_label(text) == label
