@@ -443,6 +443,7 @@ _OTHER_LINES = frozenset(_heading_key(c) for c in _CUES["other_lines"])
 _NON_DUTIES: dict = _CUES["non_duties"]
 _GREETING = _starts_pattern(_NON_DUTIES["greetings"])
 _SLOGAN = _starts_pattern(_NON_DUTIES["slogan_cues"])
+_SLOGAN_START = _starts_pattern(_NON_DUTIES["slogan_starts"])
 _CAREER_START = _starts_pattern(_NON_DUTIES["career_starts"])
 _TIME_OPENER = _starts_pattern(_NON_DUTIES["time_openers"])
 _CAREER_WORD = _cue_pattern(_NON_DUTIES["career_words"])
@@ -504,7 +505,7 @@ def non_duty_label(text: str) -> str | None:
         return "other"  # "Hey du!", "Hallo liebe Bewerberinnen und Bewerber!"
     if stripped.endswith("?"):
         return "other"  # "Lust auf mehr?", "Ready for a new challenge?": asks, does not list
-    if exclaimed and _SLOGAN.match(padded):
+    if (exclaimed and _SLOGAN.match(padded)) or _SLOGAN_START.match(padded):
         return "company"
     if _CAREER_START.match(padded):
         return "benefit"

@@ -180,3 +180,18 @@ def test_more_duties_stay_duties(text):
 )
 def test_shift_lines_in_the_forms_ads_write_them(text, label):
     assert jobad.non_duty_label(text) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Werde Teil eines starken Teams", "company"),
+        ("Deine Chance in der Pflege", "company"),
+        ("Shape the future of mobility with us", "company"),
+        ("Together we care", None),  # without "!" "together" opens duties too
+        ("Gemeinsam mit dem Team planst du die Einsätze", None),
+        ("Be part of the project team delivering the new ward", None),
+    ],
+)
+def test_slogans_without_an_exclamation_mark(text, label):
+    assert jobad.non_duty_label(text) == label
