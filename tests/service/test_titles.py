@@ -123,6 +123,10 @@ def test_title_only_scores_come_from_the_unit_group_weighted_by_share(model):
         ("Buchhalter/in", "accounting_associate"),
         ("Lagerist / Lageristin", "stock_clerk"),
         ("Bäcker (m/w/d)", "baker"),
+        # occupations whose unit group's ESCO occupations are other jobs: their own tasks
+        ("Clinical Research Associate (m/w/d)", "clinical_research_associate"),
+        ("Atmungstherapeut (m/w/d)", "respiratory_therapist"),
+        ("Landwirt Rindermast (m/w/d)", "beef_cattle_farmer"),
     ],
 )
 def test_a_title_is_scored_on_the_tasks_of_the_occupation_it_names(model, title, occupation):
@@ -313,7 +317,7 @@ def test_an_esco_label_in_either_language_is_scored_alike(model):
         ("Teaching Assistant", "5312"),
         ("Chef de Partie", "3434"),
         ("Offizier (m/w/d)", "0110"),
-        ("Respiratory Therapist", "3259"),  # not a physiotherapist (2264)
+        ("Respiratory Therapist", "2269"),  # not a physiotherapist (2264)
         # board names of occupations ESCO names otherwise: the unit group, not a namesake's
         ("Lehrkraft Mathematik/Physik Gymnasium (m/w/d)", "2330"),  # not a university's
         ("Getränkefahrer (m/w/d)", "8332"),  # not a beverage shop's seller
