@@ -457,7 +457,7 @@ def _texts(
         found[group] = found.get(group, 0.0) + weights[i]
     for found in groups:  # "Unterricht" is with the pupils a school role names, if it names them
         for group in [g for g in found if _gives_way(g, found) != g]:
-            target = _gives_way(group, found)
+            target = _gives_way(group, found) or group  # never None for a named group
             found[target] = found.get(target, 0.0) + found.pop(group)
     batch = _Batch(
         texts=tasks.texts,
