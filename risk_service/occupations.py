@@ -52,6 +52,9 @@ MIN_TASKS = 8
 # Hidden labels are ESCO's search terms and misspellings: they find an occupation, but lose
 # to anything visible that matches as well.
 NAME_WEIGHTS = {"preferred": 1.0, "corpus": 0.995, "alternative": 0.99, "hidden": 0.97}
+# A corpus name at least this close to an ESCO label of its unit group is filed under that
+# label's occupation; the others under the ESCO occupation their occupation's names cover best.
+HOME_SIMILARITY = 0.8
 # Ranking weight of a concept's unit group (mean of its two best concepts' similarities): it
 # decides between concepts whose own similarities are that close (chosen on the tune titles).
 GROUP_SUPPORT = 0.01
@@ -288,10 +291,24 @@ class OccupationIndex:
         homes = {}
         for occ, rows in rows_of.items():
             candidates = rows_of_group.get(self._rows[occ]["isco08"])
-            if candidates:
-                best = (matrix[candidates] @ matrix[rows].T).toarray().argmax(axis=0).tolist()
-                for row, i in zip(rows, best, strict=True):
-                    homes[row] = names[candidates[i]][0]
+            if not candidates:
+                continue
+            sims = (matrix[candidates] @ matrix[rows].T).toarray()
+            # The occupation's own concept: the one whose labels its names cover best (mean
+            # over its names of the best label), as for the scored occupation (_assign).
+            concepts = np.array([names[c][0] for c in candidates])
+            starts = np.flatnonzero(np.r_[True, concepts[1:] != concepts[:-1]])
+            cover = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
+            own = int(concepts[starts[int(cover.argmax())]])
+            best = sims.argmax(axis=0)
+            for j, row in enumerate(rows):
+                # A name that is (nearly) one of the concept's labels is filed there; any other
+                # under the occupation's concept, whose label then names the occupation: a
+                # lone name's nearest label is often another job's ("Paketzusteller" ~
+                # "Parkservice-Mitarbeiter", "Clinical Research Associate" ~ "bioinformatics
+                # scientist").
+                close = sims[best[j], j] >= HOME_SIMILARITY
+                homes[row] = names[candidates[best[j]]][0] if close else own
         return homes
 
     def _assign(

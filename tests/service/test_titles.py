@@ -113,6 +113,28 @@ def test_title_only_scores_come_from_the_unit_group_weighted_by_share(model):
 
 
 @pytest.mark.parametrize(
+    ("title", "language", "label"),
+    [
+        # one of our names far from every ESCO label of its unit group is labelled with the
+        # ESCO occupation its occupation's names cover best, not the nearest lone label
+        # ("Parkservice-Mitarbeiter", "Gefahrengutkraftfahrer", "dietetic technician" before)
+        (
+            "Paketzusteller (m/w/d)",
+            "de",
+            "Pkw- und Kleintransporter-Lieferfahrer/Pkw- und Kleintransporter-Lieferfahrerin",
+        ),
+        ("Getränkefahrer (m/w/d)", "de", "Lastkraftwagenfahrer/Lastkraftwagenfahrerin"),
+        ("Operating Department Practitioner", "en", "anaesthetic technician"),
+        ("Entwickler (m/w/d)", "de", "Softwareentwickler/Softwareentwicklerin"),
+    ],
+)
+def test_our_names_are_labelled_with_their_occupations_esco_occupation(
+    model, title, language, label
+):
+    assert score(model, title=title, language=language)["matched_occupation"]["label"] == label
+
+
+@pytest.mark.parametrize(
     ("title", "occupation"),
     [
         # our own names filed under ESCO's bookkeeper / billing clerk: their occupation's tasks
