@@ -149,6 +149,7 @@ def test_our_names_are_labelled_with_their_occupations_esco_occupation(
         ("Clinical Research Associate (m/w/d)", "clinical_research_associate"),
         ("Atmungstherapeut (m/w/d)", "respiratory_therapist"),
         ("Landwirt Rindermast (m/w/d)", "beef_cattle_farmer"),
+        ("OP-Assistent (m/w/d)", "operating_theatre_assistant"),  # was a construction technician
     ],
 )
 def test_a_title_is_scored_on_the_tasks_of_the_occupation_it_names(model, title, occupation):
