@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint
 
 from risk_service.schemas import (
@@ -33,10 +35,16 @@ def _role_problem(error: RoleError, prefix: tuple = ("body",)) -> HTTPProblem:
     )
 
 
+def _assess(roles: Sequence[Role]) -> list[dict | RoleError]:
+    """Score ``roles`` with the live model; audit rows committed and counted before any answer."""
+    assessed = score_rows(roles, require_model())
+    record_assessments(roles, assessed)
+    telemetry.count_assessments(assessed)
+    return assessed
+
+
 def _score_one(role: Role, prefix: tuple) -> Assessment:
-    result = score_rows([role], require_model())[0]
-    record_assessments([role], [result])
-    telemetry.count_assessments([result])
+    result = _assess([role])[0]
     if isinstance(result, RoleError):
         raise _role_problem(result, prefix)
     return Assessment.model_validate(result)
@@ -77,9 +85,7 @@ def score_get(query: Role) -> Assessment:
     description="A role that cannot be scored yields a Problem in its place.",
 )
 def score_batch(body: BatchRequest) -> BatchResponse:
-    assessed = score_rows(body.roles, require_model())
-    record_assessments(body.roles, assessed)
-    telemetry.count_assessments(assessed)
+    assessed = _assess(body.roles)
     results: list[Assessment | Problem] = [
         Problem.model_validate(_role_problem(result, ("body", "roles", i)).body())
         if isinstance(result, RoleError)
@@ -102,9 +108,7 @@ def score_batch(body: BatchRequest) -> BatchResponse:
     "The plan makes no personnel decision about individuals.",
 )
 def workforce(body: WorkforceRequest) -> WorkforceResponse:
-    results = score_rows(body.roles, require_model())
-    record_assessments(body.roles, results)
-    telemetry.count_assessments(results)
+    results = _assess(body.roles)
     per_role = []
     for i, (role, result) in enumerate(zip(body.roles, results, strict=True)):
         if isinstance(result, RoleError):
