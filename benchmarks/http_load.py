@@ -151,38 +151,6 @@ def keepalive_loop(port: int, path: str, bodies: list[bytes], concurrency: int =
     return _summary(latencies, errors, time.perf_counter() - started)
 
 
-def closed_loop(port: int, path: str, bodies: list[bytes | None], concurrency: int = 4) -> dict:
-    """Send every body once from ``concurrency`` threads (``None``: a GET); req/s and latency
-    percentiles."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    queue = iter(bodies)
-
-    def worker() -> None:
-        nonlocal errors
-        while True:
-            with lock:
-                body = next(queue, StopIteration)
-            if body is StopIteration:
-                return
-            t = time.perf_counter()
-            status, _ = request(port, "GET" if body is None else "POST", path, body)
-            elapsed = time.perf_counter() - t
-            with lock:
-                latencies.append(elapsed)
-                errors += status != 200
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
-    return _summary(latencies, errors, seconds)
-
-
 def open_loop(port: int, path: str, bodies: list[bytes], rate: float) -> dict:
     """Send ``bodies`` at a fixed ``rate`` (req/s); latency counts from the scheduled time."""
     latencies: list[float] = []
@@ -216,49 +184,6 @@ def _summary(latencies: list[float], errors: int, seconds: float) -> dict:
         "p50_ms": round(1000 * percentile(latencies, 50), 2),
         "p99_ms": round(1000 * percentile(latencies, 99), 2),
     }
-
-
-def http_benchmark(
-    models_dir, roles: list[dict], warmup: list[dict], requests: int, rate: float, seconds: float
-):
-    """Cold start, closed-loop throughput vs echo, open-loop p99 and worker RSS.
-
-    Each server first answers ``warmup`` (other roles than the measured ones), as a server that
-    has been running a while has; then the measured requests send ``roles``.
-    """
-    bodies = [json.dumps(r).encode() for r in roles]
-    closed = [bodies[i % len(bodies)] for i in range(requests)]
-    opened = [bodies[(requests + i) % len(bodies)] for i in range(int(rate * seconds))]
-    warm = [json.dumps(r).encode() for r in warmup]
-    results: dict = {}
-    for name, app, path in (
-        ("echo", "benchmarks.echo_app:app", "/echo"),
-        ("score", "risk_service.web.wsgi:app", "/v1/score"),
-    ):
-        server = Server(app, models_dir)
-        try:
-            cold = server.wait_ready()
-            first = closed_loop(server.port, path, warm[:50])  # a fresh worker's first requests
-            closed_loop(server.port, path, warm[50:])
-            results[name] = {
-                "cold_start_s": round(cold, 2),
-                "first_requests": first,
-                "closed_loop": closed_loop(server.port, path, closed),
-                # The same requests again: each statement is now in the caches of the worker
-                # that first saw it (the other of the two has it only if it saw it too).
-                "replayed": closed_loop(server.port, path, closed),
-                # The framework's floor: a trivial GET through the same app and hooks.
-                "trivial_get": closed_loop(server.port, "/readyz", [None] * len(closed)),
-                "open_loop": open_loop(server.port, path, opened, rate),
-                "worker_rss_mb": server.worker_rss_mb(),
-            }
-        finally:
-            server.stop()
-    results["score_vs_echo_req_ratio"] = round(
-        results["score"]["closed_loop"]["req_per_s"] / results["echo"]["closed_loop"]["req_per_s"],
-        3,
-    )
-    return results
 
 
 SERVERS = (
