@@ -9,7 +9,6 @@ tasks of all roles in one model call, which is what makes batches fast.
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from risk_service.text import (
     LANGUAGE_NAMES,
     detect_foreign_language,
     detect_language,
+    has_gender_form,
     normalise_title,
     title_core,
 )
@@ -245,10 +245,6 @@ def _required_match(role: Role, match: OccupationMatch | None, duties: _Duties) 
 
 
 _GERMAN_LETTERS = frozenset("äöüßÄÖÜ")
-_GERMAN_GENDER = re.compile(
-    r"\((?:\s*+[mwdfxi]\s*+[/|,]){1,3}\s*+[mwdfxi]\s*+\)|[/:*_]-?in(?:nen)?\b|(?-i:\w(?:In|Innen)\b)",
-    re.IGNORECASE,
-)
 
 
 def _title_language(text: str, match: OccupationMatch, model: TaskModel) -> str:
@@ -262,7 +258,7 @@ def _title_language(text: str, match: OccupationMatch, model: TaskModel) -> str:
     """
     if match.language == "en" or _GERMAN_LETTERS.intersection(text):
         return match.language
-    if _GERMAN_GENDER.search(text):  # "Copywriter (m/w/d)", "Copywriter/in"
+    if has_gender_form(text):  # "Copywriter (m/w/d)", "Copywriter/in"
         return match.language
     core = title_core(text)
     english = model.occupations.in_language(match, "en")

@@ -59,6 +59,12 @@ def _may_be_gendered(text: str) -> bool:
     )
 
 
+def has_gender_form(text: str) -> bool:
+    """Whether ``text`` carries a German gender form: a tag such as "(m/w/d)" or a suffix such
+    as "/in", "*innen", "In" (the forms :func:`neutralise_gender` removes)."""
+    return _may_be_gendered(text) and bool(_GENDER_TAG.search(text) or _GENDER_SUFFIX.search(text))
+
+
 def _mann_frau(match: re.Match[str]) -> str:
     if match.group(1):
         return match.group(1)
