@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from risk_service.grams import GramTable
+
 if TYPE_CHECKING:
     from risk_service.jobad import Statement
 
@@ -203,17 +205,23 @@ class TfidfTable:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`transform` from each row's vocabulary columns (one per occurrence)."""
         sizes = [len(c) for c in column_lists]
-        total = sum(sizes)
-        if not total:
+        cols = np.fromiter(itertools.chain.from_iterable(column_lists), np.int64, sum(sizes))
+        return self.transform_flat(cols, sizes)
+
+    def transform_flat(
+        self, cols: np.ndarray, sizes: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`transform` from the rows' vocabulary columns one after the other (``sizes``
+        of them per row)."""
+        if not len(cols):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0)
-        cols = np.fromiter(itertools.chain.from_iterable(column_lists), np.int64, total)
-        rows = np.repeat(np.arange(len(column_lists), dtype=np.int64), sizes)
+        rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
         n_cols = len(self.idf)
         keys, counts = np.unique(rows * n_cols + cols, return_counts=True)
         row, col = np.divmod(keys, n_cols)
         value = (1.0 + np.log(counts)) * self.idf[col]
-        norm = np.sqrt(np.bincount(row, value * value, minlength=len(column_lists)))
+        norm = np.sqrt(np.bincount(row, value * value, minlength=len(sizes)))
         return row, col, value / norm[row]
 
 
@@ -233,25 +241,37 @@ class LineClassifier:
     duty_threshold: float  # a statement is a duty when P(duty) is at least this
     info: dict
 
-    _word_columns: dict[str, list[int]] = field(
+    _word_columns: dict[str, np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _grams: GramTable | None = field(default=None, init=False, repr=False, compare=False)
 
-    def _char_columns(self, text: str) -> list[int]:
-        """The character-gram columns of a statement: words repeat far more than statements,
-        so each word's columns are looked up once and kept."""
+    def _char_columns(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """The character-gram columns of the statements, one after the other, and how many
+        belong to each. Words repeat far more than statements, so each word's columns are
+        looked up once and kept; the new words of a call are looked up together
+        (:class:`~risk_service.grams.GramTable`, several times faster than a dict lookup per
+        gram)."""
         cache = self._word_columns
-        known = cache.get
-        columns: list[int] = []
-        for word in _tokens(text):
-            hit = known(word)
-            if hit is None:
-                if len(cache) >= _MAX_CACHED_WORDS:
-                    cache.clear()
-                get = self.chars.vocabulary.get
-                hit = cache[word] = [j for j in map(get, _word_char_grams(word)) if j is not None]
-            columns += hit
-        return columns
+        token_lists = [_tokens(text) for text in texts]
+        new = list(dict.fromkeys(w for tokens in token_lists for w in tokens if w not in cache))
+        if new:
+            if len(cache) + len(new) > _MAX_CACHED_WORDS:
+                cache.clear()
+            if self._grams is None:
+                self._grams = GramTable(self.chars.vocabulary, *CHAR_NGRAMS, _MAX_WORD_CHARS)
+            cache.update(zip(new, self._grams.columns_of(new), strict=True))
+        per_word = [cache[w] for tokens in token_lists for w in tokens]
+        if not per_word:
+            return np.zeros(0, dtype=np.int64), [0] * len(texts)
+        lengths = list(map(len, per_word))
+        sizes = []
+        start = 0
+        for tokens in token_lists:
+            end = start + len(tokens)
+            sizes.append(sum(lengths[start:end]))
+            start = end
+        return np.concatenate(per_word), sizes
 
     def decision(self, statements: Sequence[Statement]) -> np.ndarray:
         """Linear scores (before the softmax), one row per statement.
@@ -278,10 +298,7 @@ class LineClassifier:
         n_chars = len(self.chars.idf)
         views = (
             (self.words.transform([word_terms(s.text) for s in statements]), 0),
-            (
-                self.chars.transform_columns([self._char_columns(s.text) for s in statements]),
-                n_words,
-            ),
+            (self.chars.transform_flat(*self._char_columns([s.text for s in statements])), n_words),
         )
         for (row, col, value), offset in views:
             if len(row):
