@@ -106,74 +106,82 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     head = model.coef[0]
     n_words = len(space.words.idf)
     lexicon_offset = n_words + len(space.chars.idf)
-    vocabulary = space.words.vocabulary
+    column_of = space.words.vocabulary.get
     lexicon = space.lexicon
-    views: dict[str, tuple[list[int], list[int], list[int]]] = {
-        "words": ([], [], []),  # (text, column, unit) per occurrence
-        "lexicon": ([], [], []),
-    }
+    # (text, column, unit) per occurrence, by view
+    w_text: list[int] = []
+    w_col: list[int] = []
+    w_unit: list[int] = []
+    l_text: list[int] = []
+    l_col: list[int] = []
+    l_unit: list[int] = []
     char_cols: list[np.ndarray] = []  # per chunk: its character columns
     char_units: list[int] = []
     char_texts: list[int] = []
     unit_keys: list[list[Unit]] = []
     n_units = 0
+    # Units of text i are numbered from base: its chunks (words) first, by position, then
+    # its phrases as met; units no occurrence went to are dropped at the end.
     for i, text in enumerate(texts):
-        local: dict[Unit, int] = {}
-
-        def unit_id(unit: Unit, local=local, base=n_units) -> int:
-            found = local.get(unit)
-            if found is None:
-                found = local[unit] = base + len(local)
-            return found
-
-        words: list[tuple[str, int]] = []  # the word view's tokens and their chunk
-        tokens: list[tuple[str, int]] = []  # the lexicon's tokens and their chunk
-        for c, chunk in enumerate(normalise_task(text).split()):  # the character view's words
-            words += [(w, c) for w in _WORD.findall(chunk)]
-            tokens += [(w, c) for w in _TOKEN.findall(chunk)]
+        chunks = normalise_task(text).split()  # the character view's words
+        base = n_units
+        phrases: dict[tuple[int, int], int] = {}
+        words: list[str] = []  # the word view's tokens
+        word_unit: list[int] = []  # and the unit of their chunk
+        tokens: list[str] = []  # the lexicon's tokens
+        token_unit: list[int] = []
+        for c, chunk in enumerate(chunks):
+            found = _WORD.findall(chunk)
+            words += found
+            word_unit += [base + c] * len(found)
+            found = _TOKEN.findall(chunk)
+            tokens += found
+            token_unit += [base + c] * len(found)
             columns = space.char_columns(chunk)
             if len(columns):
                 char_cols.append(columns)
-                char_units.append(unit_id(c))
+                char_units.append(base + c)
                 char_texts.append(i)
-        w_text, w_col, w_unit = views["words"]
+        phrase_base = base + len(chunks)
         n = len(words)
-        action = action_index([w for w, _ in words])
+        action = action_index(words)
         for k, term in enumerate(space.word_terms(text)):  # as predict() just made them
-            column = vocabulary.get(term)
+            column = column_of(term)
             if column is None:
                 continue
             if k < n:
-                unit: Unit = words[k][1]
+                unit = word_unit[k]
             elif k >= 2 * n - 1:  # the action term (features.word_terms): its word
-                unit = words[cast(int, action)][1]
+                unit = word_unit[cast(int, action)]
             else:
-                (first, a), (second, b) = words[k - n], words[k - n + 1]
-                unit = _phrase(first, a, second, b)
+                unit = _phrase(
+                    words[k - n], word_unit[k - n], words[k - n + 1], word_unit[k - n + 1]
+                )
+                if unit < 0:  # a phrase of two chunks
+                    pair = (word_unit[k - n] - base, word_unit[k - n + 1] - base)
+                    unit = phrases.setdefault(pair, phrase_base + len(phrases))
             w_text.append(i)
             w_col.append(column)
-            w_unit.append(unit_id(unit))
-        l_text, l_col, l_unit = views["lexicon"]
-        for word, c in tokens:
+            w_unit.append(unit)
+        for word, unit in zip(tokens, token_unit, strict=True):
             for j in lexicon.word_families(word):
                 l_text.append(i)
                 l_col.append(j)
-                l_unit.append(unit_id(c))
-        names = [w for w, _ in tokens]
+                l_unit.append(unit)
         pairs = cast(list[tuple[int, str, str]], lexicon.pairs)  # (family, first, second word)
         for pair_col, pair_first, pair_second in pairs:
-            if pair_first in names:
-                for k in range(len(names) - 1):
-                    if names[k] == pair_first and names[k + 1].startswith(pair_second):
+            if pair_first in tokens:
+                for k in range(len(tokens) - 1):
+                    if tokens[k] == pair_first and tokens[k + 1].startswith(pair_second):
+                        unit = _phrase(pair_first, token_unit[k], tokens[k + 1], token_unit[k + 1])
+                        if unit < 0:
+                            pair = (token_unit[k] - base, token_unit[k + 1] - base)
+                            unit = phrases.setdefault(pair, phrase_base + len(phrases))
                         l_text.append(i)
                         l_col.append(pair_col)
-                        l_unit.append(
-                            unit_id(
-                                _phrase(pair_first, tokens[k][1], names[k + 1], tokens[k + 1][1])
-                            )
-                        )
-        unit_keys.append(list(local))
-        n_units += len(local)
+                        l_unit.append(unit)
+        unit_keys.append([*range(len(chunks)), *phrases])
+        n_units = phrase_base + len(phrases)
 
     sums = np.zeros(n_units)
     logits = np.full(len(texts), float(model.intercept[0]))
@@ -181,7 +189,7 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     c_text = np.repeat(np.array(char_texts, np.int64), lengths)
     c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
     c_unit = np.repeat(np.array(char_units, np.int64), lengths)
-    word_text, word_col, word_unit = (np.array(x, np.int64) for x in views["words"])
+    word_text, word_col, word_unit = (np.array(x, np.int64) for x in (w_text, w_col, w_unit))
     for view, offset, text_of, col_of, unit_of in (
         (space.words, 0, word_text, word_col, word_unit),
         (space.chars, n_words, c_text, c_col, c_unit),
@@ -197,33 +205,42 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
         logits += np.bincount(row, term, minlength=len(texts))
         sums += np.bincount(unit_of, (term / counts)[inverse], minlength=n_units)
     # Lexicon: capped counts; the count's term is shared by the words that fired the family.
-    dense = lexicon.transform(texts)
+    lex_text, lex_col, lex_unit = (np.array(x, np.int64) for x in (l_text, l_col, l_unit))
+    if lexicon.normalise:  # the occurrences just found are the ones Lexicon.transform counts
+        counts = np.zeros((len(texts), len(lexicon.stems)))
+        np.add.at(counts, (lex_text, lex_col), 1)
+        dense = np.minimum(counts, 3) / 3
+    else:
+        dense = lexicon.transform(texts)
     lex_terms = dense * head[lexicon_offset : lexicon_offset + dense.shape[1]]
     logits += lex_terms.sum(axis=1)
-    lex_text, lex_col, lex_unit = (np.array(x, np.int64) for x in views["lexicon"])
     if len(lex_text):
         keys = lex_text * dense.shape[1] + lex_col
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         sums += np.bincount(
             lex_unit, lex_terms[lex_text, lex_col] / counts[inverse], minlength=n_units
         )
+    used = np.zeros(n_units, bool)
+    for units_of in (word_unit, c_unit, lex_unit):
+        used[units_of] = True
     flat = sums.tolist()
+    kept = used.tolist()
     out = []
     base = 0
     for keys_ in unit_keys:
-        out.append(dict(zip(keys_, flat[base : base + len(keys_)], strict=True)))
+        out.append({key: flat[base + j] for j, key in enumerate(keys_) if kept[base + j]})
         base += len(keys_)
     return out, logits.tolist()
 
 
-def _phrase(first: str, a: int, second: str, b: int) -> Unit:
-    """A two-word unit; with a function word on one side (or both in one chunk), the other
-    word alone."""
+def _phrase(first: str, a: int, second: str, b: int) -> int:
+    """The unit of two words of units ``a`` and ``b``: with a function word on one side (or
+    both in one chunk), the other word's; -1 for the phrase of both."""
     if a == b or second in FUNCTION_WORDS:
         return a
     if first in FUNCTION_WORDS:
         return b
-    return (a, b)
+    return -1
 
 
 def _select(text: str, units: dict[Unit, float], logit: float) -> list[str]:
