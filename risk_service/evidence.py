@@ -108,21 +108,21 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     lexicon_offset = n_words + len(space.chars.idf)
     column_of = space.words.vocabulary.get
     lexicon = space.lexicon
-    # (text, column, unit) per occurrence, by view
-    w_text: list[int] = []
+    # (column, unit) per occurrence, by view, and how many occurrences each text has
     w_col: list[int] = []
     w_unit: list[int] = []
-    l_text: list[int] = []
+    w_count: list[int] = []
     l_col: list[int] = []
     l_unit: list[int] = []
+    l_count: list[int] = []
     char_cols: list[np.ndarray] = []  # per chunk: its character columns
     char_units: list[int] = []
-    char_texts: list[int] = []
     unit_keys: list[list[Unit]] = []
     n_units = 0
-    # Units of text i are numbered from base: its chunks (words) first, by position, then
+    pairs = cast(list[tuple[int, str, str]], lexicon.pairs)  # (family, first, second word)
+    # Units of a text are numbered from base: its chunks (words) first, by position, then
     # its phrases as met; units no occurrence went to are dropped at the end.
-    for i, text in enumerate(texts):
+    for text in texts:
         chunks = normalise_task(text).split()  # the character view's words
         base = n_units
         phrases: dict[tuple[int, int], int] = {}
@@ -130,23 +130,23 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
         word_unit: list[int] = []  # and the unit of their chunk
         tokens: list[str] = []  # the lexicon's tokens
         token_unit: list[int] = []
-        for c, chunk in enumerate(chunks):
+        for c, chunk in enumerate(chunks, start=base):
             found = _WORD.findall(chunk)
             words += found
-            word_unit += [base + c] * len(found)
+            word_unit += [c] * len(found)
             found = _TOKEN.findall(chunk)
             tokens += found
-            token_unit += [base + c] * len(found)
-            columns = space.char_columns(chunk)
+            token_unit += [c] * len(found)
+        for c, columns in enumerate(space.chunk_columns(chunks), start=base):
             if len(columns):
                 char_cols.append(columns)
-                char_units.append(base + c)
-                char_texts.append(i)
+                char_units.append(c)
         phrase_base = base + len(chunks)
         n = len(words)
         action = action_index(words)
-        for k, term in enumerate(space.word_terms(text)):  # as predict() just made them
-            column = column_of(term)
+        before = len(w_col)
+        terms = space.word_terms(text)  # as predict() just made them
+        for k, column in enumerate(map(column_of, terms)):
             if column is None:
                 continue
             if k < n:
@@ -160,15 +160,14 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
                 if unit < 0:  # a phrase of two chunks
                     pair = (word_unit[k - n] - base, word_unit[k - n + 1] - base)
                     unit = phrases.setdefault(pair, phrase_base + len(phrases))
-            w_text.append(i)
             w_col.append(column)
             w_unit.append(unit)
-        for word, unit in zip(tokens, token_unit, strict=True):
-            for j in lexicon.word_families(word):
-                l_text.append(i)
-                l_col.append(j)
-                l_unit.append(unit)
-        pairs = cast(list[tuple[int, str, str]], lexicon.pairs)  # (family, first, second word)
+        w_count.append(len(w_col) - before)
+        before = len(l_col)
+        for families, unit in zip(lexicon.families_of(tokens), token_unit, strict=True):
+            if families:
+                l_col += families
+                l_unit += [unit] * len(families)
         for pair_col, pair_first, pair_second in pairs:
             if pair_first in tokens:
                 for k in range(len(tokens) - 1):
@@ -177,19 +176,23 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
                         if unit < 0:
                             pair = (token_unit[k] - base, token_unit[k + 1] - base)
                             unit = phrases.setdefault(pair, phrase_base + len(phrases))
-                        l_text.append(i)
                         l_col.append(pair_col)
                         l_unit.append(unit)
+        l_count.append(len(l_col) - before)
         unit_keys.append([*range(len(chunks)), *phrases])
         n_units = phrase_base + len(phrases)
+    # the text of each unit: units are numbered text by text
+    text_of_unit = np.repeat(np.arange(len(texts)), [len(k) for k in unit_keys])
 
     sums = np.zeros(n_units)
     logits = np.full(len(texts), float(model.intercept[0]))
     lengths = [len(c) for c in char_cols]
-    c_text = np.repeat(np.array(char_texts, np.int64), lengths)
-    c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
     c_unit = np.repeat(np.array(char_units, np.int64), lengths)
-    word_text, word_col, word_unit = (np.array(x, np.int64) for x in (w_text, w_col, w_unit))
+    c_text = text_of_unit[c_unit]
+    c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
+    word_unit = np.array(w_unit, np.int64)
+    word_text = np.repeat(np.arange(len(texts)), w_count)
+    word_col = np.array(w_col, np.int64)
     for view, offset, text_of, col_of, unit_of in (
         (space.words, 0, word_text, word_col, word_unit),
         (space.chars, n_words, c_text, c_col, c_unit),
@@ -205,7 +208,8 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
         logits += np.bincount(row, term, minlength=len(texts))
         sums += np.bincount(unit_of, (term / counts)[inverse], minlength=n_units)
     # Lexicon: capped counts; the count's term is shared by the words that fired the family.
-    lex_text, lex_col, lex_unit = (np.array(x, np.int64) for x in (l_text, l_col, l_unit))
+    lex_text = np.repeat(np.arange(len(texts)), l_count)
+    lex_col, lex_unit = np.array(l_col, np.int64), np.array(l_unit, np.int64)
     if lexicon.normalise:  # the occurrences just found are the ones Lexicon.transform counts
         counts = np.zeros((len(texts), len(lexicon.stems)))
         np.add.at(counts, (lex_text, lex_col), 1)

@@ -213,6 +213,11 @@ class Lexicon:
         """The families ``word`` fires (single-word stems; risk_service/evidence.py)."""
         return self._word_families(word)
 
+    def families_of(self, words: list[str]) -> list[tuple[int, ...]]:
+        """:meth:`word_families` of each of ``words`` (a dict lookup for words met lately)."""
+        known = self._families.young_get()
+        return [self._word_families(w) if (hit := known(w)) is None else hit for w in words]
+
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_families": {}}  # a cache, not model state
 
@@ -373,6 +378,11 @@ class FeatureSpace:
         the vocabulary (repeats kept), from the same cache as :meth:`transform`."""
         hit = self._char_cache.get(word)
         return self._new_word_columns([word])[word] if hit is None else hit
+
+    def chunk_columns(self, chunks: list[str]) -> list[np.ndarray]:
+        """:meth:`char_columns` of each of ``chunks`` (a dict lookup for words met lately)."""
+        known = self._char_cache.young_get()
+        return [self.char_columns(c) if (hit := known(c)) is None else hit for c in chunks]
 
     def __getstate__(self) -> dict:
         state = {**self.__dict__, "_char_cache": {}}  # caches, not model state
