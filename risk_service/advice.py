@@ -280,9 +280,21 @@ _LEVELS: dict = RULES["levels"]
 
 # Cue kinds that say what the task is about, handed to the upskilling texts as traits.
 TRAITS = ("urgent", "admin", "condition", "responsible", "drafting")
+# and "handwork" (only words of work by hand, none of paperwork) and "contact" (see advise)
 # Kinds of work with people whatever group they name (a conversation, face to face, hands-on).
 PEOPLE_KINDS = frozenset({"conversation", "in_person", "hands_on"})
 _MANUAL_CATEGORIES = frozenset({"routine_manual", "nonroutine_manual"})
+_PEOPLE_CATEGORIES = frozenset({"nonroutine_interpersonal"})
+# Cues of paperwork, analysis or data about the work (not the work itself).
+_PAPERWORK = ("records", "admin", "drafting", "data")
+# Words of manual work; a statement with them and none of paperwork is never taken over by
+# software, whatever the model says ("count tills", "Receive deliveries").
+_MANUAL_WORDS = ("physical", "physical_maybe", "onsite", "machine")
+_PAPER_WORDS = ("info", "data", "records", "admin")
+# From which probability the model's kind of work (manual, people, information) is taken as
+# it is, and from which a reason may name it without a cue that says it.
+_CONFIDENT: float = RULES["model_kind"]["confident"]
+_SURE: float = RULES["model_kind"]["sure"]
 _CONTACT_CUES = ("interact", "talk", "in_person", "hands_on", "script")
 
 
@@ -356,9 +368,59 @@ def _cues(text: str, language: str) -> dict[str, _Cue]:
     }
 
 
-def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, bool]:
-    """The kind of work a statement describes (one of KINDS), from the model's category and
-    the statement's cues, and whether the statement's own words say it is that kind of work.
+def kind_probabilities(proba: np.ndarray, classes: list[str] | tuple[str, ...]) -> np.ndarray:
+    """(n_tasks, 2): each task's probability of being manual work and of being contact with
+    people, the model's category probabilities summed into those kinds (information work is
+    the rest).
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n_tasks, n_classes)
+        Category probabilities (rows add up to 1), columns in ``classes`` order.
+    classes : sequence of str
+        The category of each column.
+
+    Returns
+    -------
+    ndarray of shape (n_tasks, 2)
+        P(manual), P(people) per task.
+
+    Examples
+    --------
+    >>> kind_probabilities(np.array([[0.5, 0.3, 0.2]]),
+    ...                    ["routine_manual", "nonroutine_manual", "nonroutine_interpersonal"])
+    array([[0.8, 0.2]])
+    """
+    proba = np.asarray(proba, dtype=np.float64).reshape(-1, len(classes))
+    manual = [i for i, c in enumerate(classes) if c in _MANUAL_CATEGORIES]
+    people = [i for i, c in enumerate(classes) if c in _PEOPLE_CATEGORIES]
+    return np.column_stack([proba[:, manual].sum(axis=1), proba[:, people].sum(axis=1)])
+
+
+def model_kind(kinds: tuple[float, float]) -> tuple[str, float]:
+    """The likeliest of ``manual``, ``people`` and ``information`` for P(manual), P(people),
+    and its probability."""
+    manual, people = kinds
+    scores = {"information": 1.0 - manual - people, "manual": manual, "people": people}
+    best = max(scores, key=scores.__getitem__)
+    return best, scores[best]
+
+
+def work_kind(
+    category: str,
+    cues: dict[str, _Cue],
+    people: bool,
+    kinds: tuple[float, float] | None = None,
+) -> tuple[str, bool]:
+    """The kind of work a statement describes (one of KINDS), and whether a reason may say
+    it is that kind of work.
+
+    ``kinds`` (P(manual), P(people): :func:`kind_probabilities`) is the model's judgement.
+    Where it is confident (``model_kind.confident`` in the data) it sets whether the task is
+    manual work, contact with people or information work, and the cues only say which kind
+    within it (:func:`_within`): on the development set no cue beats the model where they
+    disagree (docs/advice.md). Otherwise — no probabilities, or the model unsure — the
+    category and the cues decide as follows.
 
     Hands-on work on people comes first whatever else the statement says; then legal
     responsibility (unless the statement is about documents — then it is information work
@@ -374,6 +436,10 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
     the words support the kind: manual work by an unmistakable cue, or by an ambiguous one
     ("deliver", "Aufbau") or a machine together with a manual category; interpersonal work by
     a people or interaction cue. A reason names a kind of work only when they do."""
+    if kinds is not None:
+        coarse, probability = model_kind(kinds)
+        if probability >= _CONFIDENT:
+            return _within(coarse, category, cues, people, probability >= _SURE)
     base = _KIND_OF_CATEGORY.get(category, "information")
     info = "info" in cues or "data" in cues
     if "hands_on" in cues:
@@ -408,6 +474,63 @@ def work_kind(category: str, cues: dict[str, _Cue], people: bool) -> tuple[str, 
     if base == "conversation" and (people or not info):
         return "conversation", people or "interact" in cues or "people" in cues
     if base == "ai_interface" and "ai" in cues:
+        return "ai_interface", True
+    return "information", True
+
+
+def _within(
+    coarse: str, category: str, cues: dict[str, _Cue], people: bool, sure: bool
+) -> tuple[str, bool]:
+    """The kind of work within the model's confident ``coarse`` kind (manual, people or
+    information), read from the cues; ``sure``: the model is sure enough that a reason may
+    name the kind without a cue that says it."""
+    info = "info" in cues or "data" in cues
+    talking = "talk" in cues or "interact" in cues
+    authority = cues.get("authority")
+    manual_cue = any(k in cues for k in (*_PHYSICAL_CUES, "machine", "physical_maybe"))
+    if coarse == "manual":
+        if "hands_on" in cues:
+            return "hands_on", True
+        if not sure and info and not manual_cue:
+            return "information", True  # "Run A/B test analyses": the paperwork words win
+        if authority is not None and not (info or ("talk" in cues and people)):
+            return "authority", True  # "Streife fahren", "Festnahme"
+        if "compliance" in cues and not manual_cue:
+            return "compliance", True  # "Einhaltung der Hygieneregeln", not "Reinigung unter …"
+        if people or "in_person" in cues:
+            return "in_person", True
+        fixed = "machine" in cues and "onsite" not in cues
+        return ("machine" if fixed else "physical"), sure or manual_cue
+    if coarse == "people":
+        if "hands_on" in cues and "talk" not in cues:
+            return "hands_on", True  # "Körperpflege der Bewohner"; not "advise patients on …"
+        if authority is not None and authority.group and not talking:
+            return "authority", True  # an official act on citizens, not a partnership with police
+        if "compliance" in cues and not talking:
+            return "compliance", True
+        if "in_person" in cues:
+            return "in_person", True
+        return "conversation", sure or people or talking or "people" in cues
+    # Information work by the model, but work on a person's body ("Administer medication …",
+    # unless paperwork about it comes first: "Document vital signs …") or face to face
+    # ("Kassieren", "checking ID") by near-certain words: the model reads short duty lines of
+    # care and counter work as information work; the labels call much of it that too.
+    hands = cues.get("hands_on")
+    if hands is not None and not any(cues[k].start < hands.start for k in _PAPERWORK if k in cues):
+        return "hands_on", True
+    if "in_person" in cues:
+        return "in_person", True
+    if (
+        not sure
+        and any(k in cues for k in _MANUAL_WORDS)
+        and not any(k in cues for k in _PAPER_WORDS)
+    ):
+        return "physical", True  # "den Kassenabschluss machen": only words of work by hand
+    if authority is not None and not (info or ("talk" in cues and people)):
+        return "authority", True
+    if "compliance" in cues:
+        return "compliance", True
+    if category == "ai_process_interface" and "ai" in cues:
         return "ai_interface", True
     return "information", True
 
@@ -544,10 +667,18 @@ def audience(group: str | None, language: str) -> dict:
 
 
 def advise(
-    text: str, rule_based: float, category: str, language: str, out_language: str | None = None
+    text: str,
+    rule_based: float,
+    category: str,
+    language: str,
+    out_language: str | None = None,
+    kinds: tuple[float, float] | None = None,
 ) -> Advice:
     """The advice for one task written in ``language`` ("de" or "en"; its cues are read in
-    that language), with its reason in ``out_language`` (default: ``language``)."""
+    that language), with its reason in ``out_language`` (default: ``language``).
+
+    ``kinds`` is the model's P(manual), P(people) for the task (:func:`kind_probabilities`);
+    without it the kind of work is read from the category and the cues alone."""
     language = language if language in _REASONS else "en"
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
@@ -575,9 +706,14 @@ def advise(
         and not any(k in cues for k in ("talk", "in_person", "hands_on", "script"))
     ):
         people = None  # "dokumentieren die Entwicklung der Kinder": a record about them
-    kind, supported = work_kind(category, cues, people is not None)
+    kind, supported = work_kind(category, cues, people is not None, kinds)
     shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
-    advice, rule = _rule(kind, shown, cues, people, category in _MANUAL_CATEGORIES, language)
+    # the model calls it manual work (its category, or most of its probability)
+    manual = category in _MANUAL_CATEGORIES or (kinds is not None and kinds[0] >= 0.5)
+    manual_words = any(k in cues for k in _MANUAL_WORDS) and not any(
+        k in cues for k in _PAPER_WORDS
+    )
+    advice, rule = _rule(kind, shown, cues, people, manual or manual_words, language)
     if not supported:  # the category alone says manual or interpersonal: no such claim
         rule = _NEUTRAL.get(rule, rule)
     if rule in ("assist.authority", "assist.responsible"):
@@ -607,14 +743,13 @@ def advise(
     # of an office); rules followed at work are, unless about data ("Hygieneregeln", not
     # "Datenschutz").
     hands = (
-        (
-            kind in ("machine", "physical", "hands_on")
-            and (supported or category in _MANUAL_CATEGORIES)
-        )
-        or (kind == "in_person" and category in _MANUAL_CATEGORIES)
+        (kind in ("machine", "physical", "hands_on") and (supported or manual))
+        or (kind == "in_person" and manual)
         or (kind == "compliance" and not ("info" in cues or "data" in cues))
     )
     traits = frozenset(t for t in TRAITS if t in cues)
+    if manual_words:
+        traits |= {"handwork"}  # only words of work by hand: no AI drafts of it
     if people is not None or any(k in cues for k in _CONTACT_CUES):
         traits |= {"contact"}  # the statement itself says it is an interaction with people
     implied = group is not None and not named
@@ -650,18 +785,29 @@ def advise_many(
     categories: list[str],
     languages: list[str],
     out_languages: list[str] | None = None,
+    kinds: np.ndarray | None = None,
 ) -> list[Advice]:
     """:func:`advise` for every task (a statement repeated in one batch is judged once);
-    ``out_languages``: the language of each reason (default: the task's)."""
+    ``out_languages``: the language of each reason (default: the task's); ``kinds``: the
+    model's (n_tasks, 2) P(manual), P(people) (:func:`kind_probabilities`)."""
     seen: dict[tuple, Advice] = {}
     out = []
-    for text, p, category, language, out_language in zip(
-        texts, rule_based.tolist(), categories, languages, out_languages or languages, strict=True
+    pairs: list = kinds.tolist() if kinds is not None else [None] * len(texts)
+    for text, p, category, language, out_language, pair in zip(
+        texts,
+        rule_based.tolist(),
+        categories,
+        languages,
+        out_languages or languages,
+        pairs,
+        strict=True,
     ):
         key = (text, round(p, 3), category, language, out_language)
         hit = seen.get(key)
         if hit is None:
-            hit = seen[key] = advise(text, p, category, language, out_language)
+            hit = seen[key] = advise(
+                text, p, category, language, out_language, None if pair is None else tuple(pair)
+            )
         out.append(hit)
     return out
 

@@ -384,8 +384,10 @@ def _score(roles: list[Role], model: TaskModel) -> _Scored:
     lows, highs = ((100 * x).tolist() for x in intervals(tasks, means))
     task_languages = [p.language for p in scored for _ in p.texts]
     task_out = [lang for p, lang in zip(scored, out_languages, strict=True) for _ in p.texts]
+    # the model's kind of work per task (manual, people): its category probabilities summed
+    kinds = task_advice.kind_probabilities(predictions.category_proba, predictions.classes)
     advice = task_advice.advise_many(
-        texts, tasks.rule_based, tasks.categories, task_languages, task_out
+        texts, tasks.rule_based, tasks.categories, task_languages, task_out, kinds
     )
     return _Scored(
         prepared, scored, out_languages, tasks, (100 * means).tolist(), lows, highs, advice
