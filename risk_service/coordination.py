@@ -30,9 +30,14 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
-_TABLES: dict = json.loads(
+_CUES: dict = json.loads(
     (Path(__file__).parent / "data" / "jobad_cues.json").read_text(encoding="utf-8")
-)["coordination"]
+)
+_TABLES: dict = _CUES["coordination"]
+# A German word with a gender ending names people ("Operateur:innen"), never a duty alone.
+_DE_PERSON_SUFFIXES = tuple(
+    s for s in _CUES["non_duties"]["bare_person_suffixes"] if not s.isalpha() or s == "innen"
+)
 
 MAX_PIECES = 24
 ENUMERATION_MIN_WORDS = 30
@@ -55,6 +60,13 @@ _EN_VERBS = frozenset(_TABLES["en_verbs"])
 _EN_NOT_GERUNDS = frozenset(_TABLES["en_not_gerunds"])
 _EN_FUNCTION = frozenset(_TABLES["en_function_words"])
 _EN_PREPOSITIONS = frozenset(_TABLES["en_prepositions"])
+# Prepositions that open no duty of their own after a joint ("… von Drittmitteln und bei der
+# Selbstverwaltung", "… and with Finance on cost management"); "to" may open an infinitive
+# duty, "including", "like", "such as" are examples (handled apart).
+_CONTINUING_PREPOSITIONS = {
+    "de": frozenset(_TABLES["de_prepositions"]),
+    "en": _EN_PREPOSITIONS - {"to", "including", "like", "such", "as"},
+}
 _EN_ADVERBS = frozenset(_TABLES["en_adverbs"])
 _EN_LEADS = frozenset(("also", "then", "and", "help", "to"))
 _EN_NOUN_VERBS = frozenset(_TABLES["en_noun_verbs"])
@@ -186,7 +198,10 @@ def _split(text: str, language: str) -> list[str]:
 def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
     """Put back what was cut off a duty without being one: the examples after "wie" / "such
     as", an English part of at most three words that opens with no verb ("crates and
-    containers")."""
+    containers"), a part that opens with a preposition (the second complement of the duty
+    before it: "Unterstützung bei der Einwerbung von Drittmitteln" | "bei der Selbstverwaltung
+    des Lehrstuhls"), a German word naming people ("gemeinsam mit Anästhesie" |
+    "Operateur:innen")."""
     out = [groups[0]]
     for group in groups[1:]:
         words = _WORD.findall(group)
@@ -203,7 +218,18 @@ def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
             and _task_like(out[-1], language, text)
             and not _task_like(group, language, text)
         )
-        if fragment or example or scrap:
+        complement = (
+            bool(words)
+            and first[:1].islower()
+            and first.lower() in _CONTINUING_PREPOSITIONS.get(language, frozenset())
+        )
+        people = (
+            language == "de"
+            and " " not in group.strip()
+            and first[:1].isupper()
+            and group.strip().endswith(_DE_PERSON_SUFFIXES)
+        )
+        if fragment or example or scrap or complement or people:
             joiner = next((j for j in _REJOINERS if f"{j}{group}" in text), ", ")
             out[-1] = f"{out[-1]}{joiner}{group}"
         else:
@@ -676,8 +702,12 @@ def _en_piece_kind(words: list[str]) -> str:
     """Kind of an English piece: "VO" a verb or gerund with its object ("processing purchase
     invoices", "close down the bar"), "VP" one with a prepositional complement ("deciding on
     liability"), "V" one alone ("coding", "budgeting together"), "N" a noun phrase ("stock
-    control"), "P" a noun phrase with a preposition, or a long one ("maintenance of lifts")."""
-    if en_verbish(words[0]):
+    control"), "P" a noun phrase with a preposition, or a long one ("maintenance of lifts").
+    A noun that opens with a verb is a noun ("process servers", "safeguarding concerns")."""
+    compound = len(words) > 1 and (
+        f"{words[0].lower()} {words[1].lower().removesuffix('s')}" in _EN_COMPOUNDS
+    )
+    if en_verbish(words[0]) and not compound:
         for w in (w.lower() for w in words[1:]):
             if w == "of":
                 return "VO"  # "support of LAN": an object

@@ -311,15 +311,20 @@ def _heading_kind_or_unknown(line: str) -> str | None:
     label = _lookup(key, fields=ends_colon)
     if label is not None and (label != "continue" or ends_colon):
         return label
-    if ends_colon and stripped.rstrip("*_ ").endswith(":") and _ANNOUNCES_DUTIES.search(key):
-        return "duty"  # "As a firefighter you will:", "Treatments you'll deliver:"
     match = None
     if n_words <= 5:
         # "Ihre Aufgaben bei uns", "Das bieten wir dir" — a multi-word cue opening a short line
         match = _HEADING_OPENING.match(key)
     if match is None and n_words <= 4:
-        # "Your key responsibilities", "Ihre neuen Aufgaben"
+        # "Your key responsibilities", "Ihre neuen Aufgaben", "Ideally you will have:"
         match = _HEADING_CLOSING.search(key)
+    if (
+        match is None
+        and ends_colon
+        and stripped.rstrip("*_ ").endswith(":")
+        and _ANNOUNCES_DUTIES.search(key)
+    ):
+        return "duty"  # "As a firefighter you will:", "Treatments you'll deliver:"
     if match is None and ends_colon:
         match = _HEADING_ANYWHERE.search(key)  # "Was Sie bei uns erwartet:"
     if match is not None:
@@ -470,6 +475,11 @@ _SHIFT_WORD = _one_word_cues(_NON_DUTIES["shift_words"])
 _SHIFT_FILLER = frozenset(_NON_DUTIES["shift_filler"])
 _DURATION = re.compile(r"^\d[\d./:-]*(?:-?(?:hour|hours|hr|hrs|h|stunden|std|uhr|day|days))?$")
 _PERSON_SUFFIXES = tuple(_NON_DUTIES["bare_person_suffixes"])
+_OPENING_FILLERS = frozenset(_NON_DUTIES["opening_fillers"])
+_PARTICIPATION = _starts_pattern(_NON_DUTIES["participation_starts"])
+_TRAINING_STAGE = _starts_pattern(_NON_DUTIES["training_stages"])
+_TARGET_VERBS = frozenset(_NON_DUTIES["target_verbs"])
+_QUOTA = _cue_pattern(_NON_DUTIES["quota_words"])
 _GREETING_MAX_WORDS: int = _NON_DUTIES["greeting_max_words"]
 
 
@@ -485,15 +495,37 @@ def _shift_only(words: list[str]) -> bool:
     return shift
 
 
+def _after_opening(words: list[str]) -> list[str]:
+    """The words after a subject, article or adverb a statement opens with ("die Teilnahme
+    …" → "teilnahme …", "you'll take part …" → "take part …")."""
+    i = 0
+    while i < len(words) and words[i] in _OPENING_FILLERS:
+        i += 1
+    return words[i:]
+
+
+def _shift_participation(core: list[str]) -> bool:
+    """Taking part in a shift or on-call system: "teilnahme an der rufbereitschaft …", "take
+    part in the on-call and shift rota …" (not "teilnahme an hilfeplangesprächen")."""
+    match = _PARTICIPATION.match(" " + " ".join(core) + " ")
+    if match is None:
+        return False
+    after = [w for w in core[len(match.group().split()) :] if w not in _SHIFT_FILLER]
+    # the object's head or the word before it ("the out-of-hours on-call rota")
+    return any(_SHIFT_WORD.match(w) for w in after[:2])
+
+
 def non_duty_label(text: str) -> str | None:
     """The label of a statement in a duty list that is no duty of the role, None for a duty.
 
     Other: a greeting ("Hey du!"), a question ("Lust auf mehr?"), a shift or on-call line
-    ("Participate in the on-call rota", "Du arbeitest im Schichtdienst"), a quota ("Make 60
-    outbound calls per day target"), a lone noun naming people ("Operateur:innen"). Company:
-    a slogan ("Be part of something bigger!"). Benefit: a career or training prospect ("Nach
-    2 Jahren kannst du deine Ausbildung abschließen", "After a preceptorship period",
-    "Progress to senior nurse"). The cues are data (``non_duties`` in jobad_cues.json).
+    ("Participate in the on-call rota", "Du arbeitest im Schichtdienst", "die Teilnahme an der
+    Rufbereitschaft gehört ebenfalls dazu"), a quota ("Make 60 outbound calls per day
+    target", "consistently hitting or exceeding a quarterly quota"), a lone noun naming people
+    ("Operateur:innen"). Company: a slogan ("Be part of something bigger!"). Benefit: a
+    career or training prospect or stage ("Nach 2 Jahren kannst du deine Ausbildung
+    abschließen", "After a preceptorship period", "Progress to senior nurse", "Du durchläufst
+    verschiedene Abteilungen"). The cues are data (``non_duties`` in jobad_cues.json).
     """
     stripped = text.strip()
     padded = _padded(stripped)
@@ -518,10 +550,15 @@ def non_duty_label(text: str) -> str | None:
         rest = " " + " ".join(after[units[-1] + 1 :]) + " " if units else ""
         if units and (_CAREER_WORD.search(rest) or (len(words) <= 5 and not rest.strip())):
             return "benefit"
+    core = _after_opening(words)
     if _TARGET.search(padded) and (_RATE.search(padded) or _DIGIT.search(stripped)):
         return "other"
-    if _shift_only(words):
+    if (core and (core[0] in _TARGET_VERBS or core[-1] in _TARGET_VERBS)) and _QUOTA.search(padded):
+        return "other"  # "consistently hitting a quarterly quota", "Zielvorgaben erreichen"
+    if _shift_only(words) or _shift_participation(core):
         return "other"
+    if _TRAINING_STAGE.match(" " + " ".join(core) + " "):
+        return "benefit"  # "Du durchläufst verschiedene Abteilungen", "rotate into CT"
     if len(stripped.split()) == 1 and stripped.rstrip(".!").lower().endswith(_PERSON_SUFFIXES):
         return "other"
     return None
@@ -973,7 +1010,9 @@ def _parsed(
         elif not split:
             result.duties.append(statement.text)
         else:
-            parts = split_coordinated(statement.text, language)
+            # "and recording attendance, outcomes and …" (a wrapped line): the conjunction
+            # it opens with joins nothing inside it
+            parts = split_coordinated(without_dangling_conjunction(statement.text), language)
             for duty in parts:
                 duty = without_dangling_conjunction(_after_reporting_line(duty, result))
                 if _reporting_line(duty) and (len(parts) > 1 or _names_one_person(duty)):

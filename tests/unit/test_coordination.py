@@ -393,3 +393,64 @@ def test_what_is_reported_to_whom_stays_a_duty():
     )
     assert any("reporting to clients" in d for d in parsed.duties)
     assert "Hold weekly team meetings" in parsed.duties
+
+
+# A piece that is no complete duty after the cut goes back to the duty it was cut from (the
+# blind review's set C): a second complement opening with a preposition, a German word naming
+# the people of a complement, a noun that opens with a verb ("process servers", "safeguarding
+# concerns").
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Unterstützung bei der Einwerbung von Drittmitteln und bei der Selbstverwaltung des "
+            "Lehrstuhls",
+            "de",
+        ),
+        ("Lagerung der Patient:innen gemeinsam mit Anästhesie und Operateur:innen", "de"),
+        (
+            "Coordinate with court reporters, process servers, experts and opposing "
+            "counsel's staff",
+            "en",
+        ),
+        ("Recording attendance, outcomes and safeguarding concerns accurately and on time", "en"),
+        ("Raise safeguarding concerns, safeguarding referrals and incident reports promptly", "en"),
+    ],
+)
+def test_no_scrap_of_a_duty_is_cut_off(text, language):
+    assert split_coordinated(text, language) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "duties"),
+    [
+        (
+            "Betreuung von Kindern und Jugendlichen sowie Zusammenarbeit mit Eltern und "
+            "Lehrer:innen",
+            "de",
+            [
+                "Betreuung von Kindern und Jugendlichen",
+                "Zusammenarbeit mit Eltern und Lehrer:innen",
+            ],
+        ),
+        (
+            "Process invoices, reconcile supplier statements and answer queries",
+            "en",
+            ["Process invoices", "reconcile supplier statements", "answer queries"],
+        ),
+    ],
+)
+def test_duties_next_to_those_phrases_still_split(text, language, duties):
+    assert split_coordinated(text, language) == duties
+
+
+def test_a_wrapped_lines_conjunction_joins_nothing_inside_it():
+    ad = (
+        "Youth Worker\nWhat you'll do:\n"
+        "- offering mentoring to young people at risk of exclusion; and recording attendance, "
+        "outcomes and safeguarding concerns accurately and on time\n"
+    )
+    assert parse_job_ad(ad).duties == [
+        "offering mentoring to young people at risk of exclusion",
+        "recording attendance, outcomes and safeguarding concerns accurately and on time",
+    ]

@@ -372,12 +372,13 @@ def test_held_out_corpus_task_lists_stay_duties():
 # English 0.991, 0.965, 0.964, 0.81 (16 lines). The floors sit just below. The issue asks for
 # precision 0.97, recall 0.93 and 95 % clean ads per language. Duty lines cut into more duties
 # than they hold (scraps scored alone): 4 of 133 German, 8 of 120 English (with de-188 and
-# en-148, written after the parser change and never tuned on); no more than that.
+# en-148, written after the parser change and never tuned on); 2 German since a part that opens
+# with a preposition or only names people goes back to its duty (set C); no more than that.
 HELD_OUT_FLOORS = {
     "de": {"precision": 0.99, "recall": 0.95, "clean_ads": 0.97, "prose_split": 0.6},
     "en": {"precision": 0.98, "recall": 0.95, "clean_ads": 0.96, "prose_split": 0.75},
 }
-HELD_OUT_OVER_SPLIT = {"de": 4, "en": 8}
+HELD_OUT_OVER_SPLIT = {"de": 2, "en": 8}
 
 
 def test_held_out_ads_meet_the_measured_floors():

@@ -195,3 +195,120 @@ def test_shift_lines_in_the_forms_ads_write_them(text, label):
 )
 def test_slogans_without_an_exclamation_mark(text, label):
     assert jobad.non_duty_label(text) == label
+
+
+# --- the blind review's set C: lines written the way real ads write them ----------------------
+
+_DE_SET_C_SHAPES = """Ausbildung zur Kauffrau im Einzelhandel (m/w/d)
+Was dich erwartet:
+- Du berätst unsere Kund:innen zu Produkten aus Garten und Werkzeug
+- Du durchläufst verschiedene Abteilungen und bekommst Einblick in Warenwirtschaft und Inventur
+- Lagerung der Patient:innen gemeinsam mit Anästhesie und Operateur:innen
+- Unterstützung bei der Einwerbung von Drittmitteln und bei der Selbstverwaltung des Lehrstuhls
+Darüber hinaus werten Sie Threat-Intelligence-Feeds aus und erstellen Berichte für die \
+Geschäftsführung; die Teilnahme an der Rufbereitschaft (ca. eine Woche pro Monat) gehört \
+ebenfalls dazu.
+- Du erreichst deine monatlichen Zielvorgaben
+Das bringst du mit:
+- Führerschein Klasse B
+"""
+
+_EN_SET_C_SHAPES = """Youth Worker
+What you'll do:
+- Coordinate with court reporters, process servers, experts and opposing counsel's staff
+- After a preceptorship period, you'll take part in the on-call and shift rota (long days, \
+nights and weekends) and have the opportunity to rotate into CT.
+- Running product demos; forecasting accurately in Salesforce; and consistently hitting or \
+exceeding a quarterly quota.
+- The role involves offering one-to-one mentoring to young people; and recording attendance, \
+outcomes and safeguarding concerns accurately and on time.
+- Take part in audit and service improvement projects
+Ideally you will have:
+- Experience of working with cattle
+- A full driving licence
+"""
+
+
+def test_german_set_c_shapes_score_whole_duties_only():
+    parsed = parse_job_ad(_DE_SET_C_SHAPES)
+    assert parsed.duties == [
+        "Du berätst unsere Kund:innen zu Produkten aus Garten und Werkzeug",
+        # the people of a duty's complement and its second complement stay with it
+        "Lagerung der Patient:innen gemeinsam mit Anästhesie und Operateur:innen",
+        "Unterstützung bei der Einwerbung von Drittmitteln und bei der Selbstverwaltung des "
+        "Lehrstuhls",
+        "Darüber hinaus werten Sie Threat-Intelligence-Feeds aus",
+        "erstellen Berichte für die Geschäftsführung",
+    ]
+    assert parsed.ignored["benefits"] == [
+        "Du durchläufst verschiedene Abteilungen",
+        "bekommst Einblick in Warenwirtschaft und Inventur",
+    ]
+    assert "Du erreichst deine monatlichen Zielvorgaben" in parsed.ignored["other"]
+    assert any(
+        t.startswith("die Teilnahme an der Rufbereitschaft") for t in parsed.ignored["other"]
+    )
+
+
+def test_english_set_c_shapes_score_whole_duties_only():
+    parsed = parse_job_ad(_EN_SET_C_SHAPES)
+    assert parsed.duties == [
+        "Coordinate with court reporters, process servers, experts and opposing counsel's staff",
+        "Running product demos",
+        "forecasting accurately in Salesforce",
+        "Offering one-to-one mentoring to young people",
+        "recording attendance, outcomes and safeguarding concerns accurately and on time",
+        "Take part in audit and service improvement projects",
+    ]
+    other = parsed.ignored["other"]
+    assert "consistently hitting or exceeding a quarterly quota" in other
+    assert any(t.startswith("you'll take part in the on-call and shift rota") for t in other)
+    # "Ideally you will have:" heads the requirements, not more duties
+    assert parsed.ignored["requirements"] == [
+        "Experience of working with cattle",
+        "A full driving licence",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "die Teilnahme an der Rufbereitschaft (ca. eine Woche pro Monat) gehört ebenfalls dazu",
+            "other",
+        ),
+        ("Teilnahme an Nacht- und Wochenenddiensten nach Dienstplan", "other"),
+        ("Du nimmst an der Rufbereitschaft teil", "other"),
+        ("you'll take part in the on-call and shift rota and have the chance to rotate", "other"),
+        ("Join the out-of-hours on-call rota", "other"),
+        ("Teilnahme an Hilfeplangesprächen mit dem Jugendamt", None),
+        ("Teilnahme an Konferenzen und Elternabenden", None),
+        ("Take part in audit and service improvement projects", None),
+        ("Be part of the project team delivering the new ward", None),
+        ("Du durchläufst verschiedene Abteilungen", "benefit"),
+        ("bekommst Einblick in Warenwirtschaft und Inventur", "benefit"),
+        ("You'll rotate through theatres, wards and outpatients", "benefit"),
+        ("consistently hitting or exceeding a quarterly quota", "other"),
+        ("Du erreichst deine monatlichen Zielvorgaben", "other"),
+        ("Zielvorgaben erreichen", "other"),
+        ("Set reliability targets (SLOs)", None),
+        ("Set quotas for the regional sales team", None),
+        ("Einhaltung der gesetzlichen Vorgaben", None),
+        ("Du lernst, wie Ware bestellt, angenommen, kontrolliert und eingeräumt wird", None),
+    ],
+)
+def test_shift_participation_training_stages_and_quotas(text, label):
+    assert jobad.non_duty_label(text) == label
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Ideally you will have:", "requirement"),
+        ("Ideally you'll have", "requirement"),
+        ("What you will do:", "duty"),
+        ("As a firefighter you will:", "duty"),
+    ],
+)
+def test_you_will_headings(heading, kind):
+    assert jobad.heading_kind(heading) == kind
