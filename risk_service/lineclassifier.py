@@ -245,6 +245,9 @@ class LineClassifier:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _grams: GramTable | None = field(default=None, init=False, repr=False, compare=False)
+    # the word and character columns of coef, one row per column (built on first use): the
+    # classes' weights of an entry side by side, one memory access instead of one per class
+    _weights_by_term: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def _char_columns(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
         """The character-gram columns of the statements, one after the other, and how many
@@ -300,12 +303,13 @@ class LineClassifier:
             (self.words.transform([word_terms(s.text) for s in statements]), 0),
             (self.chars.transform_flat(*self._char_columns([s.text for s in statements])), n_words),
         )
+        if self._weights_by_term is None:
+            self._weights_by_term = np.ascontiguousarray(self.coef[:, : n_words + n_chars].T)
         for (row, col, value), offset in views:
             if len(row):
+                weights = self._weights_by_term[col + offset]
                 for k in range(len(self.classes)):
-                    logits[:, k] += np.bincount(
-                        row, value * self.coef[k, col + offset], minlength=n
-                    )
+                    logits[:, k] += np.bincount(row, value * weights[:, k], minlength=n)
         context = np.asarray([context_features(s) for s in statements], dtype=np.float64)
         logits += context @ self.coef[:, n_words + n_chars :].T
         return logits
