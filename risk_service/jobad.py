@@ -619,9 +619,25 @@ _FIRST_PERSON_PLURAL = frozenset(
 _SECOND_PERSON = re.compile(r"(?i:\b(?:du|dich|dir|dein\w*|you|you'll|you're|your)\b)|\bSie\b")
 
 
+# The parser asks for a statement's padded form seven times on average (cue rules, conditions,
+# lead-ins, non-duties, reporting lines): the forms of short texts are kept, at most
+# _PADDED_MAX of them (~2 MB), all dropped when full.
+_PADDED_MEMO: dict[str, str] = {}
+_PADDED_MAX = 4_096
+_PADDED_MAX_CHARS = 300
+
+
 def _padded(text: str) -> str:
+    found = _PADDED_MEMO.get(text)
+    if found is not None:
+        return found
     lowered = text.lower().replace("’", "'")
-    return " " + _WHITESPACE.sub(" ", _PUNCTUATION.sub(" ", lowered)).strip() + " "
+    padded = " " + _WHITESPACE.sub(" ", _PUNCTUATION.sub(" ", lowered)).strip() + " "
+    if len(text) <= _PADDED_MAX_CHARS:
+        if len(_PADDED_MEMO) >= _PADDED_MAX:
+            _PADDED_MEMO.clear()
+        _PADDED_MEMO[text] = padded
+    return padded
 
 
 # "you will keep the books", "you'll also lead shifts" (not "you will have", "you'll join").
