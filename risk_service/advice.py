@@ -160,6 +160,12 @@ class _Cues:
             for kind, group in self.inside[match.group()]:
                 if kind in _NOT_AFTER and _after(norm, word, _NOT_AFTER[kind][language]):
                     continue  # "nach Hygieneplan": the plan it follows
+                # the words after the one holding the cue: "Betreuung der Technik" is about things
+                after = norm.find(" ", match.end())
+                if kind in _NOT_BEFORE and _before(
+                    norm, len(norm) if after < 0 else after, _NOT_BEFORE[kind][language]
+                ):
+                    continue
                 if kind not in found or found[kind][0] > match.start():
                     found[kind] = (match.start(), match.end(), group)
         return found
@@ -291,6 +297,12 @@ _PAPERWORK = ("records", "admin", "drafting", "data")
 # software, whatever the model says ("count tills", "Receive deliveries").
 _MANUAL_WORDS = ("physical", "physical_maybe", "onsite", "machine")
 _PAPER_WORDS = ("info", "data", "records", "admin")
+# Cues that speak for each of the model's kinds of work.
+_WORDS_OF = {
+    "manual": (*_MANUAL_WORDS, "in_person", "hands_on"),
+    "people": ("talk", "interact", "people"),
+    "information": (*_PAPER_WORDS, "drafting"),
+}
 # From which probability the model's kind of work (manual, people, information) is taken as
 # it is, and from which a reason may name it without a cue that says it.
 _CONFIDENT: float = RULES["model_kind"]["confident"]
@@ -438,7 +450,11 @@ def work_kind(
     a people or interaction cue. A reason names a kind of work only when they do."""
     if kinds is not None:
         coarse, probability = model_kind(kinds)
-        if probability >= _CONFIDENT:
+        # confident, or the likelier half with a word of that kind ("Zustellung der Pakete …
+        # bei Übergabe" at P(manual) = 0.57 is delivery, not a conversation)
+        if probability >= _CONFIDENT or (
+            probability >= 0.5 and any(k in cues for k in _WORDS_OF[coarse])
+        ):
             return _within(coarse, category, cues, people, probability >= _SURE)
     base = _KIND_OF_CATEGORY.get(category, "information")
     info = "info" in cues or "data" in cues

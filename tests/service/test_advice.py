@@ -343,3 +343,50 @@ def test_advice_language_changes_only_the_texts(client):
     assert not re.search(r"\b(Sie|und|der)\b", actions.replace("Kontieren und Buchen", ""))
     bad = client.post("/v1/score", json={"tasks": tasks, "advice_language": "fr"})
     assert bad.status_code == 422 and "advice_language" in str(bad.get_json()["errors"])
+
+
+def test_the_kind_of_work_follows_the_model_on_real_duty_lines(model):
+    """The blind reviews' flaw classes on the served model: a courier's delivery is no
+    conversation and gets no prompt or AI-draft action, a scaffolder's inspection is no
+    conversation, a painter's covering of the site is manual work, a bookkeeper's invoice
+    posting is automated, and medication rounds stay hands-on care."""
+    courier = assess(
+        Role(
+            title="Paketzusteller (m/w/d)",
+            tasks=[
+                "Tourgerechtes Beladen des Transporters",
+                "Zustellung der Pakete und Scannen jeder Sendung bei Übergabe",
+                "Parkplatz- und Eingangssuche in unbekannten Straßen",
+                "Nachnahme-Inkasso an der Haustür mit anschließender Kassenabgabe im Depot",
+                "Annahme von Retouren und Erfassung im Handscanner",
+            ],
+        ),
+        model,
+    )
+    reasons = " ".join(t["advice_reason"] for t in courier["tasks"])
+    assert "Gespräch" not in reasons and "ohne direkten Kontakt" not in reasons, reasons
+    actions = " ".join(a for u in courier["upskilling"] for a in u["actions"])
+    assert "Prompt" not in actions and "Entwurf" not in actions, actions
+
+    scaffolder = tasks_of(
+        model,
+        "Inspect the finished scaffold and fill in the handover record.",
+        "Erect and dismantle system scaffolding according to the assembly instructions.",
+    )
+    for task in scaffolder:
+        assert "conversation" not in task["advice_reason"], task
+        assert task["advice"] != "automate", task
+
+    (cover,) = tasks_of(
+        model, "Untergründe prüfen und vorbereiten, Baustelle sauber abdecken und übergeben"
+    )
+    assert "Gespräch" not in cover["advice_reason"], cover
+
+    posting, medication = tasks_of(
+        model,
+        "Kontieren und Buchen von Eingangsrechnungen",
+        "Verabreichung der Medikamente nach ärztlicher Anordnung",
+    )
+    assert posting["advice"] == "automate", posting
+    assert medication["advice"] != "automate", medication
+    assert "Arbeit am Menschen" in medication["advice_reason"], medication

@@ -1136,3 +1136,179 @@ def test_compound_cues_do_not_catch_figurative_words():
     picking = advice.advise("Kommissionierung mit dem Handscanner", 0.82, "routine_manual", "de")
     assert picking.kind == "machine" and picking.advice == "automate", picking
     assert advice.advise("Montage von Fassadengerüsten", 0.4, "nonroutine_manual", "de").hands
+
+
+# -- the kind of work is the model's measured judgement (kinds = P(manual), P(people)) ---------
+
+Kinds = tuple[float, float]
+INFO: Kinds = (0.05, 0.03)  # the model sure it is information work
+MANUAL: Kinds = (0.9, 0.02)
+PEOPLE: Kinds = (0.03, 0.9)
+
+
+def role_with_kinds(tasks: list[tuple[str, float, str, Kinds]], language: str) -> dict:
+    """The three areas of one role whose tasks carry the model's kind probabilities, as the
+    service computes them (advice with the kinds, then the upskilling texts)."""
+    n = len(tasks)
+    role = RoleTasks(
+        texts=[t[0] for t in tasks],
+        categories=[t[2] for t in tasks],
+        rule_based=np.array([t[1] for t in tasks]),
+        weights=np.full(n, 1 / n),
+        bounds=np.array([0, n]),
+    )
+    found = advice.advise_many(
+        role.texts,
+        role.rule_based,
+        role.categories,
+        [language] * n,
+        kinds=np.array([t[3] for t in tasks]),
+    )
+    risk = 100 * float(np.dot(role.weights, role.rule_based))
+    return {u["area"]: u for u in recommend_many(role, [risk], [language], found)[0]}
+
+
+def test_kind_probabilities_sum_the_model_categories():
+    classes = ["routine_cognitive", "routine_manual", "nonroutine_manual"]
+    classes += ["nonroutine_interpersonal", "nonroutine_analytic", "ai_process_interface"]
+    got = advice.kind_probabilities(np.array([[0.1, 0.3, 0.2, 0.25, 0.1, 0.05]]), classes)
+    assert got.shape == (1, 2) and got[0].tolist() == pytest.approx([0.5, 0.25])
+
+
+def test_a_confident_model_decides_the_kind_against_a_misleading_word():
+    """The painter's "Baustelle … übergeben" (a handover word) is manual work, not "a person
+    leads the conversation"; a consultant's advice on "equipment" is no manual work."""
+    cover = advice.advise(
+        "Untergründe prüfen und vorbereiten, Baustelle sauber abdecken und übergeben",
+        0.67, "routine_manual", "de", kinds=MANUAL,
+    )  # fmt: skip
+    assert cover.kind == "physical" and "Gespräch" not in cover.reason, cover
+    advise_on = advice.advise(
+        "Provide consultative services in areas such as equipment or product evaluation",
+        0.2, "nonroutine_analytic", "en", kinds=INFO,
+    )  # fmt: skip
+    assert advise_on.kind == "information" and not advise_on.hands, advise_on
+
+
+def test_the_same_statement_without_the_model_kind_keeps_the_old_reading():
+    """Without probabilities (callers that pass a category only) the cues decide as before."""
+    text = "Untergründe prüfen und vorbereiten, Baustelle sauber abdecken und übergeben"
+    assert advice.advise(text, 0.67, "routine_manual", "de").kind == "conversation"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("Administer medication in line with care plans and the home's policy", "en", "hands_on"),
+        ("Mitarbeit in der direkten Pflege (ca. 50 % der Arbeitszeit)", "de", "hands_on"),
+        ("Nachnahme-Inkasso an der Haustür mit anschließender Kassenabgabe", "de", "in_person"),
+        ("Check patient identity, pregnancy status and consent before each examination", "en",
+         "in_person"),
+        ("checking ID", "en", "in_person"),
+    ],
+)  # fmt: skip
+def test_body_and_face_to_face_words_hold_against_the_model(text, language, kind):
+    """The model reads short care and counter lines as information work; work on a person's
+    body and face-to-face work are near-certain by their words, so AI never "prepares" them."""
+    got = advice.advise(text, 0.72, "routine_cognitive", language, kinds=(0.2, 0.01))
+    assert got.kind == kind, got
+    assert got.advice != "automate"
+    assert "KI kann Teile vorbereiten" not in got.reason and "AI can prepare" not in got.reason
+
+
+def test_paperwork_about_care_is_information_work():
+    got = advice.advise(
+        "Document vital signs, fluid balance and wound status in the electronic care record.",
+        0.8, "routine_cognitive", "en", kinds=INFO,
+    )  # fmt: skip
+    assert got.kind != "hands_on", got
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("count tills", "en"),
+        ("Receive deliveries", "en"),
+        ("Einräumen der Ware in die Regale", "de"),
+    ],
+)
+def test_work_by_hand_is_never_taken_over_by_software(text, language):
+    """The model may call a short line of handwork information work; only paperwork words
+    would make it something software takes over."""
+    got = advice.advise(text, 0.9, "routine_cognitive", language, kinds=INFO)
+    assert got.advice == "assist" and "handwork" in got.traits, got
+    assert "Software kann das übernehmen" not in got.reason
+    assert "software can take it over" not in got.reason
+
+
+def test_bookkeeping_is_still_automated_on_the_model_word():
+    got = advice.advise(
+        "Kontieren und Buchen von Eingangsrechnungen", 0.95, "routine_cognitive", "de", kinds=INFO
+    )
+    assert got.advice == "automate" and got.kind == "information", got
+    assert got.reason.startswith("Weitgehend regelbasiert (95 %): Software kann das übernehmen")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("work with schools, police and health services", PEOPLE),
+        ("Be ready to rescue a colleague left hanging in a fall-arrest harness.", MANUAL),
+    ],
+)
+def test_partners_and_harnesses_carry_no_legal_responsibility(text, kinds):
+    got = advice.advise(text, 0.2, "nonroutine_interpersonal", "en", kinds=kinds)
+    assert got.kind != "authority" and "legal" not in got.reason, got
+    assert got.people != "citizens"
+
+
+def test_looking_after_equipment_is_not_work_with_people():
+    got = advice.advise(
+        "Betreuung der Technik während der Veranstaltung, u. a. Mischpult und Lichtsteuerung",
+        0.28, "nonroutine_interpersonal", "de", kinds=(0.09, 0.79),
+    )  # fmt: skip
+    assert not got.with_people and "Arbeit mit Menschen" not in got.reason, got
+
+
+def test_a_sure_model_names_the_kind_in_the_reason():
+    """From P >= 0.8 the reason may say "Handarbeit" without a cue word for it."""
+    got = advice.advise("Innenanstriche", 0.45, "routine_manual", "de", kinds=MANUAL)
+    assert "Handarbeit" in got.reason, got
+
+
+def test_a_parcel_courier_gets_no_prompt_or_draft_actions():
+    """The review's courier was told to improve prompts and knowledge bases and to let an AI
+    make a first draft of a delivery."""
+    areas = role_with_kinds(
+        [
+            ("Tourgerechtes Beladen des Transporters", 0.6, "routine_manual", (0.9, 0.0)),
+            ("Zustellung der Pakete und Scannen jeder Sendung bei Übergabe", 0.8,
+             "routine_manual", (0.57, 0.0)),
+            ("Parkplatz- und Eingangssuche in unbekannten Straßen", 0.31, "nonroutine_manual",
+             (0.8, 0.0)),
+            ("Benachrichtigungskarte hinterlassen, wenn niemand öffnet", 0.59,
+             "routine_cognitive", (0.3, 0.02)),
+            ("Nachnahme-Inkasso an der Haustür", 0.72, "routine_cognitive", (0.22, 0.01)),
+            ("Annahme von Retouren und Erfassung im Handscanner", 0.85, "routine_cognitive",
+             (0.03, 0.0)),
+        ],
+        "de",
+    )  # fmt: skip
+    actions = " ".join(a for u in areas.values() for a in u["actions"])
+    assert "Prompt" not in actions and "Wissensdatenbank" not in actions, actions
+    assert "Entwurf" not in actions and "Gespräch führt" not in actions, actions
+
+
+def test_ai_drafts_are_for_information_work_only():
+    """An assisted conversation is prepared with documents and facts; no "first draft" of it,
+    in either language."""
+    for language, text, draft, own in (
+        ("en", "Negotiate standard contract renewals with suppliers", "first draft",
+         'Let software gather the documents and facts you need for the task "Negotiate'),
+        ("de", "Verhandlung von Standardverlängerungen mit Lieferanten", "ersten Entwurf",
+         "Lassen Sie sich für die Aufgabe „Verhandlung von Standardverlängerungen"),
+    ):  # fmt: skip
+        areas = role_with_kinds([(text, 0.7, "nonroutine_interpersonal", PEOPLE)], language)
+        actions = areas["ai_process_interface"]["actions"]
+        assert not any(draft in a for a in actions), actions
+        assert any(a.startswith(own) for a in actions), actions
