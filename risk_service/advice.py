@@ -2,8 +2,10 @@
 
 The advice follows the article's hybrid model. A task's rule-based probability P says whether
 software or machines *could* do it; the kind of work it is and the people it serves say whether
-they *should* do it alone. The kind comes from the model's category, overridden by the
-statement's own words (:func:`work_kind`): information work, conversation, control of AI,
+they *should* do it alone. The kind is the model's judgement — its category probabilities
+summed into manual work, contact with people and information work (:func:`kind_probabilities`)
+— and the statement's words say which kind within it; where the model is unsure, its category
+and the words decide (:func:`work_kind`). The kinds: information work, conversation, control of AI,
 manual work in a fixed setting (machines, production lines, warehouses) or elsewhere,
 face-to-face service, hands-on work on a person's body, work with legal responsibility, and
 rules a person follows in their own work. Each kind has its own thresholds
