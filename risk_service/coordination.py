@@ -144,6 +144,19 @@ def is_lead_in(text: str) -> bool:
     return match is not None and match.end() == len(text.strip())
 
 
+def opens_with_lead_in(text: str) -> bool:
+    """Words before duties, with duties after them ("The role involves planning sessions …",
+    "Zu Ihren Aufgaben gehören die Kontierung …"): the statement announces itself as duties.
+    Not before a number: "Die Stelle umfasst 30 Std./Woche" gives the hours."""
+    stripped = text.strip()
+    match = _LEAD_IN.match(stripped)
+    return (
+        match is not None
+        and match.end() < len(stripped)
+        and not stripped[match.end() :].lstrip()[:1].isdigit()
+    )
+
+
 def _capitalised(duty: str) -> str:
     return duty[:1].upper() + duty[1:]
 

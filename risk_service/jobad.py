@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING
 
 from risk_service import cache, config
 from risk_service.cache import BoundedCache, byte_cached
-from risk_service.coordination import is_lead_in, opens_like_task, split_coordinated
+from risk_service.coordination import (
+    is_lead_in,
+    opens_like_task,
+    opens_with_lead_in,
+    split_coordinated,
+)
 from risk_service.patterns import trie_pattern
 from risk_service.text import detect_language
 
@@ -1166,8 +1171,17 @@ def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> lis
             continue
         # every statement takes its prediction, even where the parser's certainty overrides it
         own = [next(predicted) for _ in statements]
-        out.append([s.strong or s.inline or p for s, p in zip(statements, own, strict=True)])
+        out.append(
+            [s.strong or s.inline or _lead_in(s) or p for s, p in zip(statements, own, strict=True)]
+        )
     return out
+
+
+def _lead_in(statement: Statement) -> str:
+    """ "duty" for a statement that opens by announcing duties ("The role involves planning
+    and delivering sessions …", "The job is varied and will include tractor work …"), as a
+    line opening with "Aufgaben:" does; "" otherwise."""
+    return "duty" if opens_with_lead_in(statement.text) else ""
 
 
 def classifier_labeller(model: LineClassifier) -> Labeller:

@@ -312,3 +312,20 @@ def test_shift_participation_training_stages_and_quotas(text, label):
 )
 def test_you_will_headings(heading, kind):
     assert jobad.heading_kind(heading) == kind
+
+
+def test_a_statement_that_announces_its_duties_is_scored_as_duties():
+    # set C's farm ad: prose duties before any heading, opening "The job … will include"
+    ad = (
+        "We are a 1,200-acre family-run mixed farm in north Shropshire with a suckler herd.\n"
+        "The job is varied and will include daily feeding, bedding and checking of cattle and "
+        "helping at calving time.\n"
+        "Die Stelle umfasst 30 Std./Woche, überwiegend nachmittags.\n"
+        "Ideally you will have:\n- Experience of working with cattle\n"
+    )
+    parsed = parse_job_ad(ad)
+    assert parsed.duties[0].startswith("Daily feeding")
+    assert any("calving" in duty for duty in parsed.duties)
+    # the hours a position "umfasst" are no duties
+    assert not any("Std./Woche" in duty for duty in parsed.duties)
+    assert parsed.ignored["requirements"] == ["Experience of working with cattle"]
