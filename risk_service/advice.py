@@ -159,6 +159,11 @@ class _Cues:
             word = match.start()  # where the word holding the cue starts ("hygieneplan")
             while word and norm[word - 1].isalnum():
                 word -= 1
+            end = match.end()
+            while end < len(norm) and norm[end].isalnum():
+                end += 1
+            if any(w in norm[word:end] for w in _INSIDE_NOT):
+                continue  # "Erwartungshorizont" is no "-wartung"
             for kind, group in self.inside[match.group()]:
                 if kind in _NOT_AFTER and _after(norm, word, _NOT_AFTER[kind][language]):
                     continue  # "nach Hygieneplan": the plan it follows
@@ -199,6 +204,7 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
 
 
 _NEXT_WORD = re.compile(r"\W+(\w+)")
+_INSIDE_NOT = tuple(RULES["cues"]["_inside_not"]["words"])
 
 
 def _before(norm: str, end: int, stems: tuple[str, ...]) -> bool:

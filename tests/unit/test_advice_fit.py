@@ -1312,3 +1312,18 @@ def test_ai_drafts_are_for_information_work_only():
         actions = areas["ai_process_interface"]["actions"]
         assert not any(draft in a for a in actions), actions
         assert any(a.startswith(own) for a in actions), actions
+
+
+def test_marking_against_an_expectation_is_no_maintenance_and_care_lines_are_hands_on():
+    """ "Erwartungshorizont" holds "-wartung" but is no on-site job; "Behandlungspflege" and
+    "Medikamentengabe" are work on a person's body even when the model calls them information."""
+    marking = advice.advise(
+        "Korrektur von Klassenarbeiten nach dem abgestimmten Erwartungshorizont",
+        0.74, "routine_cognitive", "de", kinds=INFO,
+    )  # fmt: skip
+    assert marking.kind == "information" and "vor Ort" not in marking.reason, marking
+    care = advice.advise(
+        "Grund- und Behandlungspflege sowie Medikamentengabe nach ärztlicher Anordnung",
+        0.41, "routine_cognitive", "de", kinds=(0.3, 0.1),
+    )  # fmt: skip
+    assert care.kind == "hands_on" and care.advice == "keep_human", care
