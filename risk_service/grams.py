@@ -20,6 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 _INT64_MAX = np.iinfo(np.int64).max
+# Below this many words a dict lookup per gram is cheaper than the arrays' fixed cost (~45 µs a
+# call; measured: 1 word 7 vs 46 µs, 8 words 57 vs 66, 16 words 120 vs 91, 64 words 486 vs 251).
+FEW_WORDS = 10
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -50,6 +53,7 @@ class GramTable:
             # a padded word has at least two characters: every word has grams of min_n
             raise ValueError("expected 1 <= min_n <= 2 <= max_n")
         self.min_n, self.max_n, self.max_chars = min_n, max_n, max_chars
+        self._get = vocabulary.get
         grams = list(vocabulary)
         alphabet = np.unique(_code_points("".join(grams)))
         self.base = len(alphabet) + 1
@@ -85,8 +89,8 @@ class GramTable:
         """The vocabulary columns of each word's grams (the word padded with a space each
         side), in the analyzer's order: all grams of ``min_n`` characters left to right, then
         those of ``min_n + 1``, …; a gram outside the vocabulary is skipped."""
-        if not words:
-            return []
+        if len(words) < FEW_WORDS:
+            return [self._columns_by_dict(w) for w in words]
         padded = [f" {w[: self.max_chars]} " for w in words]
         sizes = np.fromiter(map(len, padded), np.int64, len(padded))
         digits = self._digits(_code_points("".join(padded)))
@@ -123,3 +127,14 @@ class GramTable:
         column = column[by_word]
         bounds = np.searchsorted(word[by_word], np.arange(len(words) + 1)).tolist()
         return [column[bounds[i] : bounds[i + 1]].copy() for i in range(len(words))]
+
+    def _columns_by_dict(self, word: str) -> np.ndarray:
+        """:meth:`columns_of` of one word, a dict lookup per gram."""
+        padded = f" {word[: self.max_chars]} "
+        size = len(padded)
+        grams = (
+            padded[i : i + n]
+            for n in range(self.min_n, min(self.max_n, size) + 1)
+            for i in range(size - n + 1)
+        )
+        return np.array([j for j in map(self._get, grams) if j is not None], np.int64)

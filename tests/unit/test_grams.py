@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from risk_service import lineclassifier
+from risk_service import grams, lineclassifier
 from risk_service.features import char_grams
 from risk_service.grams import GramTable
 
@@ -56,6 +56,7 @@ def test_columns_equal_one_dict_lookup_per_gram_in_the_analyzers_order(max_n):
     words += [
         "".join(rng.choice("abcdeürsß") for _ in range(rng.randint(1, 15))) for _ in range(200)
     ]
+    assert len(words) >= grams.FEW_WORDS  # the arrays' path
     got = table.columns_of(words)
     assert len(got) == len(words)
     for word, columns in zip(words, got, strict=True):
@@ -63,7 +64,8 @@ def test_columns_equal_one_dict_lookup_per_gram_in_the_analyzers_order(max_n):
         assert columns.tolist() == _expected(vocabulary, word, max_n, 12), word
     assert any(len(c) for c in got) and any(not len(c) for c in got)  # hits and misses both
     assert table.columns_of([]) == []
-    for short in (["a"], ["ab"], ["à"], ["", "a"]):  # fewer characters than the longest gram
+    # fewer characters than the longest gram; lists this short take the dict path
+    for short in (["a"], ["ab"], ["à"], ["", "a"], words[:3]):
         assert [c.tolist() for c in table.columns_of(short)] == [
             _expected(vocabulary, w, max_n, 12) for w in short
         ]
