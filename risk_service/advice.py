@@ -293,7 +293,7 @@ _LEVELS: dict = RULES["levels"]
 
 
 # Cue kinds that say what the task is about, handed to the upskilling texts as traits.
-TRAITS = ("urgent", "admin", "condition", "responsible", "drafting")
+TRAITS = ("urgent", "admin", "condition", "responsible", "drafting", "onsite")
 # and "handwork" (only words of work by hand, none of paperwork) and "contact" (see advise)
 # Kinds of work with people whatever group they name (a conversation, face to face, hands-on).
 PEOPLE_KINDS = frozenset({"conversation", "in_person", "hands_on"})

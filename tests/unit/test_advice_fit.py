@@ -1327,3 +1327,24 @@ def test_marking_against_an_expectation_is_no_maintenance_and_care_lines_are_han
         0.41, "routine_cognitive", "de", kinds=(0.3, 0.1),
     )  # fmt: skip
     assert care.kind == "hands_on" and care.advice == "keep_human", care
+
+
+def test_checks_on_site_and_pitches_read_right():
+    """A fault check on site gets no AI first draft even with a report in it; a pitch to
+    clients is work with them."""
+    areas = role_with_kinds(
+        [
+            ("Carry out daily camera and equipment fault checks and report faults to the "
+             "maintenance contractor", 0.73, "routine_cognitive", INFO),
+            ("Record incidents accurately in the daily occurrence log", 0.91,
+             "routine_cognitive", INFO),
+        ],
+        "en",
+    )  # fmt: skip
+    actions = areas["ai_process_interface"]["actions"]
+    assert not any("first draft" in a and "fault checks" in a for a in actions), actions
+    pitch = advice.advise(
+        "Pitch ideas to clients and argue for them convincingly.",
+        0.15, "nonroutine_interpersonal", "en", kinds=PEOPLE,
+    )  # fmt: skip
+    assert pitch.people == "clients", pitch
