@@ -102,6 +102,17 @@ def language_gaps(pred: pd.DataFrame) -> dict:
     return out
 
 
+def category_macro_f1(true: pd.Series, pred: pd.Series) -> float:
+    """Macro-F1 over the categories the labelled statements hold.
+
+    A category no statement is labelled with (the development set has no
+    ``ai_process_interface``) would enter scikit-learn's macro average as a zero once it is
+    predicted at all, and cost a sixth of the figure for one statement; a wrong prediction
+    still costs its statement's true category its recall.
+    """
+    return float(f1_score(true, pred, labels=sorted(set(true)), average="macro"))
+
+
 def statement_metrics(pred: pd.DataFrame) -> dict:
     metrics: dict = {"n": int(len(pred)), "occupations": int(pred["occupation_id"].nunique())}
     for lang, part in pred.groupby("lang"):
@@ -110,9 +121,7 @@ def statement_metrics(pred: pd.DataFrame) -> dict:
             "rule_auc": _r(_auc(part["rule_based"], part["p_rule"])),
             "brier": _r(brier_score_loss(part["rule_based"], part["p_rule"])),
             "degree_spearman": _r(spearmanr(part["degree"], part["p_rule"]).statistic),
-            "category_macro_f1": _r(
-                f1_score(part["category"], part["pred_category"], average="macro")
-            ),
+            "category_macro_f1": _r(category_macro_f1(part["category"], part["pred_category"])),
         }
     return metrics
 

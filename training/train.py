@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from joblib import Parallel, delayed
 from scipy.stats import spearmanr
-from sklearn.metrics import brier_score_loss, f1_score, roc_auc_score
+from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 
@@ -26,6 +26,7 @@ from risk_service.taskmodel import TaskModel
 from training.corpus import Corpus, load_corpus
 from training.esco_titles import load_esco
 from training.estimators import build_featurizer, compile_model, task_frame
+from training.evaluate import category_macro_f1
 from training.heads import PairedLogisticRegression, fold_logit_column
 
 N_SPLITS = 5
@@ -219,7 +220,7 @@ def compute_metrics(data: pd.DataFrame) -> dict:
             "brier": round(float(brier_score_loss(part["rule_based"], part["p_rule"])), 4),
             "degree_spearman": round(float(spearmanr(part["degree"], part["p_rule"]).statistic), 4),
             "category_macro_f1": round(
-                float(f1_score(part["category"], part["pred_category"], average="macro")), 4
+                category_macro_f1(part["category"], part["pred_category"]), 4
             ),
         }
     langs = [k for k in ("de", "en") if k in metrics]
