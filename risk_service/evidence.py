@@ -131,6 +131,13 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
         tokens: list[str] = []  # the lexicon's tokens
         token_unit: list[int] = []
         for c, chunk in enumerate(chunks, start=base):
+            if chunk.isalnum():  # one word: what both patterns find (\w is alnum or "_")
+                tokens.append(chunk)
+                token_unit.append(c)
+                if len(chunk) > 1:
+                    words.append(chunk)
+                    word_unit.append(c)
+                continue
             found = _WORD.findall(chunk)
             words += found
             word_unit += [c] * len(found)

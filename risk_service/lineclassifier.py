@@ -60,7 +60,10 @@ def _tokens(text: str) -> list[str]:
 
 def word_terms(text: str) -> list[str]:
     """Word uni- and bigrams of a statement."""
-    tokens = _tokens(text)
+    return _terms_of_tokens(_tokens(text))
+
+
+def _terms_of_tokens(tokens: list[str]) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
@@ -249,14 +252,13 @@ class LineClassifier:
     # classes' weights of an entry side by side, one memory access instead of one per class
     _weights_by_term: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
-    def _char_columns(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+    def _char_columns(self, token_lists: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """The character-gram columns of the statements, one after the other, and how many
         belong to each. Words repeat far more than statements, so each word's columns are
         looked up once and kept; the new words of a call are looked up together
         (:class:`~risk_service.grams.GramTable`, several times faster than a dict lookup per
         gram)."""
         cache = self._word_columns
-        token_lists = [_tokens(text) for text in texts]
         new = list(dict.fromkeys(w for tokens in token_lists for w in tokens if w not in cache))
         if new:
             if len(cache) + len(new) > _MAX_CACHED_WORDS:
@@ -266,7 +268,7 @@ class LineClassifier:
             cache.update(zip(new, self._grams.columns_of(new), strict=True))
         per_word = [cache[w] for tokens in token_lists for w in tokens]
         if not per_word:
-            return np.zeros(0, dtype=np.int64), [0] * len(texts)
+            return np.zeros(0, dtype=np.int64), [0] * len(token_lists)
         lengths = list(map(len, per_word))
         sizes = []
         start = 0
@@ -299,9 +301,10 @@ class LineClassifier:
             return logits
         n_words = len(self.words.idf)
         n_chars = len(self.chars.idf)
+        token_lists = [_tokens(s.text) for s in statements]  # both views' words
         views = (
-            (self.words.transform([word_terms(s.text) for s in statements]), 0),
-            (self.chars.transform_flat(*self._char_columns([s.text for s in statements])), n_words),
+            (self.words.transform([_terms_of_tokens(t) for t in token_lists]), 0),
+            (self.chars.transform_flat(*self._char_columns(token_lists)), n_words),
         )
         if self._weights_by_term is None:
             self._weights_by_term = np.ascontiguousarray(self.coef[:, : n_words + n_chars].T)
