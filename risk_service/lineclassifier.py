@@ -248,9 +248,6 @@ class LineClassifier:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _grams: GramTable | None = field(default=None, init=False, repr=False, compare=False)
-    # the word and character columns of coef, one row per column (built on first use): the
-    # classes' weights of an entry side by side, one memory access instead of one per class
-    _weights_by_term: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def _char_columns(self, token_lists: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """The character-gram columns of the statements, one after the other, and how many
@@ -306,13 +303,12 @@ class LineClassifier:
             (self.words.transform([_terms_of_tokens(t) for t in token_lists]), 0),
             (self.chars.transform_flat(*self._char_columns(token_lists)), n_words),
         )
-        if self._weights_by_term is None:
-            self._weights_by_term = np.ascontiguousarray(self.coef[:, : n_words + n_chars].T)
         for (row, col, value), offset in views:
             if len(row):
-                weights = self._weights_by_term[col + offset]
                 for k in range(len(self.classes)):
-                    logits[:, k] += np.bincount(row, value * weights[:, k], minlength=n)
+                    logits[:, k] += np.bincount(
+                        row, value * self.coef[k, col + offset], minlength=n
+                    )
         context = np.asarray([context_features(s) for s in statements], dtype=np.float64)
         logits += context @ self.coef[:, n_words + n_chars :].T
         return logits

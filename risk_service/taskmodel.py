@@ -100,12 +100,6 @@ class TaskModel:
     _evidence: BoundedCache = field(
         default_factory=evidence_cache, init=False, repr=False, compare=False
     )
-    # coef.T, built on first use: the heads' weights of one feature side by side, so a
-    # feature entry costs one memory access, not one per head (coef is ~5 MB, the entries'
-    # columns are scattered over it)
-    _weights_by_feature: np.ndarray | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
 
     def predict(self, texts: list[str]) -> TaskPredictions:
         """Predict tasks; statements seen before are answered from a bounded per-model cache.
@@ -168,15 +162,9 @@ class TaskModel:
 
     def _compute_block(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         rows, cols, values = self.features.transform(texts)
-        if self._weights_by_feature is None:
-            self._weights_by_feature = np.ascontiguousarray(self.coef.T)
-        # One sparse dot product per head: its weights at the entries, summed by row.
-        weights = self._weights_by_feature[cols]
+        # One sparse dot product per head: gather its weights at the entries, sum by row.
         logits = self.intercept + np.column_stack(
-            [
-                np.bincount(rows, weights[:, k] * values, minlength=len(texts))
-                for k in range(weights.shape[1])
-            ]
+            [np.bincount(rows, head[cols] * values, minlength=len(texts)) for head in self.coef]
         )
         scores = _sigmoid(logits)
         proba = scores[:, 1:]
@@ -202,10 +190,7 @@ class TaskModel:
         state = self.__dict__.copy()
         state.pop("_cache")  # a cache: not model state, rebuilt on load
         state.pop("_evidence", None)
-        state.pop("_weights_by_feature", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(
-            state, _cache=_prediction_cache(), _evidence=evidence_cache(), _weights_by_feature=None
-        )
+        self.__dict__.update(state, _cache=_prediction_cache(), _evidence=evidence_cache())
