@@ -55,7 +55,8 @@ class GramTable:
         self.min_n, self.max_n, self.max_chars = min_n, max_n, max_chars
         self._get = vocabulary.get
         grams = list(vocabulary)
-        alphabet = np.unique(_code_points("".join(grams)))
+        points = _code_points("".join(grams))
+        alphabet = np.flatnonzero(np.bincount(points)) if len(points) else points
         self.base = len(alphabet) + 1
         if self.base**max_n > _INT64_MAX:
             raise ValueError(f"{len(alphabet)} characters: grams do not fit in 63 bits")
@@ -64,8 +65,8 @@ class GramTable:
         self._digit_of = np.zeros(int(alphabet.max(initial=0)) + 2, np.int32)
         self._digit_of[alphabet] = np.arange(1, len(alphabet) + 1)
         lengths = np.fromiter(map(len, grams), np.int64, len(grams))
-        keys = self._keys_of(_code_points("".join(grams)), lengths)
-        order = np.argsort(keys, kind="stable")
+        keys = self._keys_of(points, lengths)
+        order = np.argsort(keys)  # the keys are distinct: any sort gives the same order
         self.keys = keys[order]
         self.columns = np.fromiter(vocabulary.values(), np.int64, len(grams))[order]
 
