@@ -1163,7 +1163,7 @@ def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> lis
     flat = [
         s for statements, rules in zip(ads, by_rules, strict=True) if not rules for s in statements
     ]
-    predicted = iter(model.label(flat))
+    predicted = iter(model.label(flat, [_under_duty_heading(s) for s in flat]))
     out = []
     for statements, rules in zip(ads, by_rules, strict=True):
         if rules:
@@ -1175,6 +1175,13 @@ def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> lis
             [s.strong or s.inline or _lead_in(s) or p for s, p in zip(statements, own, strict=True)]
         )
     return out
+
+
+def _under_duty_heading(statement: Statement) -> bool:
+    """A statement of a list under a duties heading ("Ihre Aufgaben", "Key responsibilities"):
+    a duty where the classifier finds duty its likeliest label, even below its threshold
+    ("Assisting with planning appeals … where required", duty 0.56, requirement 0.43)."""
+    return statement.section == "duty" and statement.inline is None and statement.bullet
 
 
 def _lead_in(statement: Statement) -> str:

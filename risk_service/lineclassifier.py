@@ -319,8 +319,11 @@ class LineClassifier:
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
 
-    def label(self, statements: Sequence[Statement]) -> list[str]:
-        """Each statement's label: duty where P(duty) ≥ the threshold, else the likeliest other."""
+    def label(
+        self, statements: Sequence[Statement], lenient: Sequence[bool] | None = None
+    ) -> list[str]:
+        """Each statement's label: duty where P(duty) ≥ the threshold (or, where ``lenient``,
+        where duty is the likeliest label), else the likeliest other."""
         if not statements:
             return []
         p = self.predict_proba(statements)
@@ -329,7 +332,10 @@ class LineClassifier:
         others[:, duty] = -1.0
         best_other = others.argmax(axis=1)
         return [
-            "duty" if p[i, duty] >= self.duty_threshold else self.classes[int(best_other[i])]
+            "duty"
+            if p[i, duty] >= self.duty_threshold
+            or (lenient is not None and lenient[i] and p[i, duty] > p[i, best_other[i]])
+            else self.classes[int(best_other[i])]
             for i in range(len(statements))
         ]
 
