@@ -66,6 +66,16 @@ HEAD_WEIGHT = 0.9
 # Pathology") is matched with it: where a name holds both, it beats the occupation alone, which
 # then counts at this weight (a qualifier no name holds, such as a place, changes nothing).
 NARROWED_WEIGHT = 0.98
+# Cosine at which a title is one of the index's names (normalised forms equal but for
+# float error).
+SAME_NAME = 0.999
+# How well the scored occupation's names cover the title's ESCO occupation's labels (the mean
+# over its labels of the best name similarity, what :meth:`OccupationIndex._assign` maximises):
+# below this the tasks are another job's of the same group, and the answer says so
+# (``tasks_fit``). Locksmith ~ toolmaker 0.09, security alarm technician ~ telecoms technician
+# 0.15, category manager ~ sales and marketing manager 0.16 are other jobs; airport security
+# officer ~ security guard 0.46, tourist guide ~ travel guide 0.54 are the same job.
+LOOSE_FIT = 0.3
 # ISCO-08 files the first-line supervisors of these workers in unit groups of their own
 # (longest code prefix first; a supervisors' group supervises its own): a team leader of
 # clerks is an office supervisor (3341), of shop staff a shop supervisor (5222), of cleaners
@@ -181,6 +191,9 @@ class OccupationMatch:
     basis: str = "unit_group"  # where the scored occupation comes from (see BASIS)
     concept: int = -1  # position in the index
     name: int = -1  # the name that matched best (its position in the index)
+    # how well the scored occupation's names cover the ESCO occupation's labels (LOOSE_FIT);
+    # 1.0 when the title is one of the scored occupation's own names; None: not known
+    fit: float | None = None
 
     def as_dict(self) -> dict:
         out = {
@@ -193,7 +206,24 @@ class OccupationMatch:
         if self.esco_uri is not None:
             out["esco_uri"] = self.esco_uri
             out["label"] = self.label
+        if self.fit is not None:
+            out["tasks_fit"] = "close" if self.fit >= LOOSE_FIT else "loose"
+            if self.fit < LOOSE_FIT and self.label:
+                out["tasks_note"] = _LOOSE_NOTE[self.language].format(
+                    title=self.title, label=self.label
+                )
         return out
+
+
+# What a loose fit means for the user, in the request's language.
+_LOOSE_NOTE = {
+    "de": "Für „{label}“ haben wir keine eigene Tätigkeitsbeschreibung: bewertet sind die "
+    "Tätigkeiten von „{title}“ aus derselben ISCO-08-Berufsgruppe, die abweichen können. "
+    "Senden Sie die Aufgaben der Stelle für eine Bewertung der Rolle selbst.",
+    "en": "We hold no task description of '{label}': the tasks scored are those of "
+    "'{title}' from the same ISCO-08 unit group and may differ. Send the role's duties to "
+    "have the role itself scored.",
+}
 
 
 class OccupationIndex:
@@ -278,7 +308,7 @@ class OccupationIndex:
         # which corpus occupation is scored for it: corpus names filed under it match their
         # own occupation perfectly and would tie.
         own = np.array([esco is None or not n[1] for n in names], dtype=bool)
-        self._scored, self._basis = self._assign(matrix, own, corpus_matrix, rows_of)
+        self._scored, self._basis, self._fit = self._assign(matrix, own, corpus_matrix, rows_of)
 
     # -- training-time helpers ---------------------------------------------------------
     def _homes(self, matrix, names: list, rows_of: dict[str, list[int]]) -> dict[int, int]:
@@ -313,8 +343,9 @@ class OccupationIndex:
 
     def _assign(
         self, matrix, own: np.ndarray, corpus_matrix, rows_of: dict[str, list[int]]
-    ) -> tuple[list[str], list[str]]:
-        """Per concept: the corpus occupation scored for it, and the ``basis`` of that choice.
+    ) -> tuple[list[str], list[str], np.ndarray]:
+        """Per concept: the corpus occupation scored for it, the ``basis`` of that choice and
+        how well its names cover the concept's (``fit``, :data:`LOOSE_FIT`).
 
         Candidates are the corpus occupations of the concept's unit group, else of its minor,
         sub-major or major group, else all; among them those with :data:`MIN_TASKS` statements
@@ -328,6 +359,7 @@ class OccupationIndex:
         usable = [occ for occ in self._rows if counts[occ] > 0 and occ in rows_of]
         isco = {occ: self._rows[occ]["isco08"] for occ in usable}
         scored, basis = [""] * len(self._uri), [""] * len(self._uri)
+        fit = np.zeros(len(self._uri), dtype=np.float32)
         concepts_of_group: dict[str, list[int]] = {}
         for c, code in enumerate(self._isco):
             concepts_of_group.setdefault(code, []).append(c)
@@ -350,9 +382,10 @@ class OccupationIndex:
                 # how well a candidate's names cover all of the concept's names ("Bäcker",
                 # "baker", "bread baker" beat one alternative label "Konditor")
                 per_candidate = np.maximum.reduceat(pair, first, axis=1).mean(axis=0)
-                scored[c] = candidates[int(np.argmax(per_candidate))]
+                best = int(np.argmax(per_candidate))
+                scored[c], fit[c] = candidates[best], per_candidate[best]
                 basis[c] = BASIS[digits]
-        return scored, basis
+        return scored, basis, fit
 
     # -- serving ---------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -452,12 +485,16 @@ class OccupationIndex:
         """The match for ``concept`` (found by its ``name``) with its titles and label in
         ``language``."""
         occupation = self._scored[concept]
+        fits = self.__dict__.get("_fit")  # an index pickled before it had them: none
+        fit = None if fits is None else float(fits[concept])
         owner = self._owner(name)
-        if owner and owner != occupation and self._basis[concept] == "unit_group":
+        if owner and self._basis[concept] == "unit_group":
             rows = self._rows[owner]
             usable = all(len(self.tasks_of(owner, lang)) >= MIN_TASKS for lang in LANGUAGES)
             if rows["isco08"] == self._isco[concept] and usable:
+                # the title is one of this occupation's own names: its tasks are the job's
                 occupation = owner
+                fit = None if fit is None else 1.0
         label = self._label[language][concept]
         return OccupationMatch(
             occupation_id=occupation,
@@ -470,6 +507,7 @@ class OccupationIndex:
             basis=self._basis[concept],
             concept=concept,
             name=name,
+            fit=fit,
         )
 
     def _owner(self, name: int) -> str:
@@ -481,6 +519,18 @@ class OccupationIndex:
         if ids is None:
             ids = self.__dict__["_owner_ids"] = list(self._rows)
         return ids[owners[name]]
+
+    def closer_language(self, title: str) -> str:
+        """The language whose names ``title`` (as :func:`~risk_service.text.title_core` reads
+        it) is closer to: "de" for "Sachbearbeiter Kreditorenbuchhaltung", "en" for
+        "Controller", a name in both (near-ties within :data:`SAME_NAME` go to English)."""
+        query = title_core(title)
+        sims = self._similarities(query) if query else np.zeros(len(self._name_lang))
+        best = [
+            float(sims[self._name_lang == i].max(initial=0.0)) for i in range(len(LANGUAGES))
+        ]
+        german, english = best[LANGUAGES.index("de")], best[LANGUAGES.index("en")]
+        return "de" if german > english and english < SAME_NAME else "en"
 
     def in_language(self, match: OccupationMatch, language: str) -> OccupationMatch:
         """``match`` with its titles and label in ``language``."""

@@ -157,6 +157,16 @@ class MatchedOccupation(_Model):
         description="Where the scored occupation comes from: the title's ISCO-08 unit group, or "
         "(when our corpus has none there) its minor, sub-major or major group, or another group",
     )
+    tasks_fit: Literal["close", "loose"] | None = Field(
+        default=None,
+        description="Whether the scored occupation is the title's job ('close': the title is "
+        "one of its names, or its names cover the ESCO occupation's labels well) or only "
+        "another job of the same group ('loose': send the role's duties for its own score)",
+    )
+    tasks_note: str | None = Field(
+        default=None,
+        description="With a loose fit: what was scored instead, in the request's language",
+    )
 
 
 class Upskilling(_Model):

@@ -27,6 +27,7 @@ from risk_service.text import (
     LANGUAGE_NAMES,
     detect_foreign_language,
     detect_language,
+    gendered_as_english,
     has_gender_form,
     normalise_title,
     title_core,
@@ -254,10 +255,16 @@ def _title_language(text: str, match: OccupationMatch, model: TaskModel) -> str:
     alike in English: a loanword title that is the matched occupation's English title or
     label ("Copywriter", "Barista") is answered in English, the service's default when
     nothing tells the two languages apart (German only on German evidence: letters such as
-    "ä" or "ß", a German gender form, a German name that is no English one).
+    "ä" or "ß", a German gender form, a German name that is no English one). A gender tag
+    as English ads write it ("(m/f/d)", "(f/m/x)") makes the title English unless its words
+    are closer to German names than to English ones.
     """
     if match.language == "en" or _GERMAN_LETTERS.intersection(text):
         return match.language
+    if gendered_as_english(text):
+        # "Senior R&D Manager (f/m/x)", "Controller (f/m/x)": the tag of an English ad; German
+        # only when the title's words are closer to German names ("Buchhalter (m/f/d)")
+        return model.occupations.closer_language(text)
     if has_gender_form(text):  # "Copywriter (m/w/d)", "Copywriter/in"
         return match.language
     core = title_core(text)

@@ -59,6 +59,29 @@ def _may_be_gendered(text: str) -> bool:
     )
 
 
+# English ads write the gender tag with "f" (female): "(m/f/d)", "(f/m/x)", "(m/f/x)"; German
+# ones with "w" (weiblich): "(m/w/d)", "(w/m/d)".
+_ENGLISH_GENDER_TAG = re.compile(
+    r"\(\s*+(?:[mfdx]\s*+[/|,]\s*+){1,3}[mfdx]\s*+\)|\(\s*+all genders\s*+\)", re.IGNORECASE
+)
+
+
+def gendered_as_english(text: str) -> bool:
+    """Whether ``text``'s gender tag is written as English ads write it ("(m/f/d)",
+    "(f/m/x)", "(all genders)"; not the German "(m/w/d)") and it has no German gender suffix
+    ("Fotograf/-in (m/f/d)" is German).
+
+    >>> gendered_as_english("Senior R&D Manager (f/m/x)"), gendered_as_english("Koch (m/w/d)")
+    (True, False)
+    """
+    if "(" not in text:
+        return False
+    tags = [tag.lower() for tag in _ENGLISH_GENDER_TAG.findall(text)]
+    if not any("f" in tag or "genders" in tag for tag in tags):
+        return False
+    return not _GENDER_SUFFIX.search(text)
+
+
 def has_gender_form(text: str) -> bool:
     """Whether ``text`` carries a German gender form: a tag such as "(m/w/d)" or a suffix such
     as "/in", "*innen", "In" (the forms :func:`neutralise_gender` removes)."""
@@ -146,6 +169,11 @@ _ABBREVIATIONS = {
     "ATA": "anästhesietechnische Assistent",
     "SHK": "Sanitär, Heizung, Klima",
 }
+# "&" is no word character: without these, "R&D Manager" is read as "r manager" and matches
+# any manager ("Manager/Managerin", 1213) instead of ESCO's research and development manager
+# (1223). They stand before a hyphen too ("F&E-Leiter", "R&D-Ingenieur").
+_AMPERSAND_ABBREVIATIONS = {"R&D": "research and development ", "F&E": "Forschung und Entwicklung "}
+_AMPERSAND_ABBREVIATION = re.compile(r"(?<![\w-])(?:R&D|F&E)(?:-|(?![\w]))")
 _ABBREVIATION = re.compile(
     r"(?<![\w-])(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w-])"
 )
@@ -156,6 +184,10 @@ def _expand_abbreviations(text: str) -> str:
     if not any(ch.isupper() for ch in text):
         return text
     text = _IT_PREFIX.sub("IKT", text)
+    if "&" in text:
+        text = _AMPERSAND_ABBREVIATION.sub(
+            lambda m: _AMPERSAND_ABBREVIATIONS[m.group(0).rstrip("-")], text
+        )
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0)], text)
 
 

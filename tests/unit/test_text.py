@@ -4,9 +4,11 @@ import pytest
 
 from risk_service.text import (
     detect_language,
+    gendered_as_english,
     names_team_lead,
     neutralise_gender,
     normalise_title,
+    title_core,
     title_narrowed,
 )
 
@@ -102,3 +104,33 @@ def test_team_leaders_are_recognised_in_both_languages():
         assert names_team_lead(title), title
     assert not names_team_lead("Lead Developer")
     assert not names_team_lead("Leiter Controlling")
+
+
+@pytest.mark.parametrize(
+    ("title", "core"),
+    [
+        # "&" is no word character: "R&D" was read as "r" and matched any manager
+        ("Senior R&D Manager (f/m/x) – Plant-Based Foods, Hybrid", "research development manager"),
+        ("Head of R&D", "head research development"),
+        ("Leiter F&E (m/w/d)", "leiter forschung entwicklung"),
+        ("F&E-Ingenieur (m/w/d)", "forschung entwicklung ingenieur"),
+    ],
+)
+def test_research_and_development_abbreviations_are_spelled_out(title, core):
+    assert title_core(title) == core
+
+
+@pytest.mark.parametrize(
+    ("title", "english"),
+    [
+        ("Senior R&D Manager (f/m/x) – Plant-Based Foods, Hybrid", True),
+        ("Data Analyst (m/f/d)", True),
+        ("Nurse (all genders)", True),
+        ("Koch (m/w/d)", False),
+        ("Buchhalter (w/m/d)", False),
+        ("Fotograf/-in (m/f/d)", False),  # a German gender suffix: a German title
+        ("Data Analyst", False),
+    ],
+)
+def test_an_english_ads_gender_tag_is_told_from_a_german_one(title, english):
+    assert gendered_as_english(title) is english
