@@ -379,3 +379,63 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         with pytest.raises(ValueError, match="corrections.csv, line 2"):
             esco_titles.load_esco(tmp_path)
     esco_titles.load_esco.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("title", "occupation", "language", "words"),
+    [
+        # a blind review of never-seen roles: the right unit group, another job's tasks
+        # (a night watchman's patrols, a toolmaker's moulds, a site manager's schedules,
+        # hotel bookings abroad, weddings and portraits, sustainability reports in German)
+        (
+            "Luftsicherheitsassistent*in (m/w/d) Passagier- und Handgepäckkontrolle",
+            "aviation_security_screener",
+            "de",
+            "Röntgenbilder",
+        ),
+        ("Locksmith", "locksmith", "en", "lock"),
+        (
+            "Fire & Security Systems Engineer (Intruder, CCTV, Access Control)",
+            "security_systems_installer",
+            "en",
+            "alarm",
+        ),
+        ("Student Campus Tour Guide – Open Days", "visitor_guide", "en", "campus"),
+        ("Junior Produktfotograf/-in E-Commerce Mode", "product_photographer", "de", "Produkte"),
+        ("Senior R&D Manager (f/m/x) – Plant-Based Foods, Hybrid", "rd_manager", "en", "R&D"),
+    ],
+)
+def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
+    model, title, occupation, language, words
+):
+    result = score(model, title=title)  # no language field: the title's own
+    match = result["matched_occupation"]
+    assert match["occupation_id"] == occupation and match["tasks_fit"] == "close"
+    assert result["language"] == language
+    assert any(words in task["text"] for task in result["tasks"])
+    if occupation == "rd_manager":  # ESCO's research and development manager, not "Manager"
+        assert match["isco08"] == "1223"
+        assert match["label"] == "research and development manager"
+
+
+def test_an_english_gender_tag_makes_a_title_in_both_languages_english(model):
+    # "Controller" is a German and an English name: the tag tells (it was German)
+    assert score(model, title="Controller (f/m/x)")["language"] == "en"
+    assert score(model, title="Senior Controller (m/f/x) – Group Reporting")["language"] == "en"
+    assert score(model, title="Controller (m/w/d)")["language"] == "de"
+    # German words keep German, whatever the tag
+    assert score(model, title="Buchhalter (m/f/d)")["language"] == "de"
+    assert score(model, title="Sachbearbeiter Kreditorenbuchhaltung (m/f/d)")["language"] == "de"
+
+
+def test_a_title_our_tasks_cover_loosely_says_so_in_its_language(model):
+    """ESCO's book editor has no corpus occupation of its own: the tasks of the closest one of
+    its unit group (2641) are scored, and the answer says they are another job's."""
+    en = score(model, title="Book Editor")
+    match = en["matched_occupation"]
+    assert match["label"] == "book editor" and match["tasks_fit"] == "loose"
+    assert "book editor" in match["tasks_note"] and match["title"] in match["tasks_note"]
+    de = score(model, title="Book Editor", language="de")["matched_occupation"]
+    assert de["tasks_fit"] == "loose" and "Tätigkeiten" in de["tasks_note"]
+    covered = score(model, title="Buchhalter/in")["matched_occupation"]
+    assert covered["tasks_fit"] == "close" and "tasks_note" not in covered
