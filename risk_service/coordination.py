@@ -195,7 +195,7 @@ def _nominatives(text: str) -> list[str]:
 def _split(text: str, language: str) -> list[str]:
     enumerated = _split_enumeration(text, language)
     if enumerated:
-        return enumerated
+        return _merge_fragments(enumerated, language, text) if len(enumerated) > 1 else enumerated
     pieces = _pieces(text, language=language)
     if pieces is None or not 2 <= len(pieces) <= MAX_PIECES:
         return [text]
@@ -242,7 +242,22 @@ def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
             and first[:1].isupper()
             and group.strip().endswith(_DE_PERSON_SUFFIXES)
         )
-        if fragment or example or scrap or complement or people:
+        # "…, covering everything from sport, music" | "cooking to sessions on …": a range
+        # from one thing to another is never cut
+        rng = (
+            language != "de"
+            and _OPEN_RANGE.search(out[-1]) is not None
+            and re.search(r"\bto\b", group) is not None
+        )
+        # "Perform examinations to a high standard, ensuring justification …": a participle
+        # after a comma says how the duty before is done
+        how = (
+            language != "de"
+            and first.lower() in _EN_MANNER_PARTICIPLES
+            and f", {group}" in text
+            and f" and {group}" not in text
+        )
+        if fragment or example or scrap or complement or people or rng or how:
             joiner = next((j for j in _REJOINERS if f"{j}{group}" in text), ", ")
             out[-1] = f"{out[-1]}{joiner}{group}"
         else:
@@ -389,12 +404,14 @@ def _pieces(text: str, limit: int | None = MAX_PIECES, language: str = "de") -> 
     depth = 0
     start = pos = 0
     joiner = ""
+    asides = _dash_asides(text)
     for match in _JOINER.finditer(text):
         segment = text[pos : match.start()]
         depth += segment.count("(") - segment.count(")")
         pos = match.end()
         if (
             depth > 0
+            or any(a < match.start() < b for a, b in asides)
             or text[match.start() - 1 : match.start()] in ("-", "/")
             or _inseparable(text[start : match.start()], text, match, language)
         ):
@@ -408,6 +425,20 @@ def _pieces(text: str, limit: int | None = MAX_PIECES, language: str = "de") -> 
     if any(not piece.strip() for _, piece in out):
         return None
     return out
+
+
+_DASH = re.compile(r" [–—] ")
+# "from" with no "to" after it and a list begun after it ("everything from sport, music"): a
+# range still open at the end of a piece
+_OPEN_RANGE = re.compile(r"\bfrom\b(?!.*\bto\b)[^,]*,")
+_EN_MANNER_PARTICIPLES = frozenset(_TABLES["en_manner_participles"])
+
+
+def _dash_asides(text: str) -> list[tuple[int, int]]:
+    """Spans between a pair of dashes ("tractor work – cultivations, drilling and carting at
+    harvest – as well as …"): an aside of the words before it, never cut, as in brackets."""
+    dashes = [m.start() for m in _DASH.finditer(text)]
+    return list(zip(dashes[::2], dashes[1::2], strict=False))
 
 
 def _inseparable(before: str, text: str, joint: re.Match[str], language: str) -> bool:

@@ -454,3 +454,55 @@ def test_a_wrapped_lines_conjunction_joins_nothing_inside_it():
         "offering mentoring to young people at risk of exclusion",
         "recording attendance, outcomes and safeguarding concerns accurately and on time",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an aside between two dashes belongs to the words before it
+        "Tractor work throughout the year – cultivations, drilling and carting at harvest – on "
+        "both farms",
+        # a range from one thing to another
+        "Planning sessions for young people, covering everything from sport, music and cooking "
+        "to sessions on online safety",
+        # a participle after a comma says how the duty before is done
+        "Perform diagnostic examinations to a high standard, ensuring justification and "
+        "optimisation under IR(ME)R",
+    ],
+)
+def test_asides_ranges_and_manner_stay_with_their_duty(text):
+    assert split_coordinated(text, "en") == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "duties"),
+    [
+        (
+            "Supervising swimmers from the poolside and responding quickly to emergencies",
+            ["Supervising swimmers from the poolside", "responding quickly to emergencies"],
+        ),
+        (
+            "Prepare monthly payroll, ensuring compliance, and answer staff queries",
+            ["Prepare monthly payroll, ensuring compliance", "answer staff queries"],
+        ),
+    ],
+)
+def test_duties_beside_ranges_and_participles_still_split(text, duties):
+    assert split_coordinated(text, "en") == duties
+
+
+def test_the_farm_ads_prose_duties_come_out_whole():
+    # set C's farm ad (en-157): the tractor work's aside stays with it, no scrap of it is scored
+    ad = (
+        "Farm Worker – Arable and Livestock\n"
+        "The job is varied and will include tractor work throughout the year – cultivations, "
+        "drilling, spraying (if qualified), fertiliser spreading and carting at harvest – as well "
+        "as daily feeding, bedding and checking of cattle, helping at calving time, handling stock "
+        "for TB testing and routine treatments, and general farm maintenance such as fencing, "
+        "hedge cutting and yard work.\n"
+        "Ideally you will have:\n- A full driving licence\n"
+    )
+    duties = parse_job_ad(ad).duties
+    assert duties[0].startswith("Tractor work throughout the year – cultivations, drilling")
+    assert "Helping at calving time" in duties
+    assert not any(d.startswith(("Drilling", "Carting", "Cultivations")) for d in duties)
