@@ -135,6 +135,10 @@ class _Cues:
                 labels = self.tables[which - 1][match.group(1)]
             for kind, group in labels:
                 if kind == "people":
+                    if group in _NOT_NEXT and _next_starts(
+                        norm, match.end(), _NOT_NEXT[group][language]
+                    ):
+                        continue  # "lessons learned", "feed the lessons into the next bid"
                     held = found.get("people")
                     if (
                         held is not None
@@ -204,6 +208,14 @@ def _is_contact(norm: str, match: re.Match, stem: str | None, rest: str, languag
 
 
 _NEXT_WORD = re.compile(r"\W+(\w+)")
+
+
+def _next_starts(norm: str, end: int, starts: tuple[str, ...]) -> bool:
+    """Whether the word after position ``end`` of ``norm`` starts with one of ``starts``."""
+    following = _NEXT_WORD.match(norm, end)
+    return bool(starts) and following is not None and following.group(1).startswith(starts)
+
+
 _INSIDE_NOT = tuple(RULES["cues"]["_inside_not"]["words"])
 
 
@@ -215,11 +227,11 @@ def _before(norm: str, end: int, stems: tuple[str, ...]) -> bool:
 
 def _after(norm: str, start: int, words: frozenset[str]) -> bool:
     """Whether the word before position ``start`` of ``norm`` (articles skipped: "vor der
-    Übergabe") is one of ``words``."""
+    Übergabe"), or the two words before it ("festmachen und" ablegen), is one of ``words``."""
     before = _TOKEN.findall(norm[max(0, start - 40) : start])
     while before and before[-1] in _DETERMINERS:
         before.pop()
-    return bool(before) and before[-1] in words
+    return bool(before) and (before[-1] in words or " ".join(before[-2:]) in words)
 
 
 THRESHOLDS: dict[str, dict[str, float | None]] = {k: RULES["kinds"][k] for k in KINDS}
@@ -272,6 +284,12 @@ _GIVES_WAY = {
     if not g.startswith("_")
 }
 _NOT_PEOPLE = {lang: tuple(RULES["not_people"][lang]) for lang in ("de", "en")}
+# Per people group: words whose start, right after its cue, makes the cue no such group.
+_NOT_NEXT = {
+    g: {lang: tuple(spec["not_next"][lang]) for lang in ("de", "en")}
+    for g, spec in RULES["people"].items()
+    if not g.startswith("_") and "not_next" in spec
+}
 _NOT_PEOPLE_BEFORE = {lang: frozenset(RULES["not_people_before"][lang]) for lang in ("de", "en")}
 _BEFORE_GROUP = {
     lang: frozenset(RULES["cues"]["interact"]["_before_group"][lang]) for lang in ("de", "en")
@@ -586,9 +604,11 @@ def _rule(
     people: _Cue | None,
     manual: bool = False,
     language: str = "en",
+    handwork: bool = False,
 ) -> tuple[str, str]:
     """(advice, reason key) for a task of ``kind`` with rule-based probability ``p``;
-    ``manual``: the model's category calls it manual work."""
+    ``manual``: the model's category calls it manual work, or ``handwork``: its only cues are
+    words of work by hand."""
     limits = THRESHOLDS[kind]
     automate = limits["automate"] is not None and p >= limits["automate"]
     assist = limits["assist"] is not None and p >= limits["assist"]
@@ -597,6 +617,10 @@ def _rule(
             # the category says manual and only paperwork words say otherwise ("Desinfektion
             # nach Hygieneplan"): never "software can take it over"
             return "assist", "assist.neutral"
+        if (automate or assist) and "regulated" in cues:
+            # a customs or dangerous-goods declaration, a pension quotation: a qualified
+            # person checks every one in full, so never "checks samples"
+            return "assist", "assist.regulated"
         if automate:
             if "authority" in cues:  # the paperwork of legal responsibility
                 return "assist", "assist.authority"
@@ -612,6 +636,10 @@ def _rule(
                 return "assist", "assist.exceptions"
             return "automate", "automate.information"
         if assist:
+            if handwork and not people:
+                # work by hand the model reads as paperwork ("keep the salon spotless"): no
+                # "AI can prepare parts of it"
+                return "assist", "assist.neutral"
             return "assist", "assist.partly_people" if people else "assist.partly"
         if people and "script" in cues:
             return "assist", "assist.scripted_people"
@@ -656,6 +684,7 @@ _CUE_OF_RULE = {
     "keep_human.hands_on": "hands_on",
     "assist.authority": "authority",
     "assist.responsible": "responsible",
+    "assist.regulated": "regulated",
     "keep_human.authority": "authority",
     "keep_human.compliance": "compliance",
 }
@@ -706,6 +735,11 @@ def advise(
     language = language if language in _REASONS else "en"
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
+    if cues.pop("deceased", None) is not None:
+        # washing and dressing the deceased is work on a body, not care of a patient
+        cues.pop("hands_on", None)
+        if "people" not in cues:
+            cues.pop("interact", None)
     counter = cues.pop("counter", None)
     if counter is not None:  # "an der Theke": face to face only with someone to face
         face = any(k in cues for k in _INTERACTION_CUES)
@@ -737,10 +771,12 @@ def advise(
     manual_words = any(k in cues for k in _MANUAL_WORDS) and not any(
         k in cues for k in _PAPER_WORDS
     )
-    advice, rule = _rule(kind, shown, cues, people, manual or manual_words, language)
+    advice, rule = _rule(
+        kind, shown, cues, people, manual or manual_words, language, handwork=manual_words
+    )
     if not supported:  # the category alone says manual or interpersonal: no such claim
         rule = _NEUTRAL.get(rule, rule)
-    if rule in ("assist.authority", "assist.responsible"):
+    if rule in ("assist.authority", "assist.responsible", "assist.regulated"):
         kind = "authority"  # drafts a person signs off: the actions of legal responsibility
     cue = cues.get(_CUE_OF_RULE.get(rule, ""))
     group = people.group if people else None

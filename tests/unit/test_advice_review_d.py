@@ -1,0 +1,364 @@
+"""Advice for review set D's flaws in the kind of work (issue 13, part 4, second round).
+
+No trained model: each task comes with the rule-based probability, category and kind
+probabilities (P(manual), P(people)) the served model gave it, so each test pins what a reader
+of the answer noticed: the deceased called patients, injection moulds as patients, "lessons" as
+learners, software taking over laundry or mooring, and legally critical declarations left to
+"a person checks samples".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from risk_service import advice
+from risk_service.roletasks import RoleTasks
+from risk_service.upskilling import recommend_many
+
+# text, rule-based probability, category, (P(manual), P(people))
+Task = tuple[str, float, str, tuple[float, float]]
+
+
+def advise(task: Task, language: str) -> advice.Advice:
+    text, p, category, kinds = task
+    return advice.advise(text, p, category, language, kinds=kinds)
+
+
+def areas(tasks: list[Task], language: str) -> dict[str, dict]:
+    """The three upskilling areas of one role made of ``tasks`` (equal weights), by area."""
+    n = len(tasks)
+    role = RoleTasks(
+        texts=[t[0] for t in tasks],
+        categories=[t[2] for t in tasks],
+        rule_based=np.array([t[1] for t in tasks]),
+        weights=np.full(n, 1 / n),
+        bounds=np.array([0, n]),
+    )
+    given = [advise(t, language) for t in tasks]
+    risk = 100 * float(np.dot(role.weights, role.rule_based))
+    out = recommend_many(role, [risk], [language], given)[0]
+    return {u["area"]: u for u in out}
+
+
+def texts(area: dict) -> str:
+    return " ".join([area["why"], *area["actions"]])
+
+
+# -- single words misread as contact with people -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "language"),
+    [
+        (
+            (
+                "Verstorbene hygienisch versorgen, waschen und ankleiden",
+                0.50,
+                "nonroutine_manual",
+                (0.97, 0.0),
+            ),
+            "de",
+        ),
+        (
+            ("Wash and dress the deceased in the mortuary", 0.5, "nonroutine_manual", (0.9, 0.0)),
+            "en",
+        ),
+        (
+            ("Sampling new injection moulds on the press", 0.31, "nonroutine_manual", (0.83, 0.05)),
+            "en",
+        ),
+        (
+            (
+                "Persönliche Schutzausrüstung auswählen und im Praxistest erproben",
+                0.54,
+                "routine_cognitive",
+                (0.07, 0.05),
+            ),
+            "de",
+        ),
+        (
+            (
+                "Run a debrief after each result and feed the lessons into the next bid",
+                0.66,
+                "routine_manual",
+                (0.66, 0.02),
+            ),
+            "en",
+        ),
+    ],
+)
+def test_single_words_are_no_contact_with_people(task: Task, language: str) -> None:
+    a = advise(task, language)
+    assert a.people is None and not a.with_people, a
+    assert a.kind != "hands_on"
+    for word in ("patient", "Patient", "Anfragende", "learner", "told", "erfahren"):
+        assert word not in a.reason
+
+
+def test_funeral_work_is_not_care_of_patients() -> None:
+    """The review's role 18: the empathy area speaks of the relatives, never of patients."""
+    role = [
+        (
+            "Beratungs- und Trauergespräche mit Angehörigen führen",
+            0.11,
+            "nonroutine_interpersonal",
+            (0.02, 0.9),
+        ),
+        ("Verstorbene abholen und überführen", 0.45, "nonroutine_manual", (0.65, 0.05)),
+        (
+            "Verstorbene hygienisch versorgen, waschen und ankleiden",
+            0.50,
+            "nonroutine_manual",
+            (0.97, 0.0),
+        ),
+        ("Trauerfeiern organisieren und begleiten", 0.27, "nonroutine_interpersonal", (0.1, 0.7)),
+    ]
+    found = texts(areas(role, "de")["emotional_intelligence"])
+    assert "Angehörige" in found
+    assert "Patient" not in found
+
+
+def test_a_first_aider_in_an_office_is_not_told_about_patients() -> None:
+    a = advise(
+        (
+            "Being our fire warden and first aider (training provided)",
+            0.18,
+            "nonroutine_interpersonal",
+            (0.27, 0.65),
+        ),
+        "en",
+    )
+    assert a.people is None and a.advice == "keep_human"
+    # a nurse's patients stay patients
+    nurse = advise(("Give injections to patients", 0.4, "nonroutine_manual", (0.8, 0.1)), "en")
+    assert nurse.kind == "hands_on" and nurse.people == "patients"
+
+
+@pytest.mark.parametrize(
+    ("task", "language", "group"),
+    [
+        (
+            (
+                "Plan and teach piano lessons for adult beginners",
+                0.2,
+                "nonroutine_interpersonal",
+                (0.05, 0.8),
+            ),
+            "en",
+            "learners",
+        ),
+        (
+            (
+                "Kundinnen und Kunden persönlich beraten",
+                0.2,
+                "nonroutine_interpersonal",
+                (0.0, 0.9),
+            ),
+            "de",
+            "customers",
+        ),
+        (
+            (
+                "fit, fine-tune hearing aids using real-ear measurement and see patients again for "
+                "follow-ups",
+                0.13,
+                "nonroutine_manual",
+                (0.73, 0.08),
+            ),
+            "en",
+            "patients",
+        ),
+        (
+            (
+                "Tracking shipments and proactively updating clients on delays",
+                0.36,
+                "routine_cognitive",
+                (0.14, 0.15),
+            ),
+            "en",
+            "clients",
+        ),
+        (
+            (
+                "Podologische Komplexbehandlung bei Patient*innen mit diabetischem Fußsyndrom",
+                0.23,
+                "nonroutine_analytic",
+                (0.18, 0.04),
+            ),
+            "de",
+            "patients",
+        ),
+    ],
+)
+def test_contact_with_people_is_still_read(task: Task, language: str, group: str) -> None:
+    a = advise(task, language)
+    assert a.people == group and a.with_people
+
+
+# -- manual work is not taken over by software, nor drafted by AI ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "language"),
+    [
+        (("Festmachen und Ablegen", 0.68, "routine_cognitive", (0.47, 0.0)), "de"),
+        (("kümmern sich um Wäsche und Vorräte", 0.70, "routine_cognitive", (0.48, 0.01)), "de"),
+        (
+            (
+                "keep the salon spotless between appointments",
+                0.64,
+                "routine_cognitive",
+                (0.11, 0.06),
+            ),
+            "en",
+        ),
+        (
+            (
+                "lifting gear – you'll keep your own kit in good order",
+                0.51,
+                "routine_cognitive",
+                (0.40, 0.06),
+            ),
+            "en",
+        ),
+        (
+            (
+                "Keep the cab, rigging and load charts clean and in good order",
+                0.85,
+                "routine_manual",
+                (0.88, 0.0),
+            ),
+            "en",
+        ),
+    ],
+)
+def test_manual_work_gets_no_software_or_ai(task: Task, language: str) -> None:
+    a = advise(task, language)
+    assert a.advice != "automate"
+    # "tools and software can make parts of it easier" is fine; taking it over is not
+    for word in ("KI", "Software kann das", "AI", "software can take", "paperwork"):
+        assert word not in a.reason, a.reason
+
+
+def test_a_groomers_salon_gets_no_ai_draft_and_no_takeover_claim() -> None:
+    """The review's role 39: every task is hands-on work with dogs."""
+    role = [
+        (
+            "bath, dry, clip and hand-strip dogs of every size, trim nails",
+            0.72,
+            "routine_manual",
+            (0.9, 0.02),
+        ),
+        ("clean ears", 0.75, "routine_manual", (0.85, 0.01)),
+        ("keep the salon spotless between appointments", 0.64, "routine_cognitive", (0.11, 0.06)),
+    ]
+    found = areas(role, "en")
+    every = " ".join(texts(area) for area in found.values())
+    assert "first draft" not in every and "AI drafts" not in every
+    assert "take over or ease" not in every
+
+
+def test_the_team_why_claims_no_takeover_share_for_german_handwork() -> None:
+    role = [
+        ("Festmachen und Ablegen", 0.68, "routine_cognitive", (0.47, 0.0)),
+        ("Container laschen", 0.84, "routine_manual", (0.9, 0.0)),
+        ("Be- und Entladung überwachen", 0.79, "routine_manual", (0.8, 0.0)),
+    ]
+    found = areas(role, "de")
+    every = " ".join(texts(area) for area in found.values())
+    assert "ersten Entwurf" not in every
+    assert "übernehmen oder erleichtern" not in every and "übernimmt oder vorbereitet" not in every
+
+
+# -- legally or safety-critical documents: at most assist, with a full check --------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "language", "phrase"),
+    [
+        (
+            (
+                "Erstellung von Ausfuhranmeldungen über ATLAS bzw. AES",
+                0.76,
+                "routine_cognitive",
+                (0.01, 0.0),
+            ),
+            "de",
+            "prüft jedes Dokument vollständig",
+        ),
+        (
+            ("Prüfung der Exportdokumente", 0.87, "routine_cognitive", (0.11, 0.0)),
+            "de",
+            "prüft jedes Dokument vollständig",
+        ),
+        (
+            (
+                "Producing air waybills, dangerous goods declarations",
+                0.73,
+                "routine_cognitive",
+                (0.38, 0.0),
+            ),
+            "en",
+            "checks every one in full",
+        ),
+        (
+            (
+                "calculating and processing retirement quotations",
+                0.76,
+                "routine_cognitive",
+                (0.03, 0.0),
+            ),
+            "en",
+            "checks every one in full",
+        ),
+        (
+            (
+                "Produce the software documentation required under IEC 62304",
+                0.83,
+                "routine_cognitive",
+                (0.0, 0.0),
+            ),
+            "en",
+            "checks every one in full",
+        ),
+        (
+            ("export customs entries", 0.63, "routine_cognitive", (0.09, 0.01)),
+            "en",
+            "checks every one in full",
+        ),
+    ],
+)
+def test_critical_documents_are_assisted_with_a_full_check(
+    task: Task, language: str, phrase: str
+) -> None:
+    a = advise(task, language)
+    assert (a.advice, a.rule) == ("assist", "assist.regulated")
+    assert phrase in a.reason and "Stichprobe" not in a.reason and "samples" not in a.reason
+
+
+def test_critical_documents_get_groundwork_only_actions() -> None:
+    role = [
+        (
+            "Producing air waybills, dangerous goods declarations",
+            0.73,
+            "routine_cognitive",
+            (0.38, 0.0),
+        ),
+        ("export customs entries", 0.63, "routine_cognitive", (0.09, 0.01)),
+        ("quoting air freight rates on the spot market", 0.33, "nonroutine_analytic", (0.05, 0.1)),
+    ]
+    ai = texts(areas(role, "en")["ai_process_interface"])
+    assert "software can take over" not in ai.lower() and "first draft" not in ai
+
+
+def test_plain_paperwork_is_still_automated() -> None:
+    a = advise(
+        ("Eingangsrechnungen prüfen und buchen", 0.85, "routine_cognitive", (0.0, 0.0)), "de"
+    )
+    assert a.advice == "automate"
+    # below the assist threshold a critical document stays with people
+    low = advise(
+        ("Ausfuhranmeldungen in Sonderfällen klären", 0.3, "nonroutine_analytic", (0.0, 0.0)), "de"
+    )
+    assert low.advice == "keep_human"
