@@ -526,6 +526,9 @@ def _split_de(pieces: list[Piece], words: list[list[str]], text: str) -> list[st
 def _de_verb_start(words: list[str], du: bool) -> bool:
     """Does a German piece open with a finite verb ("gleichen Kontoauszüge ab")?"""
     i = 0
+    # "…, du bearbeitest E-Mails", "…, Sie erstellen Angebote": the subject opens a new clause
+    if len(words) > 1 and words[0] in ("du", "Du", "Sie"):
+        i = 1
     while i < len(words) - 1 and words[i].lower() in _DE_ADVERBS:
         i += 1
     word = words[i]

@@ -506,3 +506,19 @@ def test_the_farm_ads_prose_duties_come_out_whole():
     assert duties[0].startswith("Tractor work throughout the year – cultivations, drilling")
     assert "Helping at calving time" in duties
     assert not any(d.startswith(("Drilling", "Carting", "Cultivations")) for d in duties)
+
+
+def test_a_german_clause_that_opens_with_its_subject_is_a_duty_of_its_own():
+    # set C (de-196): "…, du bearbeitest E-Mails" after a list of objects
+    text = (
+        "Du nimmst Anrufe unserer Kund:innen entgegen und kümmerst dich um Anliegen rund um "
+        "Abschlagszahlungen, Zählerstände, Umzüge und Jahresabrechnungen, du bearbeitest E-Mails "
+        "und Chat-Anfragen, erklärst Tarife"
+    )
+    assert split_coordinated(text, "de") == [
+        "Du nimmst Anrufe unserer Kund:innen entgegen",
+        "kümmerst dich um Anliegen rund um Abschlagszahlungen, Zählerstände, Umzüge und "
+        "Jahresabrechnungen",
+        "du bearbeitest E-Mails und Chat-Anfragen",
+        "erklärst Tarife",
+    ]
