@@ -362,3 +362,33 @@ def test_plain_paperwork_is_still_automated() -> None:
         ("Ausfuhranmeldungen in Sonderfällen klären", 0.3, "nonroutine_analytic", (0.0, 0.0)), "de"
     )
     assert low.advice == "keep_human"
+
+
+def test_guests_at_the_table_and_clients_sold_to_are_contact() -> None:
+    """The review's roles 10 and 24: the sommelier's guests, the account manager's clients."""
+    table = advise(("Weinberatung am Tisch", 0.28, "nonroutine_interpersonal", (0.30, 0.60)), "de")
+    assert table.people == "guests"
+    sell = advise(
+        (
+            "Cross-sell additional lines of coverage to existing clients",
+            0.37,
+            "nonroutine_interpersonal",
+            (0.03, 0.75),
+        ),
+        "en",
+    )
+    assert sell.people == "clients"
+
+
+def test_an_inventory_count_is_done_on_site() -> None:
+    """The review's role 30: counting the cellar is no "software can take it over"."""
+    a = advise(
+        (
+            "run the monthly inventory count (we use an inventory app, so no clipboards)",
+            0.87,
+            "routine_cognitive",
+            (0.02, 0.0),
+        ),
+        "en",
+    )
+    assert (a.advice, a.rule) == ("assist", "assist.onsite")
