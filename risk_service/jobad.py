@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from risk_service import cache, config
 from risk_service.cache import BoundedCache, byte_cached
 from risk_service.coordination import (
+    is_de_task_noun,
     is_lead_in,
     opens_like_task,
     opens_with_lead_in,
@@ -379,8 +380,41 @@ def _sentences(line: str) -> list[str]:
         for sentence in _SENTENCE_END.split(chunk) if ends else (chunk,):
             cleaned = sentence.replace("\u2024", ".").strip(" \t-–—,.:")
             if _is_statement(cleaned):
-                out.append(cleaned)
+                out += _run_on_items(cleaned)
     return out
+
+
+# A German action noun that opens a phrase ("Prüfung der …", "Schulung von …", "Mitarbeit an …")
+_RUN_ON_NEXT = frozenset(
+    "von vom der des den dem die das zu zur zum im in an am mit für bei".split()
+)
+_RUN_ON_MIN_WORDS = 12
+
+
+def _run_on_items(statement: str) -> list[str]:
+    """A German list pasted without its line breaks ("… auf Grundlage der Patientenakte Prüfung
+    der DRG-Fallzusammenführung … Widerspruchsverfahren Schulung der Ärztinnen und Ärzte …"):
+    cut before an action noun that follows a noun with nothing between them and opens its own
+    phrase. Only long statements (one sentence already, no ";:!?"); German grammar puts an article,
+    a preposition or a comma between two such nouns."""
+    words = statement.split(" ")
+    if len(words) < _RUN_ON_MIN_WORDS or any(c in statement for c in ";:!?"):
+        return [statement]
+    cuts = [
+        i
+        for i in range(2, len(words) - 1)
+        if is_de_task_noun(words[i])
+        and len(words[i]) >= 6
+        and words[i + 1] in _RUN_ON_NEXT
+        and words[i - 1][:1].isupper()
+        and words[i - 1][-1:].isalpha()
+        and not words[i - 1].endswith("-")
+    ]
+    if not cuts:
+        return [statement]
+    starts = [0, *cuts]
+    ends = [*cuts, len(words)]
+    return [" ".join(words[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 def split_statements(text: str) -> list[str]:

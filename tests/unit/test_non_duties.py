@@ -362,3 +362,36 @@ def test_a_bullet_under_a_duties_heading_is_a_duty_where_duty_is_likeliest(ad, d
     assert duty in parsed.duties
     assert requirement in parsed.ignored["requirements"]
     assert requirement not in parsed.duties
+
+
+def test_a_german_list_pasted_without_its_line_breaks_is_cut_into_its_items():
+    # set E (de-205): the bullets of a duty list lost in copying, one run-on line
+    ad = (
+        "Medizincontroller (m/w/d)\nAufgaben:\n"
+        "Kodierung von Diagnosen und Prozeduren nach ICD-10-GM auf Grundlage der Patientenakte "
+        "Prüfung der DRG-Fallzusammenführung sowie der Verweildauer-Grenzen Bearbeitung von "
+        "MD-Prüfanfragen inkl. Stellungnahmen Schulung der Ärztinnen und Ärzte zu "
+        "Dokumentationsanforderungen\nAnforderungen:\n- Ausbildung als Kodierfachkraft\n"
+    )
+    assert parse_job_ad(ad).duties == [
+        "Kodierung von Diagnosen und Prozeduren nach ICD-10-GM auf Grundlage der Patientenakte",
+        "Prüfung der DRG-Fallzusammenführung sowie der Verweildauer-Grenzen",
+        "Bearbeitung von MD-Prüfanfragen inkl. Stellungnahmen",
+        "Schulung der Ärztinnen und Ärzte zu Dokumentationsanforderungen",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an article, a preposition or a comma stands between the nouns: one sentence
+        "Sie übernehmen die Planung der Dienste und die Organisation der Übergaben im Team der "
+        "Station",
+        "Unterstützung der Stationsleitung bei der Einarbeitung neuer Kolleginnen und Kollegen im "
+        "Rahmen der Praxisanleitung",
+        # short: never cut
+        "Patientenakte Prüfung der Fälle",
+    ],
+)
+def test_ordinary_german_sentences_are_not_cut_as_run_on_lists(text):
+    assert jobad._run_on_items(text) == [text]
