@@ -392,3 +392,41 @@ def test_an_inventory_count_is_done_on_site() -> None:
         "en",
     )
     assert (a.advice, a.rule) == ("assist", "assist.onsite")
+
+
+def test_x_rays_of_baggage_are_no_work_on_patients() -> None:
+    """The review's role 12: screening hand luggage is no "Arbeit am Menschen"."""
+    bags = advise(
+        (
+            "Sie werten die Röntgenbilder des Handgepäcks am Monitor aus",
+            0.61,
+            "routine_manual",
+            (0.53, 0.0),
+        ),
+        "de",
+    )
+    assert bags.people is None and bags.kind != "hands_on"
+    teeth = advise(
+        ("Röntgen der Zähne und Befundung", 0.45, "nonroutine_manual", (0.52, 0.07)), "de"
+    )
+    assert teeth.kind == "hands_on" and teeth.people == "patients"
+
+
+def test_checking_visitors_in_is_face_to_face_and_gets_no_ai_draft() -> None:
+    """The review's roles 32 and 30: checking visitors in at the meeting point, the cellar."""
+    role = [
+        (
+            "Check visitors in against the booking list at the meeting point",
+            0.80,
+            "routine_cognitive",
+            (0.04, 0.01),
+        ),
+        ("keep the cellar organized", 0.65, "routine_cognitive", (0.13, 0.03)),
+        ("Answer standard questions about courses", 0.5, "routine_cognitive", (0.1, 0.4)),
+    ]
+    visitors = advise(role[0], "en")
+    assert visitors.kind == "in_person" and visitors.people == "visitors"
+    actions = areas(role, "en")["ai_process_interface"]["actions"]
+    for action in actions:
+        if "Check visitors in" in action or "cellar" in action:
+            assert "draft" not in action, action
