@@ -295,6 +295,14 @@ def test_english_set_c_shapes_score_whole_duties_only():
         ("Set quotas for the regional sales team", None),
         ("Einhaltung der gesetzlichen Vorgaben", None),
         ("Du lernst, wie Ware bestellt, angenommen, kontrolliert und eingeräumt wird", None),
+        # the end of an apprenticeship is a prospect (set E, en-176), the end of a shift is not
+        (
+            "At the end you'll complete your end-point assessment and gain a Level 3 "
+            "apprenticeship",
+            "benefit",
+        ),
+        ("Am Ende der Ausbildung legst du die Abschlussprüfung vor der IHK ab", "benefit"),
+        ("At the end of each shift, hand over to the night team", None),
     ],
 )
 def test_shift_participation_training_stages_and_quotas(text, label):
