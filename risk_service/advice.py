@@ -617,9 +617,10 @@ def _rule(
             # the category says manual and only paperwork words say otherwise ("Desinfektion
             # nach Hygieneplan"): never "software can take it over"
             return "assist", "assist.neutral"
-        if (automate or assist) and "regulated" in cues:
+        if (automate or assist) and "regulated" in cues and "onsite" not in cues:
             # a customs or dangerous-goods declaration, a pension quotation: a qualified
-            # person checks every one in full, so never "checks samples"
+            # person checks every one in full, so never "checks samples" (a check on site
+            # recorded in the crane log is the person's own check: assist.onsite below)
             return "assist", "assist.regulated"
         if automate:
             if "authority" in cues:  # the paperwork of legal responsibility

@@ -430,3 +430,29 @@ def test_checking_visitors_in_is_face_to_face_and_gets_no_ai_draft() -> None:
     for action in actions:
         if "Check visitors in" in action or "cellar" in action:
             assert "draft" not in action, action
+
+
+def test_the_crane_log_is_checked_in_full_and_a_print_check_done_by_hand() -> None:
+    """The review's roles 14, 36 and 28: the statutory crane log, checks against proofs."""
+    log = advise(("Sorgfältiges Führen des Kranbuchs", 0.76, "routine_cognitive", (0.1, 0.0)), "de")
+    assert log.rule == "assist.regulated"
+    checks = advise(
+        (
+            "Carry out daily pre-use checks and record them in the crane log",
+            0.84,
+            "routine_cognitive",
+            (0.05, 0.0),
+        ),
+        "en",
+    )
+    assert checks.rule == "assist.onsite"
+    proofs = advise(
+        (
+            "Checking work against the job bag and colour-approved proofs",
+            0.76,
+            "routine_cognitive",
+            (0.08, 0.0),
+        ),
+        "en",
+    )
+    assert proofs.advice == "assist" and "software can take" not in proofs.reason
