@@ -393,6 +393,8 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
             "de",
             "Röntgenbilder",
         ),
+        # ESCO's own label: its occupation is scored on the screener's tasks, not a guard's
+        ("Airport Security Officer", "aviation_security_screener", "en", "X-ray"),
         ("Locksmith", "locksmith", "en", "lock"),
         (
             "Fire & Security Systems Engineer (Intruder, CCTV, Access Control)",
