@@ -211,9 +211,13 @@ _NEXT_WORD = re.compile(r"\W+(\w+)")
 
 
 def _next_starts(norm: str, end: int, starts: tuple[str, ...]) -> bool:
-    """Whether the word after position ``end`` of ``norm`` starts with one of ``starts``."""
+    """Whether the word after position ``end`` of ``norm`` starts with one of ``starts``, or
+    is one ending in "$" ("the$": the whole word)."""
     following = _NEXT_WORD.match(norm, end)
-    return bool(starts) and following is not None and following.group(1).startswith(starts)
+    if not starts or following is None:
+        return False
+    word = following.group(1)
+    return any(word == s[:-1] if s.endswith("$") else word.startswith(s) for s in starts)
 
 
 _INSIDE_NOT = tuple(RULES["cues"]["_inside_not"]["words"])
@@ -637,6 +641,9 @@ def _rule(
                 return "assist", "assist.exceptions"
             return "automate", "automate.information"
         if assist:
+            if "onsite" in cues and not people and not _apart("data", "onsite", cues):
+                # "Walk the tour route beforehand and report closed paths": done on site
+                return "assist", "assist.onsite"
             if handwork and not people:
                 # work by hand the model reads as paperwork ("keep the salon spotless"): no
                 # "AI can prepare parts of it"

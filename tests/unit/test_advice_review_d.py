@@ -456,3 +456,115 @@ def test_the_crane_log_is_checked_in_full_and_a_print_check_done_by_hand() -> No
         "en",
     )
     assert proofs.advice == "assist" and "software can take" not in proofs.reason
+
+
+@pytest.mark.parametrize(
+    ("task", "language"),
+    [
+        (
+            (
+                "Write drivers for stepper motors, pressure sensors and the BLE radio",
+                0.51,
+                "nonroutine_analytic",
+                (0.41, 0.03),
+            ),
+            "en",
+        ),
+        (
+            (
+                "Booking travel and hotels for site visits, often at short notice",
+                0.47,
+                "routine_cognitive",
+                (0.39, 0.01),
+            ),
+            "en",
+        ),
+    ],
+)
+def test_desk_work_is_not_called_manual(task: Task, language: str) -> None:
+    """Roles 23 and 21: software drivers and booking travel are no "manual work"."""
+    a = advise(task, language)
+    assert a.kind not in ("physical", "machine", "in_person")
+    assert "manual work" not in a.reason
+
+
+def test_staff_as_a_verb_is_no_staff() -> None:
+    """Role 32: "Staff the information stands … point visitors to talks" is with visitors."""
+    a = advise(
+        (
+            "Staff the information stands on open days and point visitors to talks and labs",
+            0.35,
+            "nonroutine_interpersonal",
+            (0.01, 0.88),
+        ),
+        "en",
+    )
+    assert a.people == "visitors"
+    team = advise(
+        ("Support staff and volunteers on the ward", 0.2, "nonroutine_interpersonal", (0.1, 0.8)),
+        "en",
+    )
+    assert team.people == "employees"
+
+
+@pytest.mark.parametrize(
+    ("task", "language", "kind", "rule"),
+    [
+        (
+            (
+                "Walk the tour route beforehand and report closed paths or building works.",
+                0.47,
+                "nonroutine_analytic",
+                (0.31, 0.02),
+            ),
+            "en",
+            None,
+            "assist.onsite",
+        ),
+        (
+            (
+                "Einstellen des Kranbetriebs bei Überschreiten der zulässigen Windgeschwindigkeit",
+                0.68,
+                "routine_cognitive",
+                (0.31, 0.0),
+            ),
+            "de",
+            None,
+            "assist.onsite",
+        ),
+        (
+            (
+                "Durchführung von Körperkontrollen nach Alarm der Torsonde",
+                0.71,
+                "routine_manual",
+                (0.80, 0.01),
+            ),
+            "de",
+            "hands_on",
+            None,
+        ),
+        (
+            (
+                "Kontrolle von Bordkarten und Ausweisen am Zugang zur Sicherheitskontrolle",
+                0.79,
+                "routine_cognitive",
+                (0.32, 0.0),
+            ),
+            "de",
+            "in_person",
+            None,
+        ),
+    ],
+)
+def test_security_and_site_work_is_done_by_a_person(
+    task: Task, language: str, kind: str | None, rule: str | None
+) -> None:
+    """Roles 12, 14 and 32: body searches, boarding-pass checks, stopping a crane in high
+    wind and walking a tour route are no "AI can prepare parts of it"."""
+    a = advise(task, language)
+    assert a.advice != "automate" and "AI can prepare" not in a.reason
+    assert "KI kann Teile vorbereiten" not in a.reason
+    if kind:
+        assert a.kind == kind
+    if rule:
+        assert a.rule == rule
