@@ -71,11 +71,15 @@ class PairedLogisticRegression(ClassifierMixin, BaseEstimator):
         weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
         if not weights.sum() > 0:
             raise ValueError("sample_weight must not be all zero")
-        gap = self._gap_matrix(X, pairs)
+        if pairs is not None and len(pairs) > 0:
+            self._check_pairs(X, pairs)
         targets = [self.classes_[1]] if len(self.classes_) == 2 else list(self.classes_)
         coef, intercept, iters = [], [], []
+        gap = None
         for target in targets:
-            w, b, n_iter = self._fit_binary(X, (y == target).astype(np.float64), weights, gap)
+            w, b, n_iter, gap = self._fit_binary(
+                X, (y == target).astype(np.float64), weights, pairs, gap
+            )
             coef.append(w)
             intercept.append(b)
             iters.append(n_iter)
@@ -85,16 +89,23 @@ class PairedLogisticRegression(ClassifierMixin, BaseEstimator):
         return self
 
     @staticmethod
+    def _check_pairs(X, pairs) -> None:
+        pairs = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
+        if pairs.min() < 0 or pairs.max() >= X.shape[0]:
+            raise ValueError("pairs must index rows of X")
+
+    @staticmethod
     def _gap_matrix(X, pairs):
         if pairs is None or len(pairs) == 0:
             return None
         pairs = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
-        if pairs.min() < 0 or pairs.max() >= X.shape[0]:
-            raise ValueError("pairs must index rows of X")
         rows = sp.csr_matrix(X) if sp.issparse(X) else X
         return rows[pairs[:, 0]] - rows[pairs[:, 1]]
 
-    def _fit_binary(self, X, y, weights, gap):
+    def _fit_binary(self, X, y, weights, pairs, gap):
+        """(w, b, iterations, gap) of one binary problem; ``gap`` (the pairs' row differences)
+        is built after the first warm start and handed back for the next problem, so that it
+        and liblinear's copy of ``X`` are never in memory together for a binary head."""
         inv_c, lam = 1.0 / self.C, self.pair_penalty
         # Start from the plain logistic regression (liblinear's dual solver is fast on many
         # more features than rows): L-BFGS then only has to add the pair term.
@@ -108,8 +119,10 @@ class PairedLogisticRegression(ClassifierMixin, BaseEstimator):
         )
         start.fit(X, y, sample_weight=weights)
         theta0 = np.append(start.coef_.ravel(), start.intercept_[0])
+        if gap is None:
+            gap = self._gap_matrix(X, pairs)
         if gap is None:  # no pairs: the liblinear fit is the answer (its intercept is penalised)
-            return theta0[:-1], float(theta0[-1]), int(start.n_iter_.max())
+            return theta0[:-1], float(theta0[-1]), int(start.n_iter_.max()), None
 
         def loss(theta):
             w, b = theta[:-1], theta[-1]
@@ -132,7 +145,7 @@ class PairedLogisticRegression(ClassifierMixin, BaseEstimator):
             # few steps are needed.
             options={"maxiter": self.max_iter, "gtol": self.tol, "maxcor": 5},
         )
-        return result.x[:-1], float(result.x[-1]), int(result.nit)
+        return result.x[:-1], float(result.x[-1]), int(result.nit), gap
 
     def decision_function(self, X):
         check_is_fitted(self, "coef_")

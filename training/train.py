@@ -121,7 +121,9 @@ def fit_pipelines(corpus: Corpus, seed: int = 0) -> tuple[Pipeline, Pipeline]:
     # same for a statement and its translation: the categories of the two agree more often
     # (docs/model.md). Folded back, it is a linear head on the features like any other.
     logit = sp.csr_matrix(LOGIT_SCALE * rule.decision_function(features)[:, None])
-    category.fit(sp.hstack([features, logit], format="csr"), data["category"])
+    # Rebound, so that the matrix without the logit column is freed before the category fit.
+    features = sp.hstack([features, logit], format="csr")
+    category.fit(features, data["category"])
     fold_logit_column(category, rule, LOGIT_SCALE)
     return (
         Pipeline([("features", featurizer), ("clf", rule)]),
@@ -158,7 +160,11 @@ class Evaluation:
     predictions: pd.DataFrame  # out-of-fold predictions, one row per task
 
 
-def _fold_predictions(corpus: Corpus, train: pd.DataFrame, test: pd.DataFrame, seed: int):
+def _fold_predictions(corpus: Corpus, train_idx: np.ndarray, test_idx: np.ndarray, seed: int):
+    # Positions, not row copies, travel with the job: the parent holds no fold's frames.
+    data = corpus.labelled.reset_index(drop=True)
+    train, test = data.iloc[train_idx], data.iloc[test_idx]
+    del data
     rule, category = fit_pipelines(
         Corpus(corpus.occupations, train[corpus.tasks.columns], ""), seed
     )
@@ -190,7 +196,7 @@ def cross_validate(
         )
     )
     jobs = [
-        delayed(_fold_predictions)(corpus, data.iloc[train_idx], data.iloc[test_idx], seed)
+        delayed(_fold_predictions)(corpus, train_idx, test_idx, seed)
         for train_idx, test_idx in folds
     ]
     if fit_full:

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from training.estimators import LexiconFeatures, build_featurizer, task_frame
@@ -30,6 +31,20 @@ def test_lexicon_families_fire_in_both_languages():
     assert rows[0, record] > 0 and rows[1, record] > 0
     assert rows[2, people] > 0 and rows[3, people] > 0
     assert rows[0, people] == 0
+
+
+def test_featurizer_stacks_its_three_views_side_by_side_as_csr():
+    texts = ["Rechnungen erfassen und prüfen", "Enter invoices", "Beratung von Kunden"] * 2
+    featurizer = build_featurizer()
+    views = {name: clone(view) for name, view, _ in featurizer.transformers}
+    stacked = featurizer.fit_transform(task_frame(texts))
+    views = [
+        views["words"].fit_transform(texts).toarray(),
+        views["chars"].fit_transform(texts).toarray(),
+        views["lexicon"].fit(np.array([["x"]])).lexicon_.transform(texts),  # dense families
+    ]
+    assert stacked.format == "csr"
+    np.testing.assert_array_equal(stacked.toarray(), np.hstack(views))
 
 
 def test_featurizer_output_is_identical_for_identical_text():

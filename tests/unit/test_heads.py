@@ -72,3 +72,25 @@ def test_weights_act_as_repeated_rows(with_pairs):
         .predict_proba(X)
     )
     np.testing.assert_allclose(weighted, copied, atol=2e-3)
+
+
+def test_pairs_outside_x_are_refused():
+    X, rule_y, _ = _problem()
+    with pytest.raises(ValueError, match="pairs must index rows"):
+        PairedLogisticRegression().fit(X, rule_y, pairs=np.array([[0, X.shape[0]]]))
+
+
+def test_every_one_vs_rest_problem_gets_the_pair_term():
+    # The pairs' row differences are built once, after the first problem's warm start, and
+    # handed on: each class's logits of a pair must move together, not only the first class's.
+    X, _, category_y = _problem(seed=5)
+    pairs = np.column_stack([np.arange(0, 60), np.arange(60, 120)])
+    free = PairedLogisticRegression(C=4.0, pair_penalty=0.0).fit(X, category_y, pairs=pairs)
+    tied = PairedLogisticRegression(C=4.0, pair_penalty=50.0).fit(X, category_y, pairs=pairs)
+    for head in (free, tied):
+        assert head.coef_.shape == (3, X.shape[1])
+    gap = {
+        name: np.abs(z[pairs[:, 0]] - z[pairs[:, 1]]).mean(axis=0)
+        for name, z in (("free", free.decision_function(X)), ("tied", tied.decision_function(X)))
+    }
+    assert (gap["tied"] < 0.5 * gap["free"]).all(), gap
