@@ -197,11 +197,11 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
     c_unit = np.repeat(np.array(char_units, np.int64), lengths)
     c_text = text_of_unit[c_unit]
     c_col = np.concatenate(char_cols) if char_cols else np.zeros(0, np.int64)
-    word_unit = np.array(w_unit, np.int64)
+    w_unit_of = np.array(w_unit, np.int64)
     word_text = np.repeat(np.arange(len(texts)), w_count)
     word_col = np.array(w_col, np.int64)
     for view, offset, text_of, col_of, unit_of in (
-        (space.words, 0, word_text, word_col, word_unit),
+        (space.words, 0, word_text, word_col, w_unit_of),
         (space.chars, n_words, c_text, c_col, c_unit),
     ):
         if not len(text_of):
@@ -232,7 +232,7 @@ def attribute(model: TaskModel, texts: list[str]) -> tuple[list[dict[Unit, float
             lex_unit, lex_terms[lex_text, lex_col] / counts[inverse], minlength=n_units
         )
     used = np.zeros(n_units, bool)
-    for units_of in (word_unit, c_unit, lex_unit):
+    for units_of in (w_unit_of, c_unit, lex_unit):
         used[units_of] = True
     flat = sums.tolist()
     kept = used.tolist()

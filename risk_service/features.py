@@ -345,13 +345,12 @@ class FeatureSpace:
                 per_word.append(hit)
         if not per_word:
             return _NO_COLUMNS, _NO_COLUMNS
-        if new:
-            fresh = self._new_word_columns(list(new))
-            flat = (w for words in text_words for w in words)
-            per_word = [fresh[w] if c is None else c for c, w in zip(per_word, flat, strict=True)]
+        fresh = self._new_word_columns(list(new)) if new else {}
+        flat = (w for words in text_words for w in words)
+        columns = [fresh[w] if c is None else c for c, w in zip(per_word, flat, strict=True)]
         text_of_word = np.repeat(np.arange(len(texts)), [len(words) for words in text_words])
-        rows = np.repeat(text_of_word, [len(c) for c in per_word])
-        return rows, np.concatenate(per_word)
+        rows = np.repeat(text_of_word, [len(c) for c in columns])
+        return rows, np.concatenate(columns)
 
     def _new_word_columns(self, words: list[str]) -> dict[str, np.ndarray]:
         """The character columns of words not in the cache, looked up in one vectorised call
