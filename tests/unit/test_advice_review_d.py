@@ -568,3 +568,48 @@ def test_security_and_site_work_is_done_by_a_person(
         assert a.kind == kind
     if rule:
         assert a.rule == rule
+
+
+@pytest.mark.parametrize(
+    ("task", "language", "kind"),
+    [
+        (
+            (
+                "Load, run and unload washer-disinfectors and steam sterilisers",
+                0.79,
+                "routine_manual",
+                (0.98, 0.01),
+            ),
+            "en",
+            "machine",
+        ),
+        (
+            (
+                "Open doors for locked-out customers without damage",
+                0.72,
+                "routine_cognitive",
+                (0.2, 0.1),
+            ),
+            "en",
+            "physical",
+        ),
+        (
+            (
+                "Türöffnungen für ausgesperrte Kunden durchführen",
+                0.72,
+                "routine_cognitive",
+                (0.2, 0.1),
+            ),
+            "de",
+            "physical",
+        ),
+    ],
+)
+def test_machines_and_door_openings_are_read_as_such(task: Task, language: str, kind: str) -> None:
+    """Roles 38 and 34: a washer-disinfector is a machine ("not tied to a machine" contradicted
+    the task); opening a locked door is work by hand, never "software can take it over"."""
+    a = advise(task, language)
+    assert a.kind == kind and a.advice == "assist"
+    assert "software can take" not in a.reason
+    if kind == "machine":
+        assert "not tied to a machine" not in a.reason
