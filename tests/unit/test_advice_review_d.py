@@ -613,3 +613,29 @@ def test_machines_and_door_openings_are_read_as_such(task: Task, language: str, 
     assert "software can take" not in a.reason
     if kind == "machine":
         assert "not tied to a machine" not in a.reason
+
+
+def test_ensuring_is_no_confiscation_and_driverless_vehicles_are_manual_work() -> None:
+    """Set F's care manager: "Sicherstellung der Pflegequalität" is ensuring quality, not an
+    official act; set C's warehouse: sharing the aisles with driverless vehicles is work by
+    hand (software "drivers" are not, test_desk_work_is_not_called_manual)."""
+    quality = advise(
+        (
+            "Sicherstellung der Pflegequalität nach dem Strukturmodell (SIS)",
+            0.51,
+            "routine_cognitive",
+            (0.1, 0.1),
+        ),
+        "de",
+    )
+    assert quality.kind != "authority" and "hoheitlich" not in quality.reason
+    aisles = advise(
+        (
+            "Share the aisles with driverless transport vehicles and clear their path",
+            0.53,
+            "routine_manual",
+            (0.7, 0.05),
+        ),
+        "en",
+    )
+    assert aisles.kind == "physical" and "AI can prepare" not in aisles.reason
