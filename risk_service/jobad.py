@@ -520,6 +520,29 @@ _TRAINING_STAGE = _starts_pattern(_NON_DUTIES["training_stages"])
 _TARGET_VERBS = frozenset(_NON_DUTIES["target_verbs"])
 _QUOTA = _cue_pattern(_NON_DUTIES["quota_words"])
 _GREETING_MAX_WORDS: int = _NON_DUTIES["greeting_max_words"]
+_NAME_LINKS = frozenset(_NON_DUTIES["name_links"])
+_COPULA_SUBJECTS = frozenset(_NON_DUTIES["copula_subjects"])
+_COPULA = re.compile(
+    " (?:"
+    + trie_pattern(_NON_DUTIES["copulas"])
+    + ") (?!(?:"
+    + trie_pattern(_NON_DUTIES["copula_not_after"])
+    + ") )"
+)
+_DESCRIPTION_MAX_WORDS = 8  # "The survey season is intense." has five
+_ZU_INFINITIVE = re.compile(r"\wzu\w*en$")  # "Die Kasse ist abzurechnen": a duty after all
+
+
+def _describes_job(words: list[str], padded: str) -> bool:
+    """A short sentence that says what something is and holds no action ("The survey season
+    is intense.", "Die Arbeit ist abwechslungsreich."): subject, copula, a word or two."""
+    if len(words) > _DESCRIPTION_MAX_WORDS or words[0] not in _COPULA_SUBJECTS:
+        return False
+    match = _COPULA.search(padded, 1 + len(words[0]))  # after the subject's first word
+    if match is None:
+        return False
+    after = padded[match.end() :].split()
+    return 1 <= len(after) <= 2 and not any(_ZU_INFINITIVE.search(w) for w in after)
 
 
 def _shift_only(words: list[str]) -> bool:
@@ -599,6 +622,8 @@ def non_duty_label(text: str) -> str | None:
     if _TRAINING_STAGE.match(" " + " ".join(core) + " "):
         return "benefit"  # "Du durchläufst verschiedene Abteilungen", "rotate into CT"
     if len(stripped.split()) == 1 and stripped.rstrip(".!").lower().endswith(_PERSON_SUFFIXES):
+        return "other"
+    if _describes_job(words, padded):
         return "other"
     return None
 
@@ -830,6 +855,8 @@ class Statement:
     task_start: bool  # opens like a task: a verb, gerund or German action noun
     title: bool  # the ad's first line and reads like a job title
     task_list: bool  # the whole text is a plain task list: no headings, mostly task-shaped
+    # names the company or its places in the ad's header, no action ("Werk Tettau (Oberfranken)")
+    name_line: bool = False
     # the cue labels ("none" without one) and task shapes of the statements before and after
     # it ("" and False at the ends)
     previous_cue: str = ""
@@ -926,10 +953,41 @@ def _looks_like_title(line: str) -> bool:
     )
 
 
+def _names_only(text: str) -> bool:
+    """A fragment naming a company or places ("Hallenbäder in Gera und Zeulenroda", "Hollow
+    Reed Audio", "Erdbau Rautenberg – Lüneburg und Umgebung"): a few words, every lower-case
+    one a link between names, nothing that ends a sentence, and no list of three or more
+    ("Spargelstechen, Erdbeerpflücken, Sortieren und Verpacken" lists duties)."""
+    if text.rstrip().endswith((".", "!", "?", ":")) or len(_LIST_SEPARATOR.findall(text)) >= 2:
+        return False
+    words = _TITLE_WORD.findall(text)
+    return (
+        0 < len(words) <= _NAME_MAX_WORDS
+        and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
+        and _SECOND_PERSON.search(text) is None
+    )
+
+
+_NAME_MAX_WORDS = 8
+_LIST_SEPARATOR = re.compile(r",|\s(?:und|and|oder|or|&)\s")
+
+
+def _header_lines(lines: list[_Line]) -> int:
+    """How many of the ad's first lines are its header: the title's line and the line after it
+    (0 without a title in the first line, or where a heading comes first)."""
+    if not lines or lines[0].heading is not None or not lines[0].statements:
+        return 0
+    first = lines[0]
+    if not (first.title_like or any(_TITLE_LINE.search(s) for s in first.statements)):
+        return 0
+    return 2 if len(lines) > 1 and lines[1].heading is None else 1
+
+
 def read_ad(text: str) -> tuple[list[Statement], bool]:
     """The ad's statements with their context, and whether it had any heading."""
     lines = [_read_line(raw) for raw in strip_markup(text).split("\n")]
     lines = [line for line in lines if line.line]
+    header = _header_lines(lines)
     duty_heading = any(line.heading == "duty" or line.inline == "duty" for line in lines)
     n_lines = sum(line.heading is None for line in lines)
     # (line, statement index, section, inline label, headings before, line index) per statement
@@ -976,6 +1034,14 @@ def read_ad(text: str) -> tuple[list[Statement], bool]:
             task_start=line.task_starts[i],
             title=line.title_like and index == 0 and headings == 0 and n_lines > 1,
             task_list=task_list,
+            name_line=(
+                index < header
+                and not line.title_like  # the title itself stays the title
+                and not line.task_starts[i]
+                and line.cues[i] in ("", "company")
+                and not line.strongs[i]
+                and _names_only(line.statements[i])
+            ),
             previous_cue=cues[k - 1] if k else "",
             next_cue=cues[k + 1] if k + 1 < len(placed) else "",
             previous_task=bool(k and starts[k - 1]),
@@ -1000,6 +1066,8 @@ def rule_label(statement: Statement) -> str:
         return statement.strong
     if statement.title:
         return "other"  # the ad's own title
+    if statement.name_line:
+        return "company"  # "Werk Tettau (Oberfranken)" beside the title: no duty
     kind = statement.inline or statement.section
     if kind == "duty":
         # prose under "About the role" may still describe the company ("The centre is …")
@@ -1206,7 +1274,10 @@ def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> lis
         # every statement takes its prediction, even where the parser's certainty overrides it
         own = [next(predicted) for _ in statements]
         out.append(
-            [s.strong or s.inline or _lead_in(s) or p for s, p in zip(statements, own, strict=True)]
+            [
+                s.strong or s.inline or ("company" if s.name_line else "") or _lead_in(s) or p
+                for s, p in zip(statements, own, strict=True)
+            ]
         )
     return out
 
