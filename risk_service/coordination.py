@@ -231,10 +231,13 @@ def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
             and _task_like(out[-1], language, text)
             and not _task_like(group, language, text)
         )
+        # ... but "…, für Ordnung im Lager sorgen", "…, mit Kunden telefonieren" has a verb of
+        # its own and is a duty
         complement = (
             bool(words)
             and first[:1].islower()
             and first.lower() in _CONTINUING_PREPOSITIONS.get(language, frozenset())
+            and not _own_verb(words, language)
         )
         people = (
             language == "de"
@@ -263,6 +266,23 @@ def _merge_fragments(groups: list[str], language: str, text: str) -> list[str]:
         else:
             out.append(group)
     return out
+
+
+def _own_verb(words: list[str], language: str) -> bool:
+    """Does a piece that opens with a preposition carry a verb of its own: a German infinitive
+    at its end ("für Ordnung im Lager sorgen")? An English duty puts its verb first, so an
+    English piece opening with a preposition has none."""
+    if len(words) < 2:
+        return False
+    if language == "de":
+        last = words[-1]
+        return (
+            last[:1].islower()
+            and len(last) >= 5
+            and last.endswith(("en", "ern", "eln"))
+            and last.lower() not in _DE_ARTICLES
+        )
+    return False
 
 
 def _task_like(duty: str, language: str, text: str) -> bool:

@@ -522,3 +522,22 @@ def test_a_german_clause_that_opens_with_its_subject_is_a_duty_of_its_own():
         "du bearbeitest E-Mails und Chat-Anfragen",
         "erklärst Tarife",
     ]
+
+
+# A piece opening with a preposition is a second complement only without a verb of its own:
+# "für Ordnung im Lager sorgen", "mit Kunden telefonieren" are duties of their own.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Waren annehmen, für Ordnung im Lager sorgen und bei Inventuren mitwirken",
+            ["Waren annehmen", "für Ordnung im Lager sorgen", "bei Inventuren mitwirken"],
+        ),
+        (
+            "Angebote erstellen, mit Kunden telefonieren und Rechnungen prüfen",
+            ["Angebote erstellen", "mit Kunden telefonieren", "Rechnungen prüfen"],
+        ),
+    ],
+)
+def test_a_prepositional_piece_with_its_own_verb_is_a_duty(text, expected):
+    assert split_coordinated(text, "de") == expected
