@@ -26,7 +26,9 @@ FEW_WORDS = 10
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (which normalise_task keeps) is its own code point, as
+    # the dict lookup of its grams sees it
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 class GramTable:

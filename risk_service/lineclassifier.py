@@ -256,14 +256,26 @@ class LineClassifier:
         (:class:`~risk_service.grams.GramTable`, several times faster than a dict lookup per
         gram)."""
         cache = self._word_columns
-        new = list(dict.fromkeys(w for tokens in token_lists for w in tokens if w not in cache))
+        words = [w for tokens in token_lists for w in tokens]
+        # This call's columns are read from its own dict: clearing the shared cache when it is
+        # full (or another thread doing so) must not lose a word this call already looked up.
+        columns: dict[str, np.ndarray] = {}
+        new = []
+        for w in dict.fromkeys(words):
+            hit = cache.get(w)
+            if hit is None:
+                new.append(w)
+            else:
+                columns[w] = hit
         if new:
-            if len(cache) + len(new) > _MAX_CACHED_WORDS:
-                cache.clear()
             if self._grams is None:
                 self._grams = GramTable(self.chars.vocabulary, *CHAR_NGRAMS, _MAX_WORD_CHARS)
-            cache.update(zip(new, self._grams.columns_of(new), strict=True))
-        per_word = [cache[w] for tokens in token_lists for w in tokens]
+            fresh = dict(zip(new, self._grams.columns_of(new), strict=True))
+            columns.update(fresh)
+            if len(cache) + len(fresh) > _MAX_CACHED_WORDS:
+                cache.clear()
+            cache.update(fresh)
+        per_word = [columns[w] for w in words]
         if not per_word:
             return np.zeros(0, dtype=np.int64), [0] * len(token_lists)
         lengths = list(map(len, per_word))

@@ -53,6 +53,7 @@ def test_columns_equal_one_dict_lookup_per_gram_in_the_analyzers_order(max_n):
     table = GramTable(vocabulary, 2, max_n, max_chars=12)
     # unseen words, characters outside the alphabet, repeats, words longer than max_chars
     words = [*WORDS, "rechnungsprüfungsstelle", "ünbekannt☃", "abab", "zzz", "prüfen", "x" * 30]
+    words.append("ab\ud800cd")  # a lone surrogate: normalise_task keeps it (library, CLI input)
     words += [
         "".join(rng.choice("abcdeürsß") for _ in range(rng.randint(1, 15))) for _ in range(200)
     ]
@@ -93,3 +94,19 @@ def test_an_alphabet_too_large_for_63_bits_is_refused():
     vocabulary = {chr(0x4E00 + i) * 2: i for i in range(7000)}
     with pytest.raises(ValueError, match="63 bits"):
         GramTable(vocabulary, 2, 5, max_chars=10)
+
+
+def test_a_full_word_cache_does_not_lose_the_words_of_the_call_that_fills_it(monkeypatch):
+    """The line classifier clears its word cache when it is full; the call that fills it must
+    still find every one of its words (it raised KeyError for words cached before)."""
+    model = lineclassifier.load_default()
+    if model is None:
+        pytest.skip("line classifier files not installed")
+    ad = "Ihre Aufgaben:\n- Kontierung von Eingangsrechnungen\n- Abgleich der Kontoauszüge"
+    tokens = [lineclassifier._tokens(line) for line in ad.splitlines()]
+    expected = model._char_columns(tokens)
+    monkeypatch.setattr(lineclassifier, "_MAX_CACHED_WORDS", len(model._word_columns) + 1)
+    more = [*tokens, ["brandneuwort", "nocheinneues"]]
+    columns, sizes = model._char_columns(more)
+    assert sizes[: len(tokens)] == expected[1]
+    assert columns[: sum(expected[1])].tolist() == expected[0].tolist()
