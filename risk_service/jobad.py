@@ -1292,7 +1292,11 @@ def _under_duty_heading(statement: Statement) -> bool:
 def _lead_in(statement: Statement) -> str:
     """ "duty" for a statement that opens by announcing duties ("The role involves planning
     and delivering sessions …", "The job is varied and will include tractor work …"), as a
-    line opening with "Aufgaben:" does; "" otherwise."""
+    line opening with "Aufgaben:" does; "" otherwise. Only outside any section or under a duties
+    heading: under "What we offer" the same opening names benefits ("The role includes a
+    company car …")."""
+    if statement.section not in (None, "duty"):
+        return ""
     return "duty" if opens_with_lead_in(statement.text) else ""
 
 

@@ -403,3 +403,35 @@ def test_a_german_list_pasted_without_its_line_breaks_is_cut_into_its_items():
 )
 def test_ordinary_german_sentences_are_not_cut_as_run_on_lists(text):
     assert jobad._run_on_items(text) == [text]
+
+
+# A statement opening like a lead-in to duties ("The role includes …") announces duties only
+# outside any section or under a duties heading; under "What we offer" it lists benefits.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What we offer:\n- The role includes a company car and 30 days holiday",
+        "Wir bieten:\n- Die Stelle umfasst eine unbefristete Anstellung mit 30 Tagen Urlaub",
+    ],
+)
+def test_a_lead_in_under_a_benefits_heading_is_a_benefit(text):
+    parsed = parse_job_ad(text)
+    assert parsed.duties == []
+    assert len(parsed.ignored["benefits"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "duty"),
+    [
+        (
+            "Your role:\n- The role involves planning and delivering sessions",
+            "Planning and delivering sessions",
+        ),
+        (
+            "The role involves planning and delivering sessions for children.",
+            "Planning and delivering sessions for children",
+        ),
+    ],
+)
+def test_a_lead_in_under_a_duties_heading_or_none_is_a_duty(text, duty):
+    assert parse_job_ad(text).duties == [duty]
