@@ -389,16 +389,28 @@ _RUN_ON_NEXT = frozenset(
     "von vom der des den dem die das zu zur zum im in an am mit für bei".split()
 )
 _RUN_ON_MIN_WORDS = 12
+# nouns that name the unit an action noun belongs to ("im Bereich Entwicklung von Software",
+# "in der Abteilung Planung der …"): the action noun after them is no new item
+_RUN_ON_CONTAINERS = frozenset(
+    "Bereich Bereichen Abteilung Team Teams Stabsstelle Referat Ressort Sachgebiet Fachbereich "
+    "Geschäftsbereich Arbeitsbereich Aufgabenbereich Gebiet Feld Umfeld Schwerpunkt Sparte".split()
+)
 
 
 def _run_on_items(statement: str) -> list[str]:
     """A German list pasted without its line breaks ("… auf Grundlage der Patientenakte Prüfung
     der DRG-Fallzusammenführung … Widerspruchsverfahren Schulung der Ärztinnen und Ärzte …"):
     cut before an action noun that follows a noun with nothing between them and opens its own
-    phrase. Only long statements (one sentence already, no ";:!?"); German grammar puts an article,
-    a preposition or a comma between two such nouns."""
+    phrase. Only long German statements (one sentence already, no ";:!?"); German grammar puts
+    an article, a preposition or a comma between two such nouns. A list of at least three items
+    (two cuts): a single cut is far likelier an ordinary sentence ("Sie arbeiten in unserem Team
+    im Bereich Entwicklung von Software"), and never after a noun naming a unit (Bereich,
+    Abteilung, Team …); English capitalises titles ("Support the Head of Research Planning in
+    …") and is never cut."""
     words = statement.split(" ")
     if len(words) < _RUN_ON_MIN_WORDS or any(c in statement for c in ";:!?"):
+        return [statement]
+    if detect_language(statement, default="de") != "de":
         return [statement]
     cuts = [
         i
@@ -409,8 +421,9 @@ def _run_on_items(statement: str) -> list[str]:
         and words[i - 1][:1].isupper()
         and words[i - 1][-1:].isalpha()
         and not words[i - 1].endswith("-")
+        and words[i - 1] not in _RUN_ON_CONTAINERS
     ]
-    if not cuts:
+    if len(cuts) < 2:
         return [statement]
     starts = [0, *cuts]
     ends = [*cuts, len(words)]

@@ -435,3 +435,18 @@ def test_a_lead_in_under_a_benefits_heading_is_a_benefit(text):
 )
 def test_a_lead_in_under_a_duties_heading_or_none_is_a_duty(text, duty):
     assert parse_job_ad(text).duties == [duty]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one action noun after a noun naming a unit: an ordinary sentence, not a pasted list
+        "Sie arbeiten in unserem Team im Bereich Entwicklung von Software und unterstützen die "
+        "Kolleginnen bei neuen Projekten",
+        # English capitalises titles and names of units
+        "Support the Head of Research Planning in the Region with the preparation of reports and "
+        "the coordination of projects",
+    ],
+)
+def test_a_sentence_with_one_capitalised_action_noun_is_not_cut(text):
+    assert jobad._run_on_items(text) == [text]
