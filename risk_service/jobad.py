@@ -544,18 +544,25 @@ _COPULA = re.compile(
 )
 _DESCRIPTION_MAX_WORDS = 8  # "The survey season is intense." has five
 _ZU_INFINITIVE = re.compile(r"\wzu\w*en$")  # "Die Kasse ist abzurechnen": a duty after all
+# a verb form after the copula makes it an action: "The stock is rotated daily", "is managing
+# budgets", "Die Ware ist geprüft", "Die Daten sind archiviert"
+_VERB_FORM = re.compile(r"^(?:\w{3,}(?:ing|ed)|ge\w{3,}(?:t|en)|\w{3,}iert)\W*$")
 
 
 def _describes_job(words: list[str], padded: str) -> bool:
     """A short sentence that says what something is and holds no action ("The survey season
-    is intense.", "Die Arbeit ist abwechslungsreich."): subject, copula, a word or two."""
+    is intense.", "Die Arbeit ist abwechslungsreich."): subject, copula ("is", "ist", never
+    "will be", "wird": those announce what the holder does), a word or two and no verb form
+    ("The stock is rotated daily." is a duty)."""
     if len(words) > _DESCRIPTION_MAX_WORDS or words[0] not in _COPULA_SUBJECTS:
         return False
     match = _COPULA.search(padded, 1 + len(words[0]))  # after the subject's first word
     if match is None:
         return False
     after = padded[match.end() :].split()
-    return 1 <= len(after) <= 2 and not any(_ZU_INFINITIVE.search(w) for w in after)
+    return 1 <= len(after) <= 2 and not any(
+        _ZU_INFINITIVE.search(w) or _VERB_FORM.match(w) for w in after
+    )
 
 
 def _shift_only(words: list[str]) -> bool:

@@ -88,6 +88,14 @@ def test_a_name_line_needs_a_title_before_it():
         ("Das Team ist für die Planung zuständig.", None),
         ("Die Kasse ist abzurechnen", None),  # "ist zu …": what is to be done
         ("The role is varied and will include tractor work", None),  # too long: a lead-in
+        # "will be" / "wird" / "werden" announce what the holder does; a verb form after the
+        # copula is an action
+        ("The post holder will be mentoring apprentices.", None),
+        ("This role will be managing budgets.", None),
+        ("The stock is rotated daily.", None),
+        ("Die Ware wird täglich geprüft.", None),
+        ("Die Lieferungen werden kontrolliert.", None),
+        ("Die Daten sind archiviert.", None),
     ],
 )
 def test_a_sentence_describing_the_job_is_no_duty(text, label):
