@@ -989,6 +989,21 @@ def _names_only(text: str) -> bool:
 
 
 _NAME_MAX_WORDS = 8
+# what marks a header line as naming the company or its places, not a duty of a task list
+# without bullets ("Koch (m/w/d)" | "Frühstück und Mittagessen für Gäste"): a legal form, a
+# place after a dash or a middle dot, or one in brackets ("Werk Tettau (Oberfranken)")
+_LEGAL_FORM = re.compile(
+    r"\b(?:GmbH|gGmbH|mbH|AG|KG|KGaA|OHG|UG|SE|e\.\s?V\.|eG|Ltd|Limited|Inc|LLC|LLP|PLC|plc|"
+    r"Co\.|Corp|NHS|Trust|Council)\b"
+)
+_NAME_SEPARATOR = re.compile(r"\s[–—·|]\s|\((?![mwdfxMWDFX]\s*/)[^)]*[A-ZÄÖÜ][^)]*\)")
+
+
+def _name_sign(line: str) -> bool:
+    """Does a header line show a sign of naming a company or places: a legal form (GmbH, Ltd
+    …), a dash or middle dot between names ("Hollow Reed Audio · Hackney Wick"), a place in
+    brackets ("Werk Tettau (Oberfranken)") that is no gender marker ("(m/w/d)")?"""
+    return _LEGAL_FORM.search(line) is not None or _NAME_SEPARATOR.search(line) is not None
 _LIST_SEPARATOR = re.compile(r",|\s(?:und|and|oder|or|&)\s")
 
 
@@ -1061,6 +1076,7 @@ def read_ad(text: str) -> tuple[list[Statement], bool]:
                 and line.cues[i] in ("", "company")
                 and not line.strongs[i]
                 and _names_only(line.statements[i])
+                and _name_sign(line.line)
             ),
             previous_cue=cues[k - 1] if k else "",
             next_cue=cues[k + 1] if k + 1 < len(placed) else "",

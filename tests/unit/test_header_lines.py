@@ -112,3 +112,40 @@ def test_how_the_apprenticeship_works_opens_the_duties():
     )
     assert "How the apprenticeship works" not in parsed.duties
     assert parsed.duties == ["Climbing wood poles", "carrying out pole-top rescues"]
+
+
+@pytest.mark.parametrize(
+    ("ad", "duty"),
+    [
+        (
+            "Koch (m/w/d)\nFrühstück und Mittagessen für Gäste\nZubereitung von Speisen",
+            "Frühstück und Mittagessen für Gäste",
+        ),
+        (
+            "Office Manager\nDiary Management\nBooking travel and arranging meetings",
+            "Diary Management",
+        ),
+    ],
+)
+def test_the_second_line_of_a_headless_task_list_is_a_duty_not_a_name(ad, duty):
+    # nothing on the line marks a name (no legal form, no place after a dash or in brackets)
+    statements, _ = jobad.read_ad(ad)
+    assert not statements[1].name_line
+    assert duty in parse_job_ad(ad).duties
+
+
+@pytest.mark.parametrize(
+    ("ad", "name"),
+    [
+        (
+            "Lagerhelfer (m/w/d)\nWerk Tettau (Oberfranken)\nAufgaben\n- Waren annehmen",
+            "Werk Tettau (Oberfranken)",
+        ),
+        (
+            "Sales Manager\nAcme Widgets Ltd\nResponsibilities\n- Manage accounts",
+            "Acme Widgets Ltd",
+        ),
+    ],
+)
+def test_a_header_line_with_a_sign_of_a_name_is_the_company(ad, name):
+    assert name in parse_job_ad(ad).ignored["company"]
