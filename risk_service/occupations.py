@@ -209,8 +209,10 @@ class OccupationMatch:
         if self.fit is not None:
             out["tasks_fit"] = "close" if self.fit >= LOOSE_FIT else "loose"
             if self.fit < LOOSE_FIT and self.label:
+                same = self.basis == "unit_group"
+                group = _GROUP_WORDS[self.language]["same" if same else "near"]
                 out["tasks_note"] = _LOOSE_NOTE[self.language].format(
-                    title=self.title, label=self.label
+                    title=self.title, label=self.label, group=group
                 )
         return out
 
@@ -218,11 +220,25 @@ class OccupationMatch:
 # What a loose fit means for the user, in the request's language.
 _LOOSE_NOTE = {
     "de": "Für „{label}“ haben wir keine eigene Tätigkeitsbeschreibung: bewertet sind die "
-    "Tätigkeiten von „{title}“ aus derselben ISCO-08-Berufsgruppe, die abweichen können. "
+    "Tätigkeiten von „{title}“ {group}, die abweichen können. "
     "Senden Sie die Aufgaben der Stelle für eine Bewertung der Rolle selbst.",
     "en": "We hold no task description of '{label}': the tasks scored are those of "
-    "'{title}' from the same ISCO-08 unit group and may differ. Send the role's duties to "
+    "'{title}' {group} and may differ. Send the role's duties to "
     "have the role itself scored.",
+}
+
+
+# Where the scored occupation comes from: its basis (the unit group itself, else the nearest
+# group above it that has a corpus occupation).
+_GROUP_WORDS = {
+    "de": {
+        "same": "aus derselben ISCO-08-Berufsgruppe",
+        "near": "aus der nächstverwandten ISCO-08-Gruppe",
+    },
+    "en": {
+        "same": "from the same ISCO-08 unit group",
+        "near": "from the nearest related ISCO-08 group",
+    },
 }
 
 
@@ -378,6 +394,9 @@ class OccupationIndex:
             for c in concepts:
                 span = np.arange(self._concept_start[c], self._concept_start[c + 1])
                 rows = matrix[span[own[span]]]
+                if rows.shape[0] == 0:  # no names of its own: nothing to measure the fit by
+                    scored[c], fit[c], basis[c] = candidates[0], np.nan, BASIS[digits]
+                    continue
                 pair = (rows @ occ_matrix).toarray()  # concept name x candidate name
                 # how well a candidate's names cover all of the concept's names ("Bäcker",
                 # "baker", "bread baker" beat one alternative label "Konditor")
@@ -486,7 +505,7 @@ class OccupationIndex:
         ``language``."""
         occupation = self._scored[concept]
         fits = self.__dict__.get("_fit")  # an index pickled before it had them: none
-        fit = None if fits is None else float(fits[concept])
+        fit = None if fits is None or np.isnan(fits[concept]) else float(fits[concept])
         owner = self._owner(name)
         if owner and self._basis[concept] == "unit_group":
             rows = self._rows[owner]

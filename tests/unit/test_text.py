@@ -134,3 +134,20 @@ def test_research_and_development_abbreviations_are_spelled_out(title, core):
 )
 def test_an_english_ads_gender_tag_is_told_from_a_german_one(title, english):
     assert gendered_as_english(title) is english
+
+
+def test_a_loose_fit_names_where_the_scored_tasks_come_from():
+    from risk_service.occupations import OccupationMatch
+
+    def note(basis: str, language: str) -> str:
+        match = OccupationMatch(
+            "x", "Werkzeugmacher", "7222", 0.9, language, "uri", "Schlosser", basis, fit=0.1
+        )
+        return match.as_dict()["tasks_note"]
+
+    assert "derselben ISCO-08-Berufsgruppe" in note("unit_group", "de")
+    assert "same ISCO-08 unit group" in note("unit_group", "en")
+    # tasks from a group above the unit group are not "the same unit group"
+    assert "same" not in note("minor_group", "en")
+    assert "nearest related" in note("major_group", "en")
+    assert "derselben" not in note("sub_major_group", "de")
