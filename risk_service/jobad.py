@@ -532,6 +532,17 @@ _PARTICIPATION = _starts_pattern(_NON_DUTIES["participation_starts"])
 _TRAINING_STAGE = _starts_pattern(_NON_DUTIES["training_stages"])
 _TARGET_VERBS = frozenset(_NON_DUTIES["target_verbs"])
 _QUOTA = _cue_pattern(_NON_DUTIES["quota_words"])
+_WHERE_WHEN = _cue_pattern(_NON_DUTIES["where_when"])
+# working hours as clock times: "von 7:00 bis ca. 15:00 Uhr", "06:00–14:00", "8.30 - 17.00"
+_CLOCK_RANGE = re.compile(
+    r"(?<![\d.:])\d{1,2}[:.]\d{2}\s*+(?:–|-|bis)\s*+(?:ca\.\s*+)?\d{1,2}[:.]\d{2}(?![\d.:]\d)"
+)
+# the last words of a line that ends in ":" and announces the list below it ("Working side by
+# side with our Wine Director, you'll:", "Day to day this means:")
+_ANNOUNCING_MAX_WORDS = 10  # "Working side by side with our Wine Director, you'll" has nine
+_ANNOUNCING_ENDS = frozenset(
+    "you'll you will means include includes involve involves du sie gehören gehört lernst".split()
+)
 _GREETING_MAX_WORDS: int = _NON_DUTIES["greeting_max_words"]
 _NAME_LINKS = frozenset(_NON_DUTIES["name_links"])
 _COPULA_SUBJECTS = frozenset(_NON_DUTIES["copula_subjects"])
@@ -597,6 +608,22 @@ def _shift_participation(core: list[str]) -> bool:
     return any(_SHIFT_WORD.match(w) for w in after[:2])
 
 
+def _is_target(text: str) -> bool:
+    """A target with a rate or a number: "Make 60 outbound calls per day target", "You'll work
+    to agreed service levels (currently 95 % …)"."""
+    padded = _padded(text)
+    return _TARGET.search(padded) is not None and (
+        _RATE.search(padded) is not None or _DIGIT.search(text) is not None
+    )
+
+
+def _opens_with_target(text: str) -> bool:
+    """A target from its first word on ("Zielvorgabe für die ersten drei Jahre: …"), not a
+    duty that names targets among its parts ("lead production …, managing 140 operatives …
+    and deliver our output and labour cost targets")."""
+    return _TARGET.match(_padded(text)) is not None and _is_target(text)
+
+
 def non_duty_label(text: str) -> str | None:
     """The label of a statement in a duty list that is no duty of the role, None for a duty.
 
@@ -633,7 +660,7 @@ def non_duty_label(text: str) -> str | None:
         if units and (_CAREER_WORD.search(rest) or (len(words) <= 5 and not rest.strip())):
             return "benefit"
     core = _after_opening(words)
-    if _TARGET.search(padded) and (_RATE.search(padded) or _DIGIT.search(stripped)):
+    if _is_target(stripped):
         return "other"
     if (core and (core[0] in _TARGET_VERBS or core[-1] in _TARGET_VERBS)) and _QUOTA.search(padded):
         return "other"  # "consistently hitting a quarterly quota", "Zielvorgaben erreichen"
@@ -645,7 +672,38 @@ def non_duty_label(text: str) -> str | None:
         return "other"
     if _describes_job(words, padded):
         return "other"
+    if _where_or_when(stripped, padded):
+        return "other"
     return None
+
+
+def _where_or_when(text: str, padded: str) -> bool:
+    """Where or when the work happens, not what it is: working hours as clock times ("Einsätze
+    meist von 7:00 bis ca. 15:00 Uhr"), or a travel radius, home visits, days on sites, moving
+    between schools in a statement that does not open like a task ("gelegentlich Außentermine
+    im Umkreis von ca. 60 km"; not "Montage beim Kunden, meist im Umkreis von 60 km")."""
+    if _CLOCK_RANGE.search(text):
+        return True
+    return _WHERE_WHEN.search(padded) is not None and not opens_like_task(
+        text, detect_language(text, default="de")
+    )
+
+
+def _announces_a_list(statement: Statement) -> bool:
+    """The last statement of a line ending in ":" that only announces the list after it ("As
+    an apprentice you'll:", "Day to day this means:", "Was du bei uns lernst:"): it does not
+    open like a task and is short, or it ends in words that hand over to the list ("Working side
+    by side with X, you'll:"). "Managing users in Active Directory and Intune:" and "Nach dem
+    Studium sind Sie unter anderem im Wach- und Wechseldienst eingesetzt:" are duties."""
+    if statement.sentence_index != statement.n_sentences - 1:
+        return False
+    if not statement.line.rstrip().endswith(":"):
+        return False
+    words = _padded(statement.text).split()
+    if not words:
+        return False
+    short = len(words) <= _ANNOUNCING_MAX_WORDS and not statement.task_start
+    return short or words[-1] in _ANNOUNCING_ENDS
 
 
 def without_dangling_conjunction(text: str) -> str:
@@ -1004,6 +1062,8 @@ def _name_sign(line: str) -> bool:
     …), a dash or middle dot between names ("Hollow Reed Audio · Hackney Wick"), a place in
     brackets ("Werk Tettau (Oberfranken)") that is no gender marker ("(m/w/d)")?"""
     return _LEGAL_FORM.search(line) is not None or _NAME_SEPARATOR.search(line) is not None
+
+
 _LIST_SEPARATOR = re.compile(r",|\s(?:und|and|oder|or|&)\s")
 
 
@@ -1163,6 +1223,10 @@ def _parsed(
     language = _language(statements) if split else ""
     for statement, label in zip(statements, labels, strict=True):
         if label == "duty" and not split and is_condition(statement.text):
+            label = "other"
+        # a lead-in line, or a target whose parts would each look like a duty ("Zielvorgabe
+        # …: Steigerung der OEE auf über 80 % und Senkung der Ausschussquote unter 1,5 %")
+        if label == "duty" and (_announces_a_list(statement) or _opens_with_target(statement.text)):
             label = "other"
         if label != "duty":
             _ignore(result, label, statement.text)
