@@ -537,6 +537,8 @@ _WHERE_WHEN = _cue_pattern(_NON_DUTIES["where_when"])
 _CLOCK_RANGE = re.compile(
     r"(?<![\d.:])\d{1,2}[:.]\d{2}\s*+(?:–|-|bis)\s*+(?:ca\.\s*+)?\d{1,2}[:.]\d{2}(?![\d.:]\d)"
 )
+_READER = frozenset("du sie you you'll we".split())
+_STATE_VERBS = frozenset("bist sind seid ist are is be will would".split())
 # the last words of a line that ends in ":" and announces the list below it ("Working side by
 # side with our Wine Director, you'll:", "Day to day this means:")
 _ANNOUNCING_MAX_WORDS = 10  # "Working side by side with our Wine Director, you'll" has nine
@@ -679,14 +681,19 @@ def non_duty_label(text: str) -> str | None:
 
 def _where_or_when(text: str, padded: str) -> bool:
     """Where or when the work happens, not what it is: working hours as clock times ("Einsätze
-    meist von 7:00 bis ca. 15:00 Uhr"), or a travel radius, home visits, days on sites, moving
-    between schools in a statement that does not open like a task ("gelegentlich Außentermine
-    im Umkreis von ca. 60 km"; not "Montage beim Kunden, meist im Umkreis von 60 km")."""
+    meist von 7:00 bis ca. 15:00 Uhr"), or a travel radius, visits that are "part of the job",
+    moving between schools in a statement that does not open like a task ("gelegentlich
+    Außentermine im Umkreis von ca. 60 km"; not "Montage beim Kunden, meist im Umkreis von
+    60 km", "Home visits to elderly patients")."""
     if _CLOCK_RANGE.search(text):
         return True
-    return _WHERE_WHEN.search(padded) is not None and not opens_like_task(
-        text, detect_language(text, default="de")
-    )
+    if _WHERE_WHEN.search(padded) is None:
+        return False
+    words = padded.split()
+    # "Du besuchst Kunden im Umkreis von 50 km": the reader and a verb, an action
+    if len(words) > 1 and words[0] in _READER and words[1] not in _STATE_VERBS:
+        return False
+    return not opens_like_task(text, detect_language(text, default="de"))
 
 
 def _announces_a_list(statement: Statement) -> bool:

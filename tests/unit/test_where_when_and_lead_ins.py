@@ -59,6 +59,9 @@ def test_english_lines_about_where_and_when_the_work_happens_are_not_scored():
         "Auslieferung von Baustoffen an Baustellen im Umkreis von 150 km",
         "Carry out home visits to patients after discharge",
         "Deliver parcels within a 20 mile radius of the depot",
+        "Home visits to elderly patients",
+        "Hausbesuche bei Patientinnen und Patienten",
+        "Außentermine bei Kunden wahrnehmen",
     ],
 )
 def test_a_task_that_names_its_radius_or_visits_is_still_a_duty(text):
@@ -187,3 +190,14 @@ def test_benefits_under_das_angebot_are_not_scored():
     )
     assert any(d.startswith("Steuerung") for d in duties), duties
     assert not any("Gestaltungsfreiheit" in d or "Umzug" in d or "Präsenz" in d for d in duties)
+
+
+@pytest.mark.parametrize(
+    ("text", "duty"),
+    [
+        ("Sie sind viel unterwegs und besuchen Kunden", "besuchen Kunden"),
+        ("Du besuchst Kundinnen und Kunden im Umkreis von 50 km", "Du besuchst Kundinnen"),
+    ],
+)
+def test_a_duty_that_says_where_it_happens_is_still_scored(text, duty):
+    assert any(duty in d for d in _scored(text)), _scored(text)
