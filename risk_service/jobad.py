@@ -1380,13 +1380,36 @@ def _classifier_labels(model: LineClassifier, ads: list[list[Statement]]) -> lis
             continue
         # every statement takes its prediction, even where the parser's certainty overrides it
         own = [next(predicted) for _ in statements]
+        title = statements[0].text if statements else ""
         out.append(
             [
-                s.strong or s.inline or ("company" if s.name_line else "") or _lead_in(s) or p
+                s.strong
+                or s.inline
+                or ("company" if s.name_line else "")
+                or _lead_in(s)
+                or _holder_will_do(s.text, title)
+                or p
                 for s, p in zip(statements, own, strict=True)
             ]
         )
     return out
+
+
+# "The Senior Hydrogeologist will lead …": the role's title (capitalised words), "will", a verb
+_HOLDER_WILL = re.compile(r"^The ((?:[A-Z][\w/&-]*+ ){1,5}+)will ([a-z]\w*+)")
+_NOT_DUTY_AFTER_WILL = frozenset(w for w in _CUES["you_will_not_duties"] if " " not in w)
+
+
+def _holder_will_do(text: str, title: str) -> str:
+    """ "duty" for a sentence whose subject is the ad's own title and that says what its holder
+    will do ("The Senior Hydrogeologist will lead groundwater investigations …" in an ad titled
+    "Senior Hydrogeologist"), wherever it stands: a company paragraph around it does not make it
+    the company's. Not for what the holder will have, be or join ("The Senior Hydrogeologist
+    will have 8 years …"); "" otherwise."""
+    match = _HOLDER_WILL.match(text)
+    if match is None or match.group(2) in _NOT_DUTY_AFTER_WILL:
+        return ""
+    return "duty" if title.startswith(match.group(1).strip()) else ""
 
 
 def _under_duty_heading(statement: Statement) -> bool:

@@ -201,3 +201,40 @@ def test_benefits_under_das_angebot_are_not_scored():
 )
 def test_a_duty_that_says_where_it_happens_is_still_scored(text, duty):
     assert any(duty in d for d in _scored(text)), _scored(text)
+
+
+_HOLDER_AD = """Senior Hydrogeologist
+Redtail Water & Environmental, Inc. | Boise, ID
+Position Summary
+Redtail is a 120-person, employee-owned consulting firm helping communities manage their water.
+The Senior Hydrogeologist will {verb} groundwater investigations for municipal water providers.
+Essential Functions
+Design and manage aquifer tests and well installations
+Prepare technical reports and water-right applications
+Minimum Qualifications
+8+ years of professional experience in groundwater consulting
+"""
+
+
+def test_a_sentence_saying_what_the_titled_holder_will_do_is_a_duty():
+    duties = _scored(_HOLDER_AD.format(verb="lead"))
+    assert any(d.startswith("The Senior Hydrogeologist will lead") for d in duties), duties
+    assert any(d.startswith("Design and manage aquifer tests") for d in duties)
+    assert not any("120-person" in d for d in duties)
+
+
+def test_what_the_titled_holder_will_have_is_no_duty():
+    duties = _scored(_HOLDER_AD.format(verb="have"))
+    assert not any(d.startswith("The Senior Hydrogeologist") for d in duties), duties
+
+
+def test_an_english_requirement_under_youll_bring_is_not_scored():
+    duties = _scored(
+        "Assistant Curator\n**What you'll be doing**\n"
+        "1. Researching and documenting garments on our collections database\n"
+        "2. Leading object-handling sessions for schools\n"
+        "**You'll bring**\n- A degree in history or a related subject\n"
+        "- Confidence speaking to groups of all ages\n"
+    )
+    assert any(d.startswith("Researching") for d in duties), duties
+    assert not any("Confidence" in d or "degree" in d for d in duties), duties
