@@ -444,6 +444,7 @@ def _texts(
             ("assist", assisted),  # rounded on its own, as the advice shares show it
             ("people", with_people),
             ("hands", away),
+            ("front", away | with_people),  # front-line work: away from a desk or with people
             ("changed_hands", changed & by_hand),
         )
     }
@@ -497,6 +498,7 @@ def _texts(
             assist=percent["assist"][r],
             people=percent["people"][r],
             hands=percent["hands"][r],
+            front=percent["front"][r],
             changed_hands=percent["changed_hands"][r],
             groups=_named_first({**implied[r], **groups[r]}),
         )
@@ -604,6 +606,7 @@ class _Role:
         assist: int,
         people: int,
         hands: int,
+        front: int,
         changed_hands: int,
         groups: list[str],
     ) -> None:
@@ -616,6 +619,7 @@ class _Role:
         self.keep = 100 - self.changed
         self.people = people
         self.hands = hands
+        self.front = front  # away from a desk or with people: stewards, ticket desks, kennels
         # of the work that changes, the share done with the hands (percent of that work)
         self.changed_hands = round(100 * changed_hands / self.changed) if self.changed else 0
         self.groups = groups
@@ -637,6 +641,8 @@ class _Role:
         if "max_changed_hands" in when and self.changed_hands >= 100 * when["max_changed_hands"]:
             return False
         if "min_people" in when and self.people < 100 * when["min_people"]:
+            return False
+        if "max_front" in when and self.front >= 100 * when["max_front"]:
             return False
         return "people" not in when or bool(self.groups) == when["people"]
 

@@ -11,9 +11,12 @@ in English.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from risk_service import advice
+from risk_service.roletasks import RoleTasks
+from risk_service.upskilling import recommend_many
 
 # text, rule-based probability, category, (P(manual), P(people))
 Task = tuple[str, float, str, tuple[float, float]]
@@ -22,6 +25,26 @@ Task = tuple[str, float, str, tuple[float, float]]
 def advise(task: Task, language: str) -> advice.Advice:
     text, p, category, kinds = task
     return advice.advise(text, p, category, language, kinds=kinds)
+
+
+def areas(tasks: list[Task], language: str) -> dict[str, dict]:
+    """The three upskilling areas of one role made of ``tasks`` (equal weights), by area."""
+    n = len(tasks)
+    role = RoleTasks(
+        texts=[t[0] for t in tasks],
+        categories=[t[2] for t in tasks],
+        rule_based=np.array([t[1] for t in tasks]),
+        weights=np.full(n, 1 / n),
+        bounds=np.array([0, n]),
+    )
+    given = [advise(t, language) for t in tasks]
+    risk = 100 * float(np.dot(role.weights, role.rule_based))
+    out = recommend_many(role, [risk], [language], given)[0]
+    return {u["area"]: u for u in out}
+
+
+def texts(area: dict) -> str:
+    return " ".join([area["why"], *area["actions"]])
 
 
 # -- a verb of operating a machine, or when the task happens, is no work with people ---------
@@ -351,3 +374,87 @@ def test_other_court_work_keeps_legal_responsibility(text: str, language: str) -
     """The exception is the dunning procedure only: other court paperwork stays legal work."""
     got = advise((text, 0.75, "routine_cognitive", (0.0, 0.0)), language)
     assert got.rule == "assist.authority", got
+
+
+# -- front-line roles get no office AI actions ---------------------------------------------
+
+
+STEWARD = {
+    "en": [
+        (
+            "Check tickets and bags at the turnstiles before kick-off",
+            0.73,
+            "routine_manual",
+            (0.51, 0.00),
+        ),
+        (
+            "Keep gangways and exits clear throughout the match",
+            0.62,
+            "routine_cognitive",
+            (0.08, 0.02),
+        ),
+        (
+            "Report incidents and suspicious items to the control room by radio",
+            0.69,
+            "routine_cognitive",
+            (0.14, 0.02),
+        ),
+        (
+            "Help with crowd egress after the final whistle",
+            0.27,
+            "nonroutine_interpersonal",
+            (0.09, 0.85),
+        ),
+    ],
+    "de": [
+        (
+            "Eintrittskarten und Taschen am Drehkreuz kontrollieren",
+            0.74,
+            "routine_cognitive",
+            (0.28, 0.00),
+        ),
+        (
+            "Flucht- und Rettungswege während des Spiels freihalten",
+            0.56,
+            "routine_cognitive",
+            (0.33, 0.04),
+        ),
+        (
+            "Vorfälle per Funk an die Leitstelle melden",
+            0.66,
+            "routine_cognitive",
+            (0.16, 0.03),
+        ),
+        (
+            "Zuschauer nach dem Abpfiff aus dem Stadion leiten",
+            0.60,
+            "routine_manual",
+            (0.86, 0.02),
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_steward_gets_no_ai_drafts_or_prompt_work(language: str) -> None:
+    """A matchday steward's radio reports are spoken, and a role at turnstiles, exits and
+    crowds is front-line work: no "let an AI assistant make a first draft", no "improve prompts
+    and knowledge bases", and its work involves the public."""
+    got = areas(STEWARD[language], language)
+    ai = texts(got["ai_process_interface"])
+    for word in ("first draft", "prompts", "ersten Entwurf", "Prompts"):
+        assert word not in ai, ai
+    why = got["emotional_intelligence"]["why"]
+    assert "hardly" not in why and "kaum" not in why, why
+
+
+@pytest.mark.parametrize(
+    ("task", "language"),
+    [
+        (("check dogs in and out at reception", 0.70, "routine_cognitive", (0.13, 0.0)), "en"),
+        (("Hunde am Empfang an- und abmelden", 0.66, "routine_cognitive", (0.29, 0.03)), "de"),
+    ],
+)
+def test_reception_is_face_to_face(task: Task, language: str) -> None:
+    got = advise(task, language)
+    assert got.kind == "in_person" and got.advice != "automate", got
