@@ -458,3 +458,50 @@ def test_a_steward_gets_no_ai_drafts_or_prompt_work(language: str) -> None:
 def test_reception_is_face_to_face(task: Task, language: str) -> None:
     got = advise(task, language)
     assert got.kind == "in_person" and got.advice != "automate", got
+
+
+@pytest.mark.parametrize(
+    ("tasks", "language"),
+    [
+        (
+            [
+                (
+                    "Respond to faults, delays and emergencies and log every occurrence",
+                    0.68,
+                    "routine_cognitive",
+                    (0.03, 0.00),
+                ),
+                (
+                    "Complete the 10-week classroom training and on-the-job competence assessment",
+                    0.33,
+                    "nonroutine_analytic",
+                    (0.01, 0.03),
+                ),
+            ],
+            "en",
+        ),
+        (
+            [
+                (
+                    "Bei Störungen, Verspätungen und Notfällen reagieren und jedes Ereignis "
+                    "protokollieren",
+                    0.40,
+                    "nonroutine_analytic",
+                    (0.17, 0.01),
+                ),
+                (
+                    "Die zehnwöchige Ausbildung im Schulungszentrum abschließen",
+                    0.33,
+                    "nonroutine_analytic",
+                    (0.01, 0.03),
+                ),
+            ],
+            "de",
+        ),
+    ],
+)
+def test_emergency_response_gets_no_ai_first_draft(tasks: list[Task], language: str) -> None:
+    """A signaller's response to emergencies is assisted (the log), but no AI assistant drafts
+    the response itself."""
+    got = texts(areas(tasks, language)["ai_process_interface"])
+    assert "first draft" not in got and "ersten Entwurf" not in got, got
