@@ -420,6 +420,17 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Florist (m/w/d)", "florist", "de", "Sträuße"),
         ("Drone Pilot", "drone_pilot", "en", "drone"),
         ("Ladesäulen-Techniker (m/w/d)", "ev_charging_technician", "de", "Ladesäulen"),
+        ("Eismacher / Gelatiere", "ice_cream_maker", "de", "Eis"),  # a 422 (hotel porter)
+        (
+            "Trainee Anatomical Pathology Technologist (Mortuary)",
+            "anatomical_pathology_technologist",
+            "en",
+            "post-mortem",
+        ),
+        ("Pipe Welder", "pipe_welder", "en", "pipe"),
+        ("Content Creator (m/w/d)", "content_creator", "de", "Videos"),  # was the toymaker
+        ("Podcast Producer", "podcast_producer", "en", "episode"),
+        ("Kaufmännische Leitung – Stadtwerke (m/w/d)", "finance_manager", "de", "abschl"),
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
