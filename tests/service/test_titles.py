@@ -431,6 +431,11 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Content Creator (m/w/d)", "content_creator", "de", "Videos"),  # was the toymaker
         ("Podcast Producer", "podcast_producer", "en", "episode"),
         ("Kaufmännische Leitung – Stadtwerke (m/w/d)", "finance_manager", "de", "abschl"),
+        ("Ticket Clerk", "ticket_sales_agent", "en", "tickets"),  # was the travel agent
+        ("Nageldesigner (m/w/d)", "nail_technician", "de", "Nägel"),  # was the beautician
+        ("Heat Pump Engineer", "heat_pump_technician", "en", "heat pump"),
+        ("Solarteur (m/w/d)", "solar_installer", "de", "Solarmodule"),  # was the plumber
+        ("Yogalehrer (m/w/d)", "yoga_teacher", "de", "Yoga"),  # was a secondary school teacher
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
