@@ -436,6 +436,11 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Heat Pump Engineer", "heat_pump_technician", "en", "heat pump"),
         ("Solarteur (m/w/d)", "solar_installer", "de", "Solarmodule"),  # was the plumber
         ("Yogalehrer (m/w/d)", "yoga_teacher", "de", "Yoga"),  # was a secondary school teacher
+        ("Zahntechniker (m/w/d)", "dental_technician", "de", "Kronen"),  # was the dentist
+        ("Nanny", "nanny", "en", "children"),  # was the nursery's childcare worker
+        ("Bouncer", "door_supervisor", "en", "door"),  # was the security guard
+        ("Store Detective", "store_detective", "en", "shoplifting"),  # was a legal assistant
+        ("Pizzabäcker (m/w/d)", "pizza_chef", "de", "Pizza"),  # was the fast-food crew
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
