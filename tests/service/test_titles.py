@@ -441,6 +441,8 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Bouncer", "door_supervisor", "en", "door"),  # was the security guard
         ("Store Detective", "store_detective", "en", "shoplifting"),  # was a legal assistant
         ("Pizzabäcker (m/w/d)", "pizza_chef", "de", "Pizza"),  # was the fast-food crew
+        ("Brauer und Mälzer (m/w/d)", "brewer", "de", "Sudhaus"),  # was a chemical engineer
+        ("Dog Walker", "pet_sitter", "en", "dogs"),  # was the pet groomer
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
