@@ -443,6 +443,8 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Pizzabäcker (m/w/d)", "pizza_chef", "de", "Pizza"),  # was the fast-food crew
         ("Brauer und Mälzer (m/w/d)", "brewer", "de", "Sudhaus"),  # was a chemical engineer
         ("Dog Walker", "pet_sitter", "en", "dogs"),  # was the pet groomer
+        ("Audiologist", "audiologist", "en", "hearing"),  # was the speech therapist
+        ("Privatdetektiv (m/w/d)", "private_investigator", "de", "Observation"),
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
