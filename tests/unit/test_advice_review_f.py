@@ -11,41 +11,9 @@ in English.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from risk_service import advice
-from risk_service.roletasks import RoleTasks
-from risk_service.upskilling import recommend_many
-
-# text, rule-based probability, category, (P(manual), P(people))
-Task = tuple[str, float, str, tuple[float, float]]
-
-
-def advise(task: Task, language: str) -> advice.Advice:
-    text, p, category, kinds = task
-    return advice.advise(text, p, category, language, kinds=kinds)
-
-
-def areas(tasks: list[Task], language: str) -> dict[str, dict]:
-    """The three upskilling areas of one role made of ``tasks`` (equal weights), by area."""
-    n = len(tasks)
-    role = RoleTasks(
-        texts=[t[0] for t in tasks],
-        categories=[t[2] for t in tasks],
-        rule_based=np.array([t[1] for t in tasks]),
-        weights=np.full(n, 1 / n),
-        bounds=np.array([0, n]),
-    )
-    given = [advise(t, language) for t in tasks]
-    risk = 100 * float(np.dot(role.weights, role.rule_based))
-    out = recommend_many(role, [risk], [language], given)[0]
-    return {u["area"]: u for u in out}
-
-
-def texts(area: dict) -> str:
-    return " ".join([area["why"], *area["actions"]])
-
+from tests.advice_cases import Task, advise, areas, texts
 
 # -- a verb of operating a machine, or when the task happens, is no work with people ---------
 
