@@ -11,18 +11,19 @@ PORT   ?= 8000
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-install whenever setup.cfg changes. run/train/eval install the `train` extra (it
-# includes `batch`; serving alone needs no extra); tests, benchmarks and lint the `dev` extra,
-# which holds every other extra and the tools (browser driver, schemathesis, ruff, …).
+# Stamps re-install whenever setup.cfg or constraints.txt (the exact versions) changes.
+# run/train/eval install the `train` extra (it includes `batch`; serving alone needs no extra);
+# tests, benchmarks and lint the `dev` extra, which holds every other extra and the tools
+# (browser driver, schemathesis, ruff, …).
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-$(RUN_STAMP): setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[train]'
+$(RUN_STAMP): setup.cfg pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
 	touch $@
 
-$(DEV_STAMP): setup.cfg pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(DEV_STAMP): setup.cfg pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)

@@ -9,10 +9,11 @@ Each ad is rebuilt as the raw text a user would paste (its HTML for HTML ads), p
 :func:`risk_service.jobad.parse_job_ad`, and every duty the parser returns is traced back to
 the line it came from. A line counts as *scored* when at least one returned duty came from it.
 
-``python -m training.adset [--split heldout|tune|all] [--method rules]`` prints precision and
-recall of duty lines per language, the share of ads whose scored tasks hold no non-duty line,
-how often a line with several coordinated duties was split into them (also by the line's
-shape: prose, list or pair), and how many duty lines were cut into more duties than they hold.
+``python -m training.adset [--split heldout|tune|all] [--method rules] [--dir DIR]`` prints
+precision and recall of duty lines per language, the share of ads whose scored tasks hold no
+non-duty line, how often a line with several coordinated duties was split into them (also by
+the line's shape: prose, list or pair), and how many duty lines were cut into more duties than
+they hold. ``--dir`` measures another folder of ads in the same format.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from risk_service.jobad import parse_job_ad
 ADS_DIR = Path(__file__).parent / "data" / "ads"
 LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
 _NON_WORD = re.compile(r"[\W_]+")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,2}[.)])\s")
 
 
 def load_ads(ads_dir: Path = ADS_DIR) -> list[dict]:
@@ -47,7 +49,8 @@ def raw_text(ad: dict) -> str:
     paragraphs: list[list[str]] = []
     last = None
     for line in ad["lines"]:
-        if line["para"] != last:
+        # A list item is a line of its own, whichever paragraph a writer filed it under.
+        if line["para"] != last or _LIST_ITEM.match(line["text"]):
             paragraphs.append([])
             last = line["para"]
         paragraphs[-1].append(line["text"])
@@ -201,13 +204,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("heldout", "tune", "all"), default="heldout")
     parser.add_argument("--show", type=int, default=0, help="print N ads with wrong lines")
     parser.add_argument(
+        "--dir",
+        type=Path,
+        default=ADS_DIR,
+        help="a folder of ads_*.jsonl in the same format (e.g. a set labelled blind elsewhere)",
+    )
+    parser.add_argument(
         "--method",
         choices=("default", "rules"),
         default="default",
         help="label statements by the shipped line classifier (default) or by the cue rules",
     )
     args = parser.parse_args(argv)
-    ads = [a for a in load_ads() if args.split == "all" or a.get("split") == args.split]
+    ads = [a for a in load_ads(args.dir) if args.split == "all" or a.get("split") == args.split]
     labeller = jobad.label_rules if args.method == "rules" else None
     results = [evaluate_ad(a, labeller) for a in ads]
     print(json.dumps(summarise(results), indent=2, ensure_ascii=False))
