@@ -195,7 +195,10 @@ class OccupationMatch:
     # 1.0 when the title is one of the scored occupation's own names; None: not known
     fit: float | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, tasks_scored: bool = True) -> dict:
+        """The API's ``matched_occupation``; ``tasks_scored``: the occupation's tasks were
+        scored (a title-only request), so a loose fit gets its note. A role sent with its own
+        duties keeps ``tasks_fit`` but no note: nothing of the other job was scored."""
         out = {
             "occupation_id": self.occupation_id,
             "title": self.title,
@@ -208,7 +211,7 @@ class OccupationMatch:
             out["label"] = self.label
         if self.fit is not None:
             out["tasks_fit"] = "close" if self.fit >= LOOSE_FIT else "loose"
-            if self.fit < LOOSE_FIT and self.label:
+            if tasks_scored and self.fit < LOOSE_FIT and self.label:
                 same = self.basis == "unit_group"
                 group = _GROUP_WORDS[self.language]["same" if same else "near"]
                 out["tasks_note"] = _LOOSE_NOTE[self.language].format(

@@ -165,7 +165,8 @@ class MatchedOccupation(_Model):
     )
     tasks_note: str | None = Field(
         default=None,
-        description="With a loose fit: what was scored instead, in the request's language",
+        description="With a loose fit, when the occupation's tasks were scored (read_as "
+        "'title'): what was scored instead, in the request's language",
     )
 
 

@@ -438,7 +438,11 @@ def assess_many(
                 "risk_band": band(scores[r]),
                 "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
                 "language": entry.language,
-                "matched_occupation": entry.match.as_dict() if entry.match else None,
+                "matched_occupation": (
+                    entry.match.as_dict(tasks_scored=entry.read_as == "title")
+                    if entry.match
+                    else None
+                ),
                 "read_as": entry.read_as,
                 "tasks": [
                     {
@@ -487,7 +491,11 @@ def summarise_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError
                 "risk_band": band(score),
                 "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
                 "language": entry.language,
-                "matched_occupation": entry.match.as_dict() if entry.match else None,
+                "matched_occupation": (
+                    entry.match.as_dict(tasks_scored=entry.read_as == "title")
+                    if entry.match
+                    else None
+                ),
                 "top_area": top[r],
                 "n_tasks": bounds[r + 1] - bounds[r],
             }

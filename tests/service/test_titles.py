@@ -486,3 +486,13 @@ def test_a_title_our_tasks_cover_loosely_says_so_in_its_language(model):
     assert de["tasks_fit"] == "loose" and "Tätigkeiten" in de["tasks_note"]
     covered = score(model, title="Buchhalter/in")["matched_occupation"]
     assert covered["tasks_fit"] == "close" and "tasks_note" not in covered
+
+
+def test_a_role_sent_with_its_duties_gets_no_note_that_another_jobs_tasks_were_scored(model):
+    """The note asks for the role's duties: a role that sent them had only them scored."""
+    duties = ["Analyse the effects of proposed tax changes", "Brief ministers on the findings"]
+    answer = score(model, title="Tax Policy Analyst", tasks=duties)
+    assert answer["read_as"] == "tasks"
+    assert [t["text"] for t in answer["tasks"]] == duties
+    match = answer["matched_occupation"]
+    assert match["tasks_fit"] == "loose" and "tasks_note" not in match
