@@ -445,6 +445,14 @@ def test_an_esco_correction_must_name_what_it_corrects(tmp_path):
         ("Dog Walker", "pet_sitter", "en", "dogs"),  # was the pet groomer
         ("Audiologist", "audiologist", "en", "hearing"),  # was the speech therapist
         ("Privatdetektiv (m/w/d)", "private_investigator", "de", "Observation"),
+        # step 7: a public finance accountant, the CAD drafter, a chain-making machine
+        # operator, the social media manager and the executive assistant were served before
+        ("Treasury Manager (m/w/d)", "treasury_manager", "de", "Liquidität"),
+        ("Head of Treasury", "treasury_manager", "en", "cash"),
+        ("Leiterplattendesigner (m/w/d)", "pcb_designer", "de", "Leiterplatten"),
+        ("PCB Layout Engineer", "pcb_designer", "en", "boards"),
+        ("Fundraiser (m/w/d)", "fundraising_manager", "de", "Spend"),
+        ("Fundraising Officer", "fundraising_manager", "en", "donors"),
     ],
 )
 def test_a_title_gets_the_tasks_of_the_job_it_names_in_its_language(
