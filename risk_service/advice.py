@@ -748,6 +748,13 @@ def advise(
         cues.pop("hands_on", None)
         if "people" not in cues:
             cues.pop("interact", None)
+    if cues.pop("animals", None) is not None:
+        # sick or injured animals are no patients, and handling them is no care of a person
+        cues.pop("hands_on", None)
+        if "people" in cues and cues["people"].group == "patients":
+            del cues["people"]
+        if "people" not in cues:
+            cues.pop("interact", None)
     counter = cues.pop("counter", None)
     if counter is not None:  # "an der Theke": face to face only with someone to face
         face = any(k in cues for k in _INTERACTION_CUES)
