@@ -743,16 +743,14 @@ def advise(
     language = language if language in _REASONS else "en"
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
-    if cues.pop("deceased", None) is not None:
-        # washing and dressing the deceased is work on a body, not care of a patient
+    deceased = cues.pop("deceased", None) is not None
+    animals = cues.pop("animals", None) is not None
+    if animals and "people" in cues and cues["people"].group == "patients":
+        del cues["people"]  # "erkrankte Tiere", "injured animals": no patients
+    if deceased or animals:
+        # washing the deceased is work on a body, treating a cow work on an animal: no care
+        # of a person
         cues.pop("hands_on", None)
-        if "people" not in cues:
-            cues.pop("interact", None)
-    if cues.pop("animals", None) is not None:
-        # sick or injured animals are no patients, and handling them is no care of a person
-        cues.pop("hands_on", None)
-        if "people" in cues and cues["people"].group == "patients":
-            del cues["people"]
         if "people" not in cues:
             cues.pop("interact", None)
     counter = cues.pop("counter", None)

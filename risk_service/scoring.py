@@ -102,6 +102,11 @@ class _Prepared:
     read_as: str  # "title" | "description" | "tasks" (DESIGN §6)
     ignored: dict[str, list[str]] = field(default_factory=dict)
 
+    def matched_occupation(self) -> dict | None:
+        """The answer's ``matched_occupation``: a loose fit's note only where the occupation's
+        tasks were scored (a title), not the role's own duties."""
+        return self.match.as_dict(tasks_scored=self.read_as == "title") if self.match else None
+
 
 @dataclass
 class _Title:
@@ -438,11 +443,7 @@ def assess_many(
                 "risk_band": band(scores[r]),
                 "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
                 "language": entry.language,
-                "matched_occupation": (
-                    entry.match.as_dict(tasks_scored=entry.read_as == "title")
-                    if entry.match
-                    else None
-                ),
+                "matched_occupation": entry.matched_occupation(),
                 "read_as": entry.read_as,
                 "tasks": [
                     {
@@ -491,11 +492,7 @@ def summarise_many(roles: list[Role], model: TaskModel) -> list[dict | RoleError
                 "risk_band": band(score),
                 "interval": [round(batch.lows[r], 1), round(batch.highs[r], 1)],
                 "language": entry.language,
-                "matched_occupation": (
-                    entry.match.as_dict(tasks_scored=entry.read_as == "title")
-                    if entry.match
-                    else None
-                ),
+                "matched_occupation": entry.matched_occupation(),
                 "top_area": top[r],
                 "n_tasks": bounds[r + 1] - bounds[r],
             }
