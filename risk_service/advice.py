@@ -727,6 +727,12 @@ def audience(group: str | None, language: str) -> dict:
     }
 
 
+def percent(rule_based: float) -> int:
+    """The whole percentage shown for a probability: of the three decimals the response
+    carries (0.8253 → 0.825 → 83 %, as the page shows it), halves up."""
+    return int(round(rule_based, 3) * 100 + 0.5 + 1e-9)
+
+
 def advise(
     text: str,
     rule_based: float,
@@ -778,7 +784,7 @@ def advise(
     ):
         people = None  # "dokumentieren die Entwicklung der Kinder": a record about them
     kind, supported = work_kind(category, cues, people is not None, kinds)
-    shown = round(100 * rule_based) / 100  # the rule follows the percentage the reason shows
+    shown = percent(rule_based) / 100  # the rule follows the percentage the reason shows
     # the model calls it manual work (its category, or most of its probability)
     manual = category in _MANUAL_CATEGORIES or (kinds is not None and kinds[0] >= 0.5)
     manual_words = any(k in cues for k in _MANUAL_WORDS) and not any(

@@ -533,6 +533,44 @@ _TRAINING_STAGE = _starts_pattern(_NON_DUTIES["training_stages"])
 _TARGET_VERBS = frozenset(_NON_DUTIES["target_verbs"])
 _QUOTA = _cue_pattern(_NON_DUTIES["quota_words"])
 _WHERE_WHEN = _cue_pattern(_NON_DUTIES["where_when"])
+
+
+def _words(cues: Sequence[str]) -> str:
+    """``cues`` as an alternation of whole words ("word*": a word start), for building
+    patterns on padded text."""
+    return trie_pattern(c.rstrip("*") + ("" if c.endswith("*") else " ") for c in cues)
+
+
+_DELEGATED_CUES: dict = _NON_DUTIES["delegated_work"]
+_D = {key: _words(cues) for key, cues in _DELEGATED_CUES.items() if key != "phrases"}
+_NOT_AFTER = "".join(f"(?<! {w})" for w in _DELEGATED_CUES["en_not_after"])
+# Work someone else does, or that the role does not do (see "_non_duties" in the cue data).
+_DELEGATED = re.compile(
+    "|".join(
+        (
+            _cue_pattern(_DELEGATED_CUES["phrases"]).pattern,
+            # "Spülen machen unsere Aushilfen", not "Sie machen die Kasse"
+            rf"(?<! sie)(?<! du) (?:{_D['de_verbs']})(?:bei uns )?(?:{_D['de_others']})",
+            # "Feldarbeit macht der Lohnunternehmer": no "Sie" or "du" takes "macht"
+            rf" (?:{_D['de_singular_verbs']})(?:{_D['de_singular_others']})",
+            rf" (?:is|are|gets|get) (?:{_D['en_passive']})by ",
+            # "Scaffolding is put up by a specialist contractor", "… are specified by the architect"
+            rf" (?:is|are) (?:\w+ ){{0,2}}?\w+(?:ed|en|up|out|done|made|set|run|kept) by "
+            rf"(?:{_D['en_by_agents']})",
+            # "our ops team sorts all that", not "help our kitchen team handle the pass"
+            rf"{_NOT_AFTER} our (?:\w+ ){{0,3}}?(?:{_D['en_others']})(?:{_D['en_verbs']})",
+        )
+    )
+)
+# "das macht unser Team", "which our office handles", "our ops team sorts all that" (not
+# "das Buchen übernimmt unser Team": an article)
+_BACK_REFERENCE = re.compile(
+    rf"^ (?:{_D['back_references']})(?:{_D['de_verbs']}|(?:which|that) )|(?: "
+    + "| ".join(re.escape(w) for w in _DELEGATED_CUES["back_references"])
+    + ") $"
+)
+# Where a statement's clauses part: a dash, a semicolon, brackets, a colon, a sentence end.
+_CLAUSE_BREAK = re.compile(r"\s+[–—-]\s+|\s*;\s*|\s*[()]\s*|:\s+|(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
 # working hours as clock times: "von 7:00 bis ca. 15:00 Uhr", "06:00–14:00", "8.30 - 17.00"
 _CLOCK_RANGE = re.compile(
     r"(?<![\d.:])\d{1,2}[:.]\d{2}\s*+(?:–|-|bis)\s*+(?:ca\.\s*+)?\d{1,2}[:.]\d{2}(?![\d.:]\d)"
@@ -888,6 +926,13 @@ _CONTACT_START = re.compile(
 )
 
 
+# A line that ends naming the person to write to: "Rheinwerk Logistik GmbH, Frau Sabine Kortmann".
+_CONTACT_PERSON = re.compile(
+    r"(?:^|,\s*+)(?:Frau|Herrn?|Mr\.?|Mrs\.?|Ms\.?)\s++(?:Dr\.\s++)?"
+    r"[A-ZÄÖÜ][\w.-]*+(?:\s++[A-ZÄÖÜ][\w-]*+){0,2}$"
+)
+
+
 def _is_phone(text: str) -> bool:
     """A phone number has nine digits or more ("0211 123456-78"; not "DIN VDE 0100-600")."""
     return any(sum(c.isdigit() for c in m.group()) >= 9 for m in _PHONE.finditer(text))
@@ -898,6 +943,11 @@ def strong_label(text: str) -> str:
     return _strong_label(text, _padded(text), _DIGIT.search(text) is not None)
 
 
+# A sentence that opens by offering ("Wir bieten …", "We offer …", "Dich erwartet …"): what the
+# employer gives, whatever its first person says about the company.
+_OFFER = _starts_pattern(_CUES["offer_starts"])
+
+
 def _strong_label(text: str, padded: str, has_digit: bool) -> str:
     if "@" in text and _EMAIL.search(text):
         return "contact"
@@ -905,7 +955,7 @@ def _strong_label(text: str, padded: str, has_digit: bool) -> str:
         return "contact"
     if has_digit and _is_phone(text):
         return "contact"
-    if _CONTACT_START.match(text):
+    if _CONTACT_START.match(text) or _CONTACT_PERSON.search(text):
         return "contact"
     if has_digit and (_POSTCODE.search(text) or _REFERENCE.search(text) or _DEADLINE.search(text)):
         return "contact"
@@ -913,6 +963,8 @@ def _strong_label(text: str, padded: str, has_digit: bool) -> str:
         return "other"
     if _LINE_CUES["other"].search(padded):
         return "other"
+    if _OFFER.match(padded):
+        return "benefit"  # "Wir bieten 30 Tage Urlaub und ein Jobrad"
     return ""
 
 
@@ -1240,9 +1292,12 @@ def _parsed(
         elif not split:
             result.duties.append(statement.text)
         else:
+            text = _without_delegated(statement.text, result)
+            if not text:
+                continue
             # "and recording attendance, outcomes and …" (a wrapped line): the conjunction
             # it opens with joins nothing inside it
-            parts = split_coordinated(without_dangling_conjunction(statement.text), language)
+            parts = split_coordinated(without_dangling_conjunction(text), language)
             for duty in parts:
                 duty = without_dangling_conjunction(_after_reporting_line(duty, result))
                 if _reporting_line(duty) and (len(parts) > 1 or _names_one_person(duty)):
@@ -1254,6 +1309,41 @@ def _parsed(
                 else:
                     _ignore(result, kind, duty)
     return result
+
+
+def _without_delegated(text: str, result: ParsedAd) -> str:
+    """``text`` without its clauses about work someone else does ("Angebote und Aufmaß macht
+    unser Büro – Sie melden nur Material und Stunden" → "Sie melden nur Material und
+    Stunden"), which are set aside as other; "" when nothing else is left."""
+    if _DELEGATED.search(_padded(text)) is None:
+        return text
+    kept: list[str] = []
+    for clause in _clauses(text):
+        padded = _padded(clause)
+        if _DELEGATED.search(padded) is None:
+            kept.append(clause)
+            continue
+        if kept and _BACK_REFERENCE.search(padded):  # "… – das macht unser Team": that too
+            _ignore(result, "other", kept.pop())
+        _ignore(result, "other", clause)
+    return "; ".join(kept)
+
+
+def _clauses(text: str) -> list[str]:
+    """A statement's clauses (:data:`_CLAUSE_BREAK`); a clause of comma-parted sentences of
+    three words or more each is parted too ("Die Frachten erfassen Sie im TMS, die Rechnungen
+    verschickt unsere Buchhaltung"; not "Angebote, Aufmaß und Abrechnung macht unser Büro")."""
+    out = []
+    for clause in _CLAUSE_BREAK.split(text):
+        clause = clause.strip(" ,.")
+        if not clause:
+            continue
+        parts = [p.strip() for p in clause.split(", ")]
+        if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts):
+            out += parts
+        else:
+            out.append(clause)
+    return out
 
 
 def _after_reporting_line(duty: str, result: ParsedAd) -> str:

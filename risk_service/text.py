@@ -289,13 +289,25 @@ _TITLE_NOISE_WORDS = frozenset(
     """senior junior sr jr snr jnr midweight experienced erfahren erfahrene erfahrener trainee
     graduate qualified approved examiniert examinierte examinierter lead stellvertretend
     stellvertretende stellvertretender stellv stv
-    deputy geselle teamleiter teamleitung werkstudent werkstudierende aushilfe aushilfskraft
-    minijob minijobber praktikant praktikum pflichtpraktikum intern internship azubi
+    deputy geselle teamleiter teamleitung schichtleiter schichtleitung schichtführer werkstudent
+    werkstudierende aushilfe aushilfskraft
+    minijob minijobber praktikant praktikum pflichtpraktikum intern internship apprentice
+    apprenticeship lehrling azubi
     auszubildende auszubildender ausbildung quereinsteiger quereinstieg freelance freelancer
     freiberuflich contractor temporary temp interim permanent festanstellung befristet
     unbefristet vollzeit teilzeit fulltime parttime remote hybrid homeoffice asap sofort needed
     wanted urgently urgent gesucht job jobs stelle stellenangebot vacancy vacancies
     brutto netto ote salary""".split()
+)
+# The noise words only German boards write: a title with one is a German ad's
+# ("Werkstudent*in Marketing Analytics").
+_GERMAN_NOISE_WORDS = frozenset(
+    """erfahren erfahrene erfahrener examiniert examinierte examinierter stellvertretend
+    stellvertretende stellvertretender stellv geselle teamleiter teamleitung werkstudent
+    werkstudentin werkstudierende aushilfe aushilfskraft minijob minijobber praktikant
+    praktikantin praktikum pflichtpraktikum lehrling azubi auszubildende auszubildender
+    ausbildung quereinsteiger quereinstieg freiberuflich festanstellung befristet unbefristet
+    vollzeit teilzeit sofort gesucht stelle stellenangebot brutto netto""".split()
 )
 _TITLE_NOISE_PAIRS = frozenset(
     {
@@ -315,6 +327,12 @@ _TITLE_NOISE_PAIRS = frozenset(
         ("per", "annum"),
     }
 )
+
+
+def has_german_board_word(title: str) -> bool:
+    """Whether a title carries a level, contract or working-time word only German boards use
+    ("Werkstudent", "Teilzeit", "befristet")."""
+    return not _GERMAN_NOISE_WORDS.isdisjoint(re.findall(r"[a-zäöüß]+", title.lower()))
 
 
 def _drop_noise(words: list[str]) -> list[str]:
@@ -353,7 +371,17 @@ def title_core(title: str) -> str:
     return normalise_title(title)
 
 
-_TEAM_LEAD_WORDS = frozenset({"teamleiter", "teamleitung", "gruppenleiter", "gruppenleitung"})
+_TEAM_LEAD_WORDS = frozenset(
+    {
+        "teamleiter",
+        "teamleitung",
+        "gruppenleiter",
+        "gruppenleitung",
+        "schichtleiter",
+        "schichtleitung",
+        "schichtführer",
+    }
+)
 _TEAM_LEAD_PAIRS = frozenset({("team", "leader"), ("team", "lead")})
 
 

@@ -125,8 +125,9 @@ def _infinitive_de(verb: str, du: bool) -> str:
 
 def _verb_like(word: str, du: bool) -> bool:
     """Whether a lower-case German word after "und" reads as the next finite verb."""
-    if not word[:1].islower() or word in _PERSONAL["de"]["not_verbs"]:
-        return False
+    spec = _PERSONAL["de"]
+    if not word[:1].islower() or word in spec["not_verbs"] or word in spec["articles"]:
+        return False  # "überwachen Fälligkeiten und den Vollzug": "den" opens a noun
     return word.endswith(("st", "zt")) if du else word.endswith(("en", "ern", "eln"))
 
 

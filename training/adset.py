@@ -32,6 +32,7 @@ ADS_DIR = Path(__file__).parent / "data" / "ads"
 LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
 _NON_WORD = re.compile(r"[\W_]+")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,2}[.)])\s")
+_HEADING_SHAPE = re.compile(r"#|\*\*[^*]+\*\*$|.{1,60}:$")
 
 
 def load_ads(ads_dir: Path = ADS_DIR) -> list[dict]:
@@ -48,12 +49,15 @@ def raw_text(ad: dict) -> str:
         return ad["html"]
     paragraphs: list[list[str]] = []
     last = None
+    heading = False
     for line in ad["lines"]:
-        # A list item is a line of its own, whichever paragraph a writer filed it under.
-        if line["para"] != last or _LIST_ITEM.match(line["text"]):
+        # A list item is a line of its own, and so is a heading ("## Kontakt", "**Benefits**",
+        # "What you'll do:"), whichever paragraph a writer filed them under.
+        if line["para"] != last or heading or _LIST_ITEM.match(line["text"]):
             paragraphs.append([])
             last = line["para"]
         paragraphs[-1].append(line["text"])
+        heading = _HEADING_SHAPE.match(line["text"].strip()) is not None
     return "\n".join(" ".join(p) for p in paragraphs)
 
 

@@ -52,7 +52,7 @@ def render(roles: list[dict], model: TaskModel) -> str:
             continue
         out += [_headline(answer), "", "**Tasks**", ""]
         out += [
-            f"- {t['text']} — P(rule-based) {t['rule_based']:.2f}, {t['category']}, "
+            f"- {t['text']} — P(rule-based) {t['rule_based']:.3f}, {t['category']}, "
             f"**{t['advice']}**: {t['advice_reason']}"
             for t in answer["tasks"]
         ]

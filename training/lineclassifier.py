@@ -211,14 +211,31 @@ def cross_validate(ads: list[dict], c: float = C, n_splits: int = 5) -> dict:
     }
 
 
+# Cross-validated recall must clear the target (0.93) with room: on ads written later by other
+# writers it came out 0.03-0.05 lower (0.963 in CV, 0.917 on the held-out English ads).
+CV_RECALL_FLOOR = 0.97
+
+
+def ads_digest(ads: list[dict]) -> str:
+    """The sha256 of the ads a classifier is fitted on (recorded in its info, so a shipped
+    classifier can be checked against the labelled ads in the repository)."""
+    digest = hashlib.sha256()
+    for ad in sorted(ads, key=lambda a: a["ad_id"]):
+        digest.update(json.dumps(ad, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
 def choose_threshold(summaries: dict[float, dict], task_lists: dict[float, float]) -> float:
-    """The threshold with the most clean ads in the worse language, recall ≥ 0.95 in both and
-    ≥ 0.97 of plain task lists kept (ties: more clean ads on average, then the higher recall
-    and precision in the worse language, then the threshold nearest 0.5)."""
+    """The threshold with the most clean ads in the worse language, recall ≥
+    :data:`CV_RECALL_FLOOR` in both and ≥ 0.97 of plain task lists kept (ties: more clean ads on
+    average, then the higher recall and precision in the worse language, then the threshold
+    nearest 0.5)."""
 
     def score(t: float) -> tuple:
         langs = list(summaries[t].values())
-        recall_ok = all((s["recall"] or 0) >= 0.95 for s in langs) and task_lists[t] >= 0.97
+        recall_ok = (
+            all((s["recall"] or 0) >= CV_RECALL_FLOOR for s in langs) and task_lists[t] >= 0.97
+        )
         return (
             recall_ok,
             min(s["clean_ads"] for s in langs),
@@ -265,9 +282,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_write:
         return 0
     data = examples(ads)
-    digest = hashlib.sha256()
-    for ad in sorted(ads, key=lambda a: a["ad_id"]):
-        digest.update(json.dumps(ad, sort_keys=True, ensure_ascii=False).encode())
     info = {
         "trained_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "ads": len(ads),
@@ -275,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             lang: sum(ad["lang"] == lang for ad in ads) for lang in sorted({a["lang"] for a in ads})
         },
         "statements": len(data.statements),
-        "ads_sha256": digest.hexdigest(),
+        "ads_sha256": ads_digest(ads),
         "c": args.c,
         "char_ngrams": list(CHAR_NGRAMS),
         "task_lists": TASK_LISTS,

@@ -119,6 +119,22 @@ def test_unknown_title_without_tasks_raises_with_suggestions(model):
     assert info.value.suggestions
 
 
+@pytest.mark.parametrize("title", ["Saddler", "Apprentice Saddler"])
+def test_a_title_only_near_another_jobs_letters_is_not_answered_with_that_job(model, title):
+    # ESCO has no English saddler; "peddler" (the market trader) shares its letters
+    with pytest.raises(RoleError) as info:
+        score(model, title=title)
+    assert info.value.loc == ["title"]
+    assert info.value.suggestions
+
+
+def test_an_apprentice_is_scored_as_the_occupation_learnt(model):
+    assert (
+        score(model, title="Apprentice Electrician")["matched_occupation"]["isco08"]
+        == (score(model, title="Electrician")["matched_occupation"]["isco08"])
+    )
+
+
 def test_title_only_matches_english_and_german_synonyms(model):
     # (ESCO files "call centre agent" under 5244, our corpus "Call-Center-Agent" under 4222)
     en = score(model, title="Bookkeeper")
@@ -173,6 +189,9 @@ def test_vectorised_rounding_equals_pythons_round():
         ({"title": "Data Analyst"}, "en"),
         ({"title": "Copywriter (m/w/d)"}, "de"),  # a German gender form
         ({"title": "Copywriter/in"}, "de"),
+        ({"title": "Werkstudent*in Marketing Analytics"}, "de"),  # German board words
+        ({"title": "Data Analyst (Teilzeit)"}, "de"),
+        ({"title": "Data Analyst (m/f/d)"}, "en"),  # the tag as English ads write it
         ({"title": "Buchhalter"}, "de"),  # no English name of its occupation
         ({"title": "Köchin"}, "de"),
         ({"title": "Copywriter", "language": "de"}, "de"),  # the request's language wins

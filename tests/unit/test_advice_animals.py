@@ -97,5 +97,5 @@ def test_a_herd_managers_upskilling_speaks_of_no_patients() -> None:
         ("Fütterung der Herde nach Rationsplan", 0.76, "routine_manual", (0.9, 0.0)),
     ]
     for area in areas(role, "de").values():
-        # ("Kundinnen, Patienten oder Publikum kommen kaum vor" is right and stays)
+        # ("Direkter Kontakt mit Kundschaft … nur ein kleiner Teil" is right and stays)
         assert "Patientinnen und Patienten" not in texts(area), area

@@ -172,7 +172,7 @@ def test_a_lift_repair_at_the_customer_gets_no_listening_action():
     )
     empathy = areas["emotional_intelligence"]
     assert "Aufzugsanlagen" not in empathy["why"] + " ".join(empathy["actions"])
-    assert "kaum vor" in empathy["why"]  # no customers, patients or public in its tasks
+    assert "nur ein kleiner Teil" in empathy["why"]  # little contact with customers or public
 
 
 # -- 2. personal professional or legal responsibility: at most assist ----------------------
@@ -352,6 +352,10 @@ def test_du_and_sie_tasks_are_quoted_as_phrases_inside_sie_actions():
         ),
         ("Kontieren und Buchen von Belegen.", "Kontieren und Buchen von Belegen"),
         ("täglichen Bericht erstellen", "täglichen Bericht erstellen"),
+        (  # "den" after "und" opens a noun, not the next verb (blind review of set J)
+            "überwachen Fälligkeiten und den Vollzug bis zur Eigentumsumschreibung",
+            "Fälligkeiten und den Vollzug bis zur Eigentumsumschreibung überwachen",
+        ),
     ],
 )
 def test_german_sentences_become_infinitive_phrases(text, phrase):
@@ -691,7 +695,7 @@ def test_customer_escalations_and_community_work_are_not_hardly_customers():
           ("Monatliches Reporting nach Vorlage", 0.82, "routine_cognitive")], "de"),
     ]:  # fmt: skip
         why = upskilling(tasks, language)["emotional_intelligence"]["why"]
-        assert "kaum vor" not in why and "hardly involve" not in why, why
+        assert "nur ein kleiner Teil" not in why and "only a small part" not in why, why
 
 
 def test_the_people_why_quotes_the_groups_it_names():

@@ -212,6 +212,45 @@ def test_contact_block_and_legal_notes_are_never_duties():
         ]
 
 
+@pytest.mark.parametrize(
+    ("ad", "duties"),
+    [
+        (
+            "Ihre Aufgaben\n"
+            "- Behandlung von Patientinnen und Patienten nach ärztlicher Verordnung\n"
+            "- Dokumentation der Behandlungen\n"
+            "- Die Abrechnung mit den Krankenkassen übernimmt unser Büro",
+            [
+                "Behandlung von Patientinnen und Patienten nach ärztlicher Verordnung",
+                "Dokumentation der Behandlungen",
+            ],
+        ),
+        (
+            "What you'll do\n- Fit and service boilers in customers' homes\n"
+            "- Invoicing and parts ordering are handled by our office team\n"
+            "- You won't have to chase payments",
+            ["Fit and service boilers in customers' homes"],
+        ),
+    ],
+)
+def test_work_someone_else_does_is_no_duty(ad, duties):
+    assert parse_job_ad(ad).duties == duties
+
+
+def test_requirements_under_a_someone_who_heading_are_not_duties():
+    ad = """**The role**
+- Coordinate provision for pupils on the SEN register
+- Keep provision maps up to date
+**We're looking for someone who**
+- holds QTS and has three years' classroom experience
+- stays calm and warm in difficult conversations with parents"""
+    parsed = parse_job_ad(ad)
+    assert parsed.duties == [
+        "Coordinate provision for pupils on the SEN register",
+        "Keep provision maps up to date",
+    ]
+
+
 def test_one_sentence_prose_ad_is_split_into_its_duties():
     ad = (
         "Als Sachbearbeiterin Kreditorenbuchhaltung kontieren und buchen Sie Eingangsrechnungen, "
@@ -367,18 +406,18 @@ def test_held_out_corpus_task_lists_stay_duties():
 
 # --- the labelled ads -----------------------------------------------------------------------
 
-# Measured on the held-out ads (never used for tuning) with the shipped classifier: 100 ads,
-# of which 32 (de-234..249, en-194..209) were written blind on 2026-12-02 and added as they
-# came. German precision 0.991, recall 0.991, clean ads 0.963, coordinated prose lines split
-# 0.78 (37 lines); English 0.986, 0.981, 0.935, 0.88 (24 lines). The floors sit just below. The
-# issue asks for precision 0.97, recall 0.93 and 95 % clean ads per language: English clean ads
-# fall short (3 of 46 ads score a requirement or company line). Duty lines cut into more duties
-# than they hold (scraps scored alone): 2 of 217 German, 11 of 209 English; no more than that.
+# Measured on the held-out ads (never used for tuning) with the shipped classifier (refit on
+# the 454 tune ads): 68 ads (38 German, 30 English; the blind sets H, I and J were measured
+# first and have been tuned on since). German precision 1.0, recall 0.977, clean ads 1.0,
+# coordinated prose lines split 0.70 (20 lines); English 0.982, 0.933, 0.933, 0.88 (17 lines).
+# The floors sit just below. The issue asks for precision 0.97, recall 0.93 and 95 % clean ads
+# per language: English clean ads fall short (2 of 30 ads score a company or other line). Duty
+# lines cut into more duties than they hold (scraps scored alone): 2 German, 8 English; no more.
 HELD_OUT_FLOORS = {
-    "de": {"precision": 0.99, "recall": 0.95, "clean_ads": 0.96, "prose_split": 0.6},
-    "en": {"precision": 0.98, "recall": 0.95, "clean_ads": 0.93, "prose_split": 0.75},
+    "de": {"precision": 0.99, "recall": 0.97, "clean_ads": 0.97, "prose_split": 0.65},
+    "en": {"precision": 0.98, "recall": 0.93, "clean_ads": 0.93, "prose_split": 0.85},
 }
-HELD_OUT_OVER_SPLIT = {"de": 2, "en": 11}
+HELD_OUT_OVER_SPLIT = {"de": 2, "en": 8}
 
 
 def test_held_out_ads_meet_the_measured_floors():
@@ -407,6 +446,16 @@ def test_the_shipped_classifier_is_used_and_refuses_modified_files(tmp_path):
     npz_path.write_bytes(bytes(data))
     with pytest.raises(lineclassifier.ClassifierError, match="sha256"):
         lineclassifier.LineClassifier.load(json_path, npz_path)
+
+
+def test_the_shipped_classifier_was_fitted_on_the_tune_ads_in_the_repository():
+    # `python -m training.lineclassifier` refits it; a changed tune ad needs a refit
+    from training.lineclassifier import ads_digest
+
+    tune = [ad for ad in adset.load_ads() if ad.get("split") == "tune"]
+    info = lineclassifier.load_default().info
+    assert info["ads"] == len(tune)
+    assert info["ads_sha256"] == ads_digest(tune)
 
 
 def test_served_probabilities_are_scikit_learns():

@@ -494,7 +494,8 @@ function renderResult(a) {
   const tasks = $("tasks");
   tasks.replaceChildren();
   for (const [index, task] of a.tasks.entries()) {
-    const pct = number(100 * task.rule_based, 0);
+    // the reason's percentage: of the response's three decimals, halves up (0.825 → 83)
+    const pct = number(Math.floor(100 * task.rule_based + 0.5 + 1e-9), 0);
     const bar = el("span", { class: "task-bar", "aria-hidden": "true" }, el("span"));
     bar.firstChild.style.setProperty("--p", `${100 * task.rule_based}%`);
     const item = el(
