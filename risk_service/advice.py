@@ -733,6 +733,24 @@ def percent(rule_based: float) -> int:
     return int(round(rule_based, 3) * 100 + 0.5 + 1e-9)
 
 
+# Words of a title that make a role work with animals (see "animal_work" in the rules).
+_ANIMAL_TITLE = re.compile(
+    "|".join(
+        r"\b" + re.escape(cue.rstrip("$")) + (r"\b" if cue.endswith("$") else "")
+        for lang in ("de", "en")
+        for cue in RULES["animal_work"][lang]
+    )
+)
+
+
+def animal_work(title: str) -> bool:
+    """Whether a role's title names work with animals ("Tiermedizinische Fachangestellte",
+    "Registered Veterinary Nurse", "Hufschmied", "Dog Groomer"): then every task of the role
+    is work on animals, also where a statement names none ("Take and process blood
+    samples")."""
+    return _ANIMAL_TITLE.search(title.lower()) is not None
+
+
 def advise(
     text: str,
     rule_based: float,
@@ -740,17 +758,19 @@ def advise(
     language: str,
     out_language: str | None = None,
     kinds: tuple[float, float] | None = None,
+    animals_role: bool = False,
 ) -> Advice:
     """The advice for one task written in ``language`` ("de" or "en"; its cues are read in
     that language), with its reason in ``out_language`` (default: ``language``).
 
     ``kinds`` is the model's P(manual), P(people) for the task (:func:`kind_probabilities`);
-    without it the kind of work is read from the category and the cues alone."""
+    without it the kind of work is read from the category and the cues alone.
+    ``animals_role``: the task belongs to a role of work with animals (:func:`animal_work`)."""
     language = language if language in _REASONS else "en"
     out_language = out_language if out_language in _REASONS else language
     cues = _cues(text, language)
     deceased = cues.pop("deceased", None) is not None
-    animals = cues.pop("animals", None) is not None
+    animals = cues.pop("animals", None) is not None or animals_role
     if animals and "people" in cues and cues["people"].group == "patients":
         del cues["people"]  # "erkrankte Tiere", "injured animals": no patients
     if deceased or animals:
@@ -865,28 +885,30 @@ def advise_many(
     languages: list[str],
     out_languages: list[str] | None = None,
     kinds: np.ndarray | None = None,
+    animals_roles: list[bool] | None = None,
 ) -> list[Advice]:
     """:func:`advise` for every task (a statement repeated in one batch is judged once);
     ``out_languages``: the language of each reason (default: the task's); ``kinds``: the
-    model's (n_tasks, 2) P(manual), P(people) (:func:`kind_probabilities`)."""
+    model's (n_tasks, 2) P(manual), P(people) (:func:`kind_probabilities`);
+    ``animals_roles``: per task, whether its role is work with animals."""
     seen: dict[tuple, Advice] = {}
     out = []
     pairs: list = kinds.tolist() if kinds is not None else [None] * len(texts)
-    for text, p, category, language, out_language, pair in zip(
+    for text, p, category, language, out_language, pair, animals in zip(
         texts,
         rule_based.tolist(),
         categories,
         languages,
         out_languages or languages,
         pairs,
+        animals_roles or [False] * len(texts),
         strict=True,
     ):
-        key = (text, round(p, 3), category, language, out_language)
+        key = (text, round(p, 3), category, language, out_language, animals)
         hit = seen.get(key)
         if hit is None:
-            hit = seen[key] = advise(
-                text, p, category, language, out_language, None if pair is None else tuple(pair)
-            )
+            kind = None if pair is None else tuple(pair)
+            hit = seen[key] = advise(text, p, category, language, out_language, kind, animals)
         out.append(hit)
     return out
 

@@ -33,7 +33,7 @@ from risk_service.text import (
     normalise_title,
     title_core,
 )
-from risk_service.upskilling import recommend_many, top_areas
+from risk_service.upskilling import leads_people, recommend_many, top_areas
 
 # Interval: task-sampling variance shrunk towards a prior for roles with few tasks, plus the
 # model's own uncertainty about each task (largest at p = 0.5). Calibrated on held-out
@@ -103,6 +103,8 @@ class _Prepared:
     match: OccupationMatch | None
     read_as: str  # "title" | "description" | "tasks" (DESIGN §6)
     ignored: dict[str, list[str]] = field(default_factory=dict)
+    animal_work: bool = False  # its title names work with animals (advice.animal_work)
+    leads: bool = False  # its title names a leader (upskilling.leads_people)
 
     def matched_occupation(self) -> dict | None:
         """The answer's ``matched_occupation``: a loose fit's note only where the occupation's
@@ -155,7 +157,21 @@ def _prepare(role: Role, model: TaskModel) -> _Prepared:
     if match is not None:
         match = model.occupations.in_language(match, language)
     shares = _time_shares(raw_weights)
-    return _Prepared(texts, shares, language, match, read_as, duties.ignored)
+    named = _role_name(title, role)
+    animals, leads = task_advice.animal_work(named), leads_people(named)
+    return _Prepared(texts, shares, language, match, read_as, duties.ignored, animals, leads)
+
+
+_ROLE_NAME_MAX_CHARS = 100  # a first line longer than this is prose, not the ad's title
+
+
+def _role_name(title: _Title, role: Role) -> str:
+    """What names the role: its title, else a description's first line where it is short
+    enough to be the ad's title ("Tiermedizinische Fachangestellte (m/w/d)\n…")."""
+    if title.text:
+        return title.text
+    first = (role.description or "").strip().split("\n", 1)[0]
+    return first if len(first) <= _ROLE_NAME_MAX_CHARS else ""
 
 
 def _listed_tasks(role: Role) -> tuple[list[str], list[float | None]]:
@@ -401,8 +417,9 @@ def _score(roles: list[Role], model: TaskModel) -> _Scored:
     task_out = [lang for p, lang in zip(scored, out_languages, strict=True) for _ in p.texts]
     # the model's kind of work per task (manual, people): its category probabilities summed
     kinds = task_advice.kind_probabilities(predictions.category_proba, predictions.classes)
+    animals = [p.animal_work for p in scored for _ in p.texts]
     advice = task_advice.advise_many(
-        texts, tasks.rule_based, tasks.categories, task_languages, task_out, kinds
+        texts, tasks.rule_based, tasks.categories, task_languages, task_out, kinds, animals
     )
     return _Scored(
         prepared, scored, out_languages, tasks, (100 * means).tolist(), lows, highs, advice
@@ -424,7 +441,12 @@ def assess_many(
     texts = tasks.texts
     advice_shares = task_advice.shares(advice, tasks.weights, tasks.bounds)
     upskilling = recommend_many(
-        tasks, scores, batch.out_languages, advice, text_languages=[p.language for p in scored]
+        tasks,
+        scores,
+        batch.out_languages,
+        advice,
+        text_languages=[p.language for p in scored],
+        leads=[p.leads for p in scored],
     )
     task_evidence = model.evidence(texts) if evidence else None
     rule_based = _rounded(tasks.rule_based, 3)

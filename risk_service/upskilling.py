@@ -373,14 +373,16 @@ def recommend_many(
     advice: list[Advice] | None = None,
     *,
     text_languages: list[str] | None = None,
+    leads: list[bool] | None = None,
 ) -> list:
     """For each role, all three areas ranked by the share of its exposed work each addresses,
     each with a "why" and three actions in ``languages[r]``.
 
     ``advice`` is each task's :class:`~risk_service.advice.Advice` (computed here if not
     given). ``text_languages`` is the language each role's tasks are written in (default:
-    ``languages``): quotes of them are cut by its phrase boundaries. One pass over all tasks
-    of all roles (numpy), then the texts per role.
+    ``languages``): quotes of them are cut by its phrase boundaries. ``leads``: whether each
+    role's title names a leader (:func:`leads_people`), who gets no action addressed to their
+    own manager. One pass over all tasks of all roles (numpy), then the texts per role.
     """
     if advice is None:
         per_task = np.repeat(np.array(languages, dtype=object), np.diff(tasks.bounds)).tolist()
@@ -400,7 +402,25 @@ def recommend_many(
         share_shown,
         exposed,
         both,
+        leads or [False] * len(risk_scores),
     )
+
+
+# Words of a title that name a leader ("Kaufmännische Leitung", "Head of Finance", "Filialleiter",
+# "Geschäftsführerin"): see "leaders" in upskilling.json.
+_LEADER_TITLE = re.compile(
+    "|".join(
+        r"\b" + re.escape(cue.rstrip("$")) + (r"\b" if cue.endswith("$") else "")
+        for lang in ("de", "en")
+        for cue in TEXTS["leaders"][lang]
+    )
+)
+
+
+def leads_people(title: str) -> bool:
+    """Whether a role's title names someone who leads others (a head, manager, director or
+    owner; "Teamleiter", "Filialleitung", "Site Manager"), not a specialist or companion."""
+    return _LEADER_TITLE.search(title.lower()) is not None
 
 
 def _texts(
@@ -414,6 +434,7 @@ def _texts(
     share_shown: list[list[int]],
     exposed: np.ndarray,
     both: np.ndarray,
+    leads: list[bool],
 ) -> list[list[dict]]:
     """The areas' texts for every role: numpy orders every task list once, then per role only
     slices and string formatting remain."""
@@ -502,6 +523,7 @@ def _texts(
             front=percent["front"][r],
             changed_hands=percent["changed_hands"][r],
             groups=_named_first({**implied[r], **groups[r]}),
+            leads=leads[r],
         )
         results.append(
             [
@@ -610,6 +632,7 @@ class _Role:
         front: int,
         changed_hands: int,
         groups: list[str],
+        leads: bool = False,
     ) -> None:
         self.batch, self.start, self.end = batch, start, end
         self.language = language  # of the texts
@@ -624,6 +647,7 @@ class _Role:
         # of the work that changes, the share done with the hands (percent of that work)
         self.changed_hands = round(100 * changed_hands / self.changed) if self.changed else 0
         self.groups = groups
+        self.leads = leads  # the title names a leader: no "ask your manager"
 
     def _tasks(self, ordered: list[int]) -> list[int]:
         return ordered[self.start : self.end]
@@ -644,6 +668,8 @@ class _Role:
         if "min_people" in when and self.people < 100 * when["min_people"]:
             return False
         if "max_front" in when and self.front >= 100 * when["max_front"]:
+            return False
+        if when.get("leads", self.leads) != self.leads:
             return False
         return "people" not in when or bool(self.groups) == when["people"]
 
@@ -750,6 +776,8 @@ class _Role:
             if len(out) == 2:
                 break
             when = template["when"]
+            if when.get("leads", self.leads) != self.leads:
+                continue  # "check with your manager" is not for the manager
             need, refuse = set(when.get("traits", ())), set(when.get("traits_not", ()))
             not_with = set(when.get("groups_not", ()))  # no de-escalation with trainees
             task = next(

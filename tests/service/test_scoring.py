@@ -202,3 +202,27 @@ def test_a_title_alone_is_answered_in_the_language_it_is_written_in(model, role,
     assert assessed["language"] == language
     quote = "„" if language == "de" else '"'
     assert quote in assessed["upskilling"][0]["actions"][0]
+
+
+def test_a_vet_nurses_tasks_are_work_on_animals(model):
+    tasks = ["Take and process blood samples", "Monitor anaesthesia during surgery"]
+    vet = score(model, title="Registered Veterinary Nurse", tasks=tasks)
+    reasons = " ".join(t["advice_reason"] for t in vet["tasks"])
+    assert "with a person" not in reasons and "patients" not in reasons
+    human = score(model, title="Registered Nurse", tasks=tasks)
+    assert "patients" in " ".join(t["advice_reason"] for t in human["tasks"]) + " ".join(
+        " ".join([u["why"], *u["actions"]]) for u in human["upskilling"]
+    )
+
+
+def test_a_descriptions_title_line_names_the_role(model):
+    # the ad's first line says whose tasks these are: a vet practice's, not a hospital's
+    duties = (
+        "- Blutentnahme und Aufbereitung der Proben im Praxislabor\n"
+        "- Assistenz bei Operationen und Überwachung der Narkose\n"
+    )
+    vet = score(model, description="Tiermedizinische Fachangestellte (m/w/d)\n" + duties)
+    human = score(model, description="Medizinische Fachangestellte (m/w/d)\n" + duties)
+    assert [t["text"] for t in vet["tasks"]] == [t["text"] for t in human["tasks"]]
+    assert "am Menschen" not in " ".join(t["advice_reason"] for t in vet["tasks"])
+    assert "am Menschen" in " ".join(t["advice_reason"] for t in human["tasks"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from risk_service import advice
 from tests.advice_cases import Task, advise, areas, texts
 
 ANIMAL_TASKS = [
@@ -99,3 +100,30 @@ def test_a_herd_managers_upskilling_speaks_of_no_patients() -> None:
     for area in areas(role, "de").values():
         # ("Direkter Kontakt mit Kundschaft … nur ein kleiner Teil" is right and stays)
         assert "Patientinnen und Patienten" not in texts(area), area
+
+
+@pytest.mark.parametrize(
+    ("title", "animals"),
+    [
+        ("Registered Veterinary Nurse", True),
+        ("Tiermedizinische Fachangestellte (m/w/d)", True),
+        ("Hufbeschlagschmied (m/w/d) – mobiler Beschlag", True),
+        ("Dog Groomer", True),
+        ("Pflegefachkraft (m/w/d) Intensivstation", False),
+        ("Animator (m/w/d)", False),  # "animal" is matched at a word start only
+        ("Orgelbauer", False),
+    ],
+)
+def test_a_title_names_work_with_animals(title: str, animals: bool) -> None:
+    assert advice.animal_work(title) is animals
+
+
+def test_at_a_vets_blood_samples_are_no_hands_on_care_of_a_person() -> None:
+    # blind review of set J: a veterinary nurse's "Take and process blood samples" was
+    # "hands-on work with a person"
+    task = ("Take and process blood samples", 0.5, "nonroutine_manual", (0.6, 0.3))
+    alone = advise(task, "en")
+    assert alone.people == "patients"  # without the role, a statement about patients
+    text, p, category, kinds = task
+    at_the_vets = advice.advise(text, p, category, "en", kinds=kinds, animals_role=True)
+    assert at_the_vets.people is None and "person" not in at_the_vets.reason

@@ -13,7 +13,7 @@ import pytest
 
 from risk_service import advice
 from risk_service.roletasks import RoleTasks
-from risk_service.upskilling import _short, recommend_many
+from risk_service.upskilling import _short, leads_people, recommend_many
 
 Task = tuple[str, float, str]  # text, rule-based probability, category
 
@@ -1352,3 +1352,42 @@ def test_checks_on_site_and_pitches_read_right():
         0.15, "nonroutine_interpersonal", "en", kinds=PEOPLE,
     )  # fmt: skip
     assert pitch.people == "clients", pitch
+
+
+@pytest.mark.parametrize(
+    ("title", "leads"),
+    [
+        ("Kaufmännische Leitung (m/w/d)", True),
+        ("Filialleiterin Drogeriemarkt", True),
+        ("Head of Finance", True),
+        ("Site Manager – New Homes", True),
+        ("Account Manager", False),
+        ("Product Owner", False),
+        ("Schulbegleiter (m/w/d)", False),
+        ("Sachbearbeiterin Buchhaltung", False),
+    ],
+)
+def test_a_title_names_a_leader(title, leads):
+    assert leads_people(title) is leads
+
+
+def test_a_leader_is_not_told_to_ask_their_manager():
+    # blind review of set I: the head of finance was told to mentor newcomers as "Pate", a site
+    # manager to "discuss with your manager"
+    tasks = [
+        ("Steuerung von Jahresabschluss und Liquiditätsplanung", 0.3, "nonroutine_analytic"),
+        ("Führung eines Teams von 18 Mitarbeitenden", 0.1, "nonroutine_interpersonal"),
+        ("Kommunikation mit Banken und Gesellschaftern", 0.15, "nonroutine_interpersonal"),
+    ]
+    n = len(tasks)
+    role = RoleTasks(
+        texts=[t[0] for t in tasks],
+        categories=[t[2] for t in tasks],
+        rule_based=np.array([t[1] for t in tasks]),
+        weights=np.full(n, 1 / n),
+        bounds=np.array([0, n]),
+    )
+    for leads in (False, True):
+        out = recommend_many(role, [18.0], ["de"], leads=[leads])[0]
+        actions = " ".join(a for u in out for a in u["actions"])
+        assert ("Ihrer Leitung" in actions or "Pate" in actions) is not leads, actions
