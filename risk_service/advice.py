@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from risk_service.patterns import trie_pattern
+from risk_service.patterns import trie_pattern, word_start_pattern
 from risk_service.text import normalise_task
 
 ADVICE = ("automate", "assist", "keep_human")
@@ -734,12 +734,8 @@ def percent(rule_based: float) -> int:
 
 
 # Words of a title that make a role work with animals (see "animal_work" in the rules).
-_ANIMAL_TITLE = re.compile(
-    "|".join(
-        r"\b" + re.escape(cue.rstrip("$")) + (r"\b" if cue.endswith("$") else "")
-        for lang in ("de", "en")
-        for cue in RULES["animal_work"][lang]
-    )
+_ANIMAL_TITLE = word_start_pattern(
+    cue for lang in ("de", "en") for cue in RULES["animal_work"][lang]
 )
 
 

@@ -44,3 +44,15 @@ def trie_pattern(words: Iterable[str], *, nul_is_separator: bool = False) -> str
         return "(?:" + "|".join(branches) + ")"
 
     return build(trie)
+
+
+def word_start_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any of ``cues`` in lower-cased text at a word start ("tiermedizin"
+    in "tiermedizinische"); a cue ending in "$" ends at a word end too ("vet$" not in
+    "veteran")."""
+    return re.compile(
+        "|".join(
+            r"\b" + re.escape(cue.rstrip("$")) + (r"\b" if cue.endswith("$") else "")
+            for cue in cues
+        )
+    )

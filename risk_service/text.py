@@ -285,29 +285,22 @@ _PLACE = re.compile(
     r"\s(?:im Raum|Raum|Region|Standort|near|based in)\s++[A-ZÄÖÜ][\w.]*+(?:[\s-]++"
     r"(?:am|an der|a\.|im|bei|upon|on)?\s*+[A-ZÄÖÜ][\w.]*+)?\s*+$"
 )
-_TITLE_NOISE_WORDS = frozenset(
-    """senior junior sr jr snr jnr midweight experienced erfahren erfahrene erfahrener trainee
-    graduate qualified approved examiniert examinierte examinierter lead stellvertretend
-    stellvertretende stellvertretender stellv stv
-    deputy geselle teamleiter teamleitung schichtleiter schichtleitung schichtführer werkstudent
-    werkstudierende aushilfe aushilfskraft
-    minijob minijobber praktikant praktikum pflichtpraktikum intern internship apprentice
-    apprenticeship lehrling azubi
-    auszubildende auszubildender ausbildung quereinsteiger quereinstieg freelance freelancer
-    freiberuflich contractor temporary temp interim permanent festanstellung befristet
-    unbefristet vollzeit teilzeit fulltime parttime remote hybrid homeoffice asap sofort needed
-    wanted urgently urgent gesucht job jobs stelle stellenangebot vacancy vacancies
-    brutto netto ote salary""".split()
-)
-# The noise words only German boards write: a title with one is a German ad's
-# ("Werkstudent*in Marketing Analytics").
+# Level, contract, working-time, pay and place words of job-board titles. Those only German
+# boards write also make a title a German ad's ("Werkstudent*in Marketing Analytics").
 _GERMAN_NOISE_WORDS = frozenset(
     """erfahren erfahrene erfahrener examiniert examinierte examinierter stellvertretend
-    stellvertretende stellvertretender stellv geselle teamleiter teamleitung werkstudent
-    werkstudentin werkstudierende aushilfe aushilfskraft minijob minijobber praktikant
-    praktikantin praktikum pflichtpraktikum lehrling azubi auszubildende auszubildender
-    ausbildung quereinsteiger quereinstieg freiberuflich festanstellung befristet unbefristet
-    vollzeit teilzeit sofort gesucht stelle stellenangebot brutto netto""".split()
+    stellvertretende stellvertretender stellv stv geselle teamleiter teamleitung schichtleiter
+    schichtleitung schichtführer werkstudent werkstudentin werkstudierende aushilfe
+    aushilfskraft minijob minijobber praktikant praktikantin praktikum pflichtpraktikum lehrling
+    azubi auszubildende auszubildender ausbildung quereinsteiger quereinstieg freiberuflich
+    festanstellung befristet unbefristet vollzeit teilzeit sofort gesucht stelle stellenangebot
+    brutto netto""".split()
+)
+_TITLE_NOISE_WORDS = _GERMAN_NOISE_WORDS | frozenset(
+    """senior junior sr jr snr jnr midweight experienced trainee graduate qualified approved
+    lead deputy intern internship apprentice apprenticeship freelance freelancer contractor
+    temporary temp interim permanent fulltime parttime remote hybrid homeoffice asap needed
+    wanted urgently urgent job jobs vacancy vacancies ote salary""".split()
 )
 _TITLE_NOISE_PAIRS = frozenset(
     {

@@ -31,6 +31,7 @@ from risk_service import advice as advice_rules
 from risk_service import config
 from risk_service.advice import ADVICE, KINDS, Advice, advise_many
 from risk_service.cache import byte_cached
+from risk_service.patterns import word_start_pattern
 from risk_service.roletasks import RoleTasks
 
 AREAS = ("complex_problem_solving", "emotional_intelligence", "ai_process_interface")
@@ -408,13 +409,7 @@ def recommend_many(
 
 # Words of a title that name a leader ("Kaufmännische Leitung", "Head of Finance", "Filialleiter",
 # "Geschäftsführerin"): see "leaders" in upskilling.json.
-_LEADER_TITLE = re.compile(
-    "|".join(
-        r"\b" + re.escape(cue.rstrip("$")) + (r"\b" if cue.endswith("$") else "")
-        for lang in ("de", "en")
-        for cue in TEXTS["leaders"][lang]
-    )
-)
+_LEADER_TITLE = word_start_pattern(cue for lang in ("de", "en") for cue in TEXTS["leaders"][lang])
 
 
 def leads_people(title: str) -> bool:

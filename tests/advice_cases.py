@@ -22,8 +22,9 @@ def advise(task: Task, language: str) -> advice.Advice:
     return advice.advise(text, p, category, language, kinds=kinds)
 
 
-def areas(tasks: list[Task], language: str) -> dict[str, dict]:
-    """The three upskilling areas of one role made of ``tasks`` (equal weights), by area."""
+def areas(tasks: list[Task], language: str, *, leads: bool = False) -> dict[str, dict]:
+    """The three upskilling areas of one role made of ``tasks`` (equal weights), by area;
+    ``leads``: the role's title names a leader."""
     n = len(tasks)
     role = RoleTasks(
         texts=[t[0] for t in tasks],
@@ -34,7 +35,7 @@ def areas(tasks: list[Task], language: str) -> dict[str, dict]:
     )
     given = [advise(t, language) for t in tasks]
     risk = 100 * float(np.dot(role.weights, role.rule_based))
-    out = recommend_many(role, [risk], [language], given)[0]
+    out = recommend_many(role, [risk], [language], given, leads=[leads])[0]
     return {u["area"]: u for u in out}
 
 

@@ -14,6 +14,7 @@ import pytest
 from risk_service import advice
 from risk_service.roletasks import RoleTasks
 from risk_service.upskilling import _short, leads_people, recommend_many
+from tests import advice_cases
 
 Task = tuple[str, float, str]  # text, rule-based probability, category
 
@@ -1374,20 +1375,12 @@ def test_a_title_names_a_leader(title, leads):
 def test_a_leader_is_not_told_to_ask_their_manager():
     # blind review of set I: the head of finance was told to mentor newcomers as "Pate", a site
     # manager to "discuss with your manager"
-    tasks = [
-        ("Steuerung von Jahresabschluss und Liquiditätsplanung", 0.3, "nonroutine_analytic"),
-        ("Führung eines Teams von 18 Mitarbeitenden", 0.1, "nonroutine_interpersonal"),
-        ("Kommunikation mit Banken und Gesellschaftern", 0.15, "nonroutine_interpersonal"),
+    tasks: list[advice_cases.Task] = [
+        ("Steuerung von Jahresabschluss und Liquiditätsplanung", 0.3, "nonroutine_analytic", INFO),
+        ("Führung eines Teams von 18 Mitarbeitenden", 0.1, "nonroutine_interpersonal", PEOPLE),
+        ("Kommunikation mit Banken und Gesellschaftern", 0.15, "nonroutine_interpersonal", PEOPLE),
     ]
-    n = len(tasks)
-    role = RoleTasks(
-        texts=[t[0] for t in tasks],
-        categories=[t[2] for t in tasks],
-        rule_based=np.array([t[1] for t in tasks]),
-        weights=np.full(n, 1 / n),
-        bounds=np.array([0, n]),
-    )
     for leads in (False, True):
-        out = recommend_many(role, [18.0], ["de"], leads=[leads])[0]
+        out = advice_cases.areas(tasks, "de", leads=leads).values()
         actions = " ".join(a for u in out for a in u["actions"])
         assert ("Ihrer Leitung" in actions or "Pate" in actions) is not leads, actions
