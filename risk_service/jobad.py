@@ -187,7 +187,12 @@ _SYMBOLS = re.compile(
 # longest where several match (a trie: the cue tables are long).
 _ABBREVIATION = re.compile(r"(?<![\w.])" + trie_pattern(_CUES["abbreviations"]))
 # No split after an ordinal number ("15. Januar") or a single capital ("Max M. Muster").
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄÖÜ\"„(])")
+# After a number a dot ends a sentence only before a word that opens one ("… Kehrbezirk 7. Sie
+# kehren …"; not "nach der 1. BImSchV", "am 7. Mai")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\d[.!?])(?<!\s[A-Z][.])\s++(?=[A-ZÄÖÜ\"„(])"
+    r"|(?<=\d[.!?])\s++(?=(?:Sie|Du|Wir|Ihr|Ihre|Dein|Deine|Unser|Unsere|You|We|Our|Your)\s)"
+)
 # Semicolons, inline bullets and the " | " of metadata lines. A break starts where a
 # whitespace run starts (or at ";"): one that fails from the start of a run fails from inside
 # it too, so those starts are skipped.
@@ -550,13 +555,15 @@ _DELEGATED = re.compile(
         (
             _cue_pattern(_DELEGATED_CUES["phrases"]).pattern,
             # "Spülen machen unsere Aushilfen", not "Sie machen die Kasse"
-            rf"(?<! sie)(?<! du) (?:{_D['de_verbs']})(?:bei uns )?(?:{_D['de_others']})",
+            rf"(?<! sie)(?<! du) (?:{_D['de_verbs']})(?:{_D['de_adverbs']})?(?:{_D['de_others']})",
             # "Feldarbeit macht der Lohnunternehmer": no "Sie" or "du" takes "macht"
-            rf" (?:{_D['de_singular_verbs']})(?:{_D['de_singular_others']})",
+            rf" (?:{_D['de_singular_verbs']})(?:{_D['de_adverbs']})?(?:{_D['de_singular_others']})",
+            # "Katastervermessungen werden weiterhin von … Vermessungsingenieuren durchgeführt"
+            r" (?:wird|werden) (?:\w+ ){0,2}?von (?!ihnen |dir |euch )",
             rf" (?:is|are|gets|get) (?:{_D['en_passive']})by ",
             # "Scaffolding is put up by a specialist contractor", "… are specified by the architect"
-            rf" (?:is|are) (?:\w+ ){{0,2}}?\w+(?:ed|en|up|out|done|made|set|run|kept) by "
-            rf"(?:{_D['en_by_agents']})",
+            rf" (?:is|are) (?:\w+ ){{0,2}}?\w+(?:ed|en|up|out|done|made|set|run|kept)"
+            rf"(?: \w+ly)? by (?:{_D['en_by_agents']})",
             # "our ops team sorts all that", not "help our kitchen team handle the pass"
             rf"{_NOT_AFTER} our (?:\w+ ){{0,3}}?(?:{_D['en_others']})(?:{_D['en_verbs']})",
         )
@@ -568,6 +575,11 @@ _BACK_REFERENCE = re.compile(
     rf"^ (?:{_D['back_references']})(?:{_D['de_verbs']}|(?:which|that) )|(?: "
     + "| ".join(re.escape(w) for w in _DELEGATED_CUES["back_references"])
     + ") $"
+)
+# a clause that goes with the delegated one before it: a relative clause or a negation ("…,
+# die zweimal pro Woche kommt", "… by the Governance team, not by this post")
+_FOLLOWS_DELEGATED = re.compile(
+    r" (?:die|der|das|den|dem|welche|welcher|which|who|not|no|nor|nicht|kein|keine) "
 )
 # Where a statement's clauses part: a dash, a semicolon, brackets, a colon, a sentence end.
 _CLAUSE_BREAK = re.compile(r"\s+[–—-]\s+|\s*;\s*|\s*[()]\s*|:\s+|(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
@@ -1318,11 +1330,17 @@ def _without_delegated(text: str, result: ParsedAd) -> str:
     if _DELEGATED.search(_padded(text)) is None:
         return text
     kept: list[str] = []
+    after_delegated = False
     for clause in _clauses(text):
         padded = _padded(clause)
         if _DELEGATED.search(padded) is None:
+            if after_delegated and _FOLLOWS_DELEGATED.match(padded):
+                _ignore(result, "other", clause)
+                continue
             kept.append(clause)
+            after_delegated = False
             continue
+        after_delegated = True
         if kept and _BACK_REFERENCE.search(padded):  # "… – das macht unser Team": that too
             _ignore(result, "other", kept.pop())
         _ignore(result, "other", clause)

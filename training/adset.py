@@ -33,6 +33,7 @@ LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
 _NON_WORD = re.compile(r"[\W_]+")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,2}[.)])\s")
 _HEADING_SHAPE = re.compile(r"#|\*\*[^*]+\*\*$|.{1,60}:$")
+_PUNCTUATED_END = re.compile(r"[.,;:!?…)\"“”]\s*$")
 
 
 def load_ads(ads_dir: Path = ADS_DIR) -> list[dict]:
@@ -52,8 +53,14 @@ def raw_text(ad: dict) -> str:
     heading = False
     for line in ad["lines"]:
         # A list item is a line of its own, and so is a heading ("## Kontakt", "**Benefits**",
-        # "What you'll do:"), whichever paragraph a writer filed them under.
-        if line["para"] != last or heading or _LIST_ITEM.match(line["text"]):
+        # "What you'll do:") and an item of a list without bullets (the line before it ends
+        # with no punctuation), whichever paragraph a writer filed them under.
+        if (
+            line["para"] != last
+            or heading
+            or _LIST_ITEM.match(line["text"])
+            or (paragraphs and not _PUNCTUATED_END.search(paragraphs[-1][-1]))
+        ):
             paragraphs.append([])
             last = line["para"]
         paragraphs[-1].append(line["text"])

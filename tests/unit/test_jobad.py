@@ -231,6 +231,19 @@ def test_contact_block_and_legal_notes_are_never_duties():
             "- You won't have to chase payments",
             ["Fit and service boilers in customers' homes"],
         ),
+        (  # an adverb before the one who does it, and the relative clause about them
+            "Ihre Aufgaben\n- Pflege der Grünanlagen rund um die Wohnanlage\n"
+            "- Den Winterdienst übernimmt in der Regel ein Dienstleister, der auch die Bäume "
+            "schneidet\n- Die Statik wird weiterhin von einem Ingenieurbüro geprüft\n"
+            "- Mietverträge verbleiben bei der Hausverwaltung",
+            ["Pflege der Grünanlagen rund um die Wohnanlage"],
+        ),
+        (  # the negation that follows the delegated clause goes with it
+            "Your duties\n- Prepare monthly management accounts\n"
+            "- Supplier payments are processed centrally by our shared service centre, "
+            "not by this role",
+            ["Prepare monthly management accounts"],
+        ),
     ],
 )
 def test_work_someone_else_does_is_no_duty(ad, duties):
@@ -533,3 +546,22 @@ def test_new_parser_patterns_stay_linear(name):
         if elapsed > bound:  # a busy machine is not backtracking: look again
             elapsed = _best(fn, text, 2)
         assert elapsed <= bound, f"{name} on {unit!r}×: {elapsed * 1000:.0f} ms"
+
+
+def test_a_sentence_after_a_number_starts_where_the_reader_is_addressed():
+    ad = (
+        "Wir suchen eine Fachkraft für unser Revier 4. Sie warten die Pumpwerke und "
+        "dokumentieren die Messwerte nach der 2. Verordnung."
+    )
+    assert parse_job_ad(ad).duties == [
+        "Sie warten die Pumpwerke",
+        "dokumentieren die Messwerte nach der 2. Verordnung",
+    ]
+
+
+def test_a_heading_with_a_filler_word_is_still_a_heading():
+    ad = (
+        "What you'll actually do\n- Inspect roofs after storms\n"
+        "You'll probably have\n- Two years on site"
+    )
+    assert parse_job_ad(ad).duties == ["Inspect roofs after storms"]
