@@ -577,9 +577,12 @@ _BACK_REFERENCE = re.compile(
     + ") $"
 )
 # a clause that goes with the delegated one before it: a relative clause or a negation ("…,
-# die zweimal pro Woche kommt", "… by the Governance team, not by this post")
+# die zweimal pro Woche kommt", "… by the Governance team, not by this post"). Matched on the
+# clause as written: a German relative pronoun is followed by a lower-case word, an article
+# by its noun ("…, die Frachten erfassen Sie im TMS" is a duty of its own).
 _FOLLOWS_DELEGATED = re.compile(
-    r" (?:die|der|das|den|dem|welche|welcher|which|who|not|no|nor|nicht|kein|keine) "
+    r"(?:[Dd](?:ie|er|as|en|em)|[Ww]elche[rs]?)\s+[a-zäöüß]"
+    r"|(?i:which|who|not|no|nor|nicht|kein|keine)\b"
 )
 # Where a statement's clauses part: a dash, a semicolon, brackets, a colon, a sentence end.
 _CLAUSE_BREAK = re.compile(r"\s+[–—-]\s+|\s*;\s*|\s*[()]\s*|:\s+|(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
@@ -1334,7 +1337,7 @@ def _without_delegated(text: str, result: ParsedAd) -> str:
     for clause in _clauses(text):
         padded = _padded(clause)
         if _DELEGATED.search(padded) is None:
-            if after_delegated and _FOLLOWS_DELEGATED.match(padded):
+            if after_delegated and _FOLLOWS_DELEGATED.match(clause):
                 _ignore(result, "other", clause)
                 continue
             kept.append(clause)

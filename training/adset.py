@@ -33,7 +33,7 @@ LABELS = ("duty", "requirement", "benefit", "company", "contact", "other")
 _NON_WORD = re.compile(r"[\W_]+")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•–—]|\d{1,2}[.)])\s")
 _HEADING_SHAPE = re.compile(r"#|\*\*[^*]+\*\*$|.{1,60}:$")
-_PUNCTUATED_END = re.compile(r"[.,;:!?…)\"“”]\s*$")
+_PUNCTUATED_END = re.compile(r"[.,;:!?…][\"“”»)]*\s*$")
 
 
 def load_ads(ads_dir: Path = ADS_DIR) -> list[dict]:

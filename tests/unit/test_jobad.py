@@ -244,6 +244,11 @@ def test_contact_block_and_legal_notes_are_never_duties():
             "not by this role",
             ["Prepare monthly management accounts"],
         ),
+        (  # after the delegated clause an article opens a duty of its own, not a relative clause
+            "Ihre Aufgaben\n- Die Rechnungen verschickt unsere Buchhaltung, die Frachten "
+            "erfassen Sie selbst im TMS",
+            ["die Frachten erfassen Sie selbst im TMS"],
+        ),
     ],
 )
 def test_work_someone_else_does_is_no_duty(ad, duties):
